@@ -1,0 +1,36 @@
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM guard would refuse.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def tree(db):
+    from cso.core.testing import build_tree
+
+    return build_tree()
+
+
+@pytest.fixture
+def cast(tree):
+    from cso.core.testing import build_cast
+
+    return build_cast()
+
+
+@pytest.fixture
+def login(client):
+    """Sign a cast member in on the test client: ``login(cast["street"])``."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

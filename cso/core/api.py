@@ -1,0 +1,12 @@
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+api = NinjaAPI(
+    title="社区社会组织培育发展管理平台 API",
+    version="1",
+    description="所有接口按账号所属区划限定数据范围；使用登录会话认证。",
+    auth=django_auth,
+    urls_namespace="api",
+)
+
+api.add_router("/divisions/", "cso.regions.api.router")

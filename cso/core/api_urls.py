@@ -1,0 +1,14 @@
+"""The REST API (django-ninja), one router per app, all behind the same division scoping."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+
+from cso.core.api import api
+
+patterns, app_name, namespace = api.urls
+# The API authenticates each call itself and answers 401; the site-wide redirect to the login
+# page (LoginRequiredMiddleware) must not intercept it.
+for pattern in patterns:
+    pattern.callback = login_not_required(pattern.callback)
+
+urlpatterns = [path("", include((patterns, app_name), namespace=namespace))]

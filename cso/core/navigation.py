@@ -1,0 +1,45 @@
+"""Navigation by role: each app adds its entries here, each with a test of who sees it."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    icon: str
+    visible: Callable[[object], bool]
+    section: str = ""
+
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+def _any(user) -> bool:
+    return True
+
+
+def _staff(user) -> bool:
+    return user.is_staff_role
+
+
+def _account_manager(user) -> bool:
+    return user.can_manage_accounts
+
+
+NAV_ITEMS = [
+    NavItem("首页", "core:home", "house", _any),
+    NavItem("行政区划", "regions:browse", "diagram-3", _any),
+    NavItem("区划检索", "regions:search", "search", _any),
+    NavItem("账号管理", "accounts:user_list", "people", _account_manager),
+    NavItem("审计日志", "accounts:audit", "journal-text", _staff),
+]
+
+
+def items_for(user) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    return [item for item in NAV_ITEMS if item.visible(user)]

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from cso.core import views as core_views
+
+urlpatterns = [
+    path("", include("cso.core.urls")),
+    path("accounts/", include("cso.accounts.urls")),
+    path("divisions/", include("cso.regions.urls")),
+    path("api/", include("cso.core.api_urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = core_views.bad_request
+handler403 = core_views.permission_denied
+handler404 = core_views.page_not_found
+handler500 = core_views.server_error
