@@ -159,12 +159,13 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if env_bool("CSO_MANIFEST_STATIC", not DEBUG)
+            if env_bool("CSO_MANIFEST_STATIC", False)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = env_bool("CSO_STATIC_FROM_FINDERS", DEBUG)
+# Without collectstatic (demo, tests) WhiteNoise serves straight from the finders.
+WHITENOISE_USE_FINDERS = env_bool("CSO_STATIC_FROM_FINDERS", not env_bool("CSO_MANIFEST_STATIC", False))
 MEDIA_ROOT = BASE_DIR / "media"
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# One command for the whole test suite: installs what is needed (Python and npm packages, and
+# Debian's Chromium for the browser tests when it is missing and we may install it), runs ruff,
+# then the suite on SQLite and again on PostgreSQL.
+#   scripts/test.sh                 # everything
+#   scripts/test.sh -k importer     # extra arguments go to pytest
+# PostgreSQL: CSO_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test). If it is
+# not reachable the script tries to start the local cluster; in CI (CI=true) a missing
+# PostgreSQL is a failure, elsewhere it is reported and skipped.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --dev || exit 1
+
+if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> 安装 Debian 的 Chromium（浏览器测试用）"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) >/dev/null \
+      || echo "!! 未能安装 chromium，浏览器测试将被跳过"
+  else
+    echo "!! 未找到 chromium（sudo apt-get install chromium），浏览器测试将被跳过"
+  fi
+fi
+
+echo "==> ruff"
+.venv/bin/ruff check . || exit 1
+
+export CSO_DEBUG=0
+export CSO_SECRET_KEY=test-only-secret
+status=0
+
+run_pytest() {
+  local label=$1; shift
+  echo "==> pytest（${label}）"
+  .venv/bin/python -m pytest "$@"
+  local rc=$?
+  if [ $rc -eq 5 ]; then
+    echo "!! pytest（${label}）没有收集到任何测试：视为失败"
+    rc=1
+  fi
+  return $rc
+}
+
+unset DATABASE_URL
+run_pytest "SQLite" "$@" || status=1
+
+PG_URL=${CSO_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
+pg_ready() { command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1 -p 5432; }
+if ! pg_ready && command -v pg_ctlcluster >/dev/null 2>&1; then
+  echo "==> 启动本机 PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start >/dev/null 2>&1 || true
+  sleep 2
+fi
+if pg_ready; then
+  DATABASE_URL=$PG_URL run_pytest "PostgreSQL" "$@" || status=1
+elif [ "${CI:-}" = "true" ]; then
+  echo "!! CI 中没有可用的 PostgreSQL：失败"
+  status=1
+else
+  echo "!! 没有可用的 PostgreSQL（${PG_URL}），跳过 PostgreSQL 一轮"
+fi
+
+if [ $status -eq 0 ]; then echo "==> 全部通过"; else echo "==> 有失败"; fi
+exit $status

@@ -1,0 +1,111 @@
+"""Walks every URL of the site with every role bound inside 兴宁区 and proves that nothing of the
+sibling county 青秀区 can be read or changed.
+
+The URL list is read from the resolver, so a new page is covered the day it is added: a URL
+parameter this test does not know how to fill with a foreign object makes the test fail.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from cso.accounts.models import SignInEvent, User
+from cso.regions.models import Division
+
+HOME_ROLES = ["county", "street", "community", "operator", "organization"]
+FOREIGN_COUNTY = "450103000000"  # 青秀区
+FOREIGN_MARKERS = ["青秀区", "新竹街道", "新竹社区居委会", "思贤社区居委会", "outsider_county", "outsider_community",
+                   "4501030"]
+# URLs that need no object and serve everyone, or only sign the user out.
+SKIP_NAMES = {"accounts:logout", "core:healthz"}
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            full_ns = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), full_ns)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or "")
+            yield name, prefix + str(entry.pattern)
+
+
+def site_urls():
+    """(name, route) of every project URL (the Django admin is superusers-only and left out)."""
+    return [
+        (name, route)
+        for name, route in _walk(get_resolver().url_patterns)
+        if not route.startswith("admin/") and name not in SKIP_NAMES
+    ]
+
+
+def foreign_objects(cast):
+    """For each URL parameter name, the identifier of an object in the sibling county."""
+    return {
+        "code": FOREIGN_COUNTY,
+        "pk": cast["outsider_county"].pk,
+    }
+
+
+def fill(route: str, values: dict) -> str:
+    def replace(match):
+        param = match.group("name")
+        if param not in values:
+            raise AssertionError(f"permission walk does not know how to fill <{param}> in {route!r}")
+        return str(values[param])
+
+    route = re.sub(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>", replace, route)
+    route = re.sub(r"\{(?P<name>[^}:]+)(?::[^}]+)?\}", replace, route)  # ninja style {code}
+    return "/" + route.lstrip("^").rstrip("$")
+
+
+@pytest.mark.parametrize("role", HOME_ROLES)
+def test_no_page_lets_a_county_user_near_another_countys_objects(cast, client, role):
+    user = cast[role]
+    client.force_login(user)
+    values = foreign_objects(cast)
+    before_divisions = list(Division.objects.filter(code__startswith="450103").values())
+    before_users = list(User.objects.filter(division_id__startswith="450103").values())
+    checked = 0
+    for name, route in site_urls():
+        if "<" not in route and "{" not in route:
+            continue
+        url = fill(route, values)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code in (403, 404, 405), (
+                f"{role} {method.upper()} {url} ({name}) answered {response.status_code}"
+            )
+            checked += 1
+    assert checked > 0
+    # nothing foreign was changed by any of those requests
+    assert list(Division.objects.filter(code__startswith="450103").values()) == before_divisions
+    assert list(User.objects.filter(division_id__startswith="450103").values()) == before_users
+
+
+@pytest.mark.parametrize("role", HOME_ROLES)
+def test_no_list_page_shows_a_row_of_another_county(cast, client, role):
+    SignInEvent.objects.create(
+        username="outsider_county", user=cast["outsider_county"], division_id=FOREIGN_COUNTY, success=True
+    )
+    client.force_login(cast[role])
+    checked = 0
+    for name, route in site_urls():
+        if "<" in route or "{" in route:
+            continue
+        url = fill(route, {})
+        queries = [""]
+        if name in {"regions:search", "accounts:user_list", "accounts:audit"}:
+            queries += ["?q=新竹", "?q=450103", "?q=outsider", "?tab=signins", "?tab=users", "?tab=divisions"]
+        if name.startswith("api:"):
+            queries += ["?q=新竹", "?q=450103", "?parent=450103000000", "?limit=1000"]
+        for query in queries:
+            response = client.get(url + query, follow=True)
+            assert response.status_code in (200, 403, 404, 405), f"{role} GET {url}{query}: {response.status_code}"
+            body = response.content.decode("utf-8", errors="replace")
+            for marker in FOREIGN_MARKERS:
+                assert marker not in body, f"{role} saw {marker!r} on {url}{query} ({name})"
+            checked += 1
+    assert checked > 0
