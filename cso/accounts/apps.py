@@ -5,3 +5,8 @@ class AccountsConfig(AppConfig):
     name = "cso.accounts"
     label = "accounts"
     verbose_name = "账号与权限"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()
