@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "cso.core",
     "cso.regions",
     "cso.accounts",
+    "cso.orgs",
 ]
 
 MIDDLEWARE = [

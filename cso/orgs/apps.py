@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OrgsConfig(AppConfig):
+    name = "cso.orgs"
+    label = "orgs"
+    verbose_name = "社会组织"

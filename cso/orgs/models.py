@@ -1,0 +1,639 @@
+"""The organization registry: organizations on two tracks, their leaders, venues, incubation
+bases and hub memberships, status changes as domain rows, and a span table (SCD type 2) that
+answers "what was true on date D" with one indexed query.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from cso.core.scoping import VIEW, ScopedManager, ScopedModel, ScopedQuerySet
+from cso.regions import codes
+
+from . import validators
+from .choices import (
+    FILED_TYPES,
+    LIVE_STATUSES,
+    REGISTERED_TYPES,
+    BaseLevel,
+    LeaderRole,
+    OrgType,
+    PartyBuilding,
+    Status,
+    Tier,
+    Track,
+)
+
+MAX_BIT = 62  # masks are signed 64-bit integers: bits 0–62
+
+
+def min_registered_capital():
+    """Registered capital floor in yuan (seed 001: 不低于2000元); a setting, as places differ."""
+    return getattr(settings, "CSO_MIN_REGISTERED_CAPITAL", 2000)
+
+
+def federation_min_members():
+    """Members a street/township federation needs (seed 001: 不低于30个)."""
+    return getattr(settings, "CSO_FEDERATION_MIN_MEMBERS", 30)
+
+
+def filing_authority_level():
+    """Level of the division that files unregistered groups (street by default; a setting)."""
+    return getattr(settings, "CSO_FILING_AUTHORITY_LEVEL", codes.STREET)
+
+
+# --- vocabularies that administrators extend -------------------------------------------------
+class BitTermQuerySet(models.QuerySet):
+    def mask(self) -> int:
+        """The bitmask of these terms (for the span table)."""
+        return sum(1 << bit for bit in set(self.values_list("bit", flat=True)))
+
+
+class BitTerm(models.Model):
+    """A term with a stable bit (0–62) so that a set of terms fits one bigint column."""
+
+    code = models.SlugField("代码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=60, unique=True)
+    bit = models.PositiveSmallIntegerField(
+        "位序", unique=True, validators=[MaxValueValidator(MAX_BIT)], editable=False,
+        help_text="统计用的固定位序，分配后不再改变。",
+    )
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+    description = models.CharField("说明", max_length=200, blank=True)
+
+    objects = BitTermQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "bit"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.bit is None:
+            used = set(type(self).objects.values_list("bit", flat=True))
+            free = [b for b in range(MAX_BIT + 1) if b not in used]
+            if not free:
+                raise ValidationError(f"{self._meta.verbose_name}已达上限{MAX_BIT + 1}项，请停用旧项而非新增。")
+            self.bit = free[0]
+        super().save(*args, **kwargs)
+
+    @property
+    def flag(self) -> int:
+        return 1 << self.bit
+
+
+class Category(BitTerm):
+    class Meta(BitTerm.Meta):
+        verbose_name = "组织类别"
+        verbose_name_plural = "组织类别"
+        constraints = [
+            models.CheckConstraint(condition=Q(bit__lte=MAX_BIT), name="orgs_category_bit_range"),
+        ]
+
+
+class ServiceTarget(BitTerm):
+    class Meta(BitTerm.Meta):
+        verbose_name = "服务对象"
+        verbose_name_plural = "服务对象"
+        constraints = [
+            models.CheckConstraint(condition=Q(bit__lte=MAX_BIT), name="orgs_target_bit_range"),
+        ]
+
+
+# --- venues and incubation bases -------------------------------------------------------------
+class Venue(ScopedModel):
+    """A registered place of activity; several organizations may share one (seed 001)."""
+
+    name = models.CharField("场所名称", max_length=200)
+    address = models.CharField("地址", max_length=300, blank=True)
+    division = models.ForeignKey(
+        "regions.Division", verbose_name="所在区划", on_delete=models.PROTECT, related_name="+"
+    )
+    area = models.DecimalField("面积（㎡）", max_digits=10, decimal_places=2, null=True, blank=True,
+                               validators=[MinValueValidator(0)])
+    notes = models.CharField("备注", max_length=300, blank=True)
+
+    history = HistoricalRecords()
+    scope_field = "division"
+
+    class Meta:
+        verbose_name = "活动场所"
+        verbose_name_plural = "活动场所"
+        ordering = ["division_id", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class IncubationBase(ScopedModel):
+    """A 孵化基地 (seed 000: 1–2 per county; seed 003: county, town and village levels)."""
+
+    name = models.CharField("基地名称", max_length=200)
+    division = models.ForeignKey(
+        "regions.Division", verbose_name="所在区划", on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.PositiveSmallIntegerField("层级", choices=BaseLevel.choices)
+    address = models.CharField("地址", max_length=300, blank=True)
+    opened_on = models.DateField("建成日期", null=True, blank=True)
+
+    history = HistoricalRecords()
+    scope_field = "division"
+
+    class Meta:
+        verbose_name = "孵化基地"
+        verbose_name_plural = "孵化基地"
+        ordering = ["division_id", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+# --- organizations ---------------------------------------------------------------------------
+class OrganizationQuerySet(ScopedQuerySet):
+    def live(self):
+        return self.filter(status__in=LIVE_STATUSES)
+
+
+class OrganizationManager(ScopedManager.from_queryset(OrganizationQuerySet)):
+    pass
+
+
+class Organization(ScopedModel):
+    """One social organization, registered (legal person) or filed, for its whole life.
+
+    ``uid`` is the registry's own identifier: filed groups have no credit code, and a filed group
+    that later registers keeps its record, its uid and its history.
+    """
+
+    uid = models.CharField("组织标识", max_length=16, unique=True, editable=False,
+                           default=validators.generate_uid)
+    name = models.CharField("名称", max_length=200, db_index=True)
+    track = models.CharField("管理方式", max_length=12, choices=Track.choices)
+    org_type = models.CharField("组织类型", max_length=20, choices=OrgType.choices)
+    tier = models.CharField("管理层级", max_length=12, choices=Tier.choices)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, null=True, blank=True)
+    registration_authority = models.CharField("登记（备案）机关", max_length=200, blank=True)
+    registration_authority_division = models.ForeignKey(
+        "regions.Division", verbose_name="登记（备案）机关所在区划", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    division = models.ForeignKey(
+        "regions.Division", verbose_name="所在社区（区划）", on_delete=models.PROTECT,
+        related_name="organizations",
+    )
+    address = models.CharField("住所（活动地址）", max_length=300, blank=True)
+    founded_on = models.DateField("成立日期", null=True, blank=True)
+    registered_on = models.DateField("登记日期", null=True, blank=True)
+    filed_on = models.DateField("备案日期", null=True, blank=True)
+    categories = models.ManyToManyField(Category, verbose_name="类别", blank=True, related_name="organizations")
+    service_targets = models.ManyToManyField(
+        ServiceTarget, verbose_name="服务对象", blank=True, related_name="organizations"
+    )
+    member_count = models.PositiveIntegerField("成员数", null=True, blank=True)
+    registered_capital = models.DecimalField(
+        "注册资金（元）", max_digits=16, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    financial_custody = models.BooleanField("财务托管（代管）", default=False)
+    venue = models.ForeignKey(
+        Venue, verbose_name="活动场所", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="organizations",
+    )
+    contact_name = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    party_building = models.CharField(
+        "党建情况", max_length=12, choices=PartyBuilding.choices, default=PartyBuilding.NONE
+    )
+    incubated_by = models.ForeignKey(
+        IncubationBase, verbose_name="孵化基地", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="organizations",
+    )
+    is_hub = models.BooleanField(
+        "枢纽型组织", default=False, help_text="联合会、促进会等枢纽型社会组织"
+    )
+    tags = models.JSONField("标签", default=list, blank=True)
+    status = models.CharField("状态", max_length=14, choices=Status.choices, default=Status.ACTIVE)
+    is_community_org = models.BooleanField(
+        "社区社会组织", default=True,
+        help_text="县级及以下登记且扎根社区的社会团体、社会服务机构，以及全部备案组织；基金会不是。",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "created_at"], m2m_fields=[categories, service_targets],
+        cascade_delete_history=False,
+    )
+
+    objects = OrganizationManager()
+    scope_field = "division"
+
+    class Meta:
+        verbose_name = "社会组织"
+        verbose_name_plural = "社会组织"
+        ordering = ["division_id", "name", "id"]
+        indexes = [
+            models.Index(fields=["division", "status"], name="org_division_status"),
+            models.Index(fields=["credit_code"], name="org_credit_code"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=Q(credit_code__isnull=False, status__in=LIVE_STATUSES),
+                name="orgs_live_credit_code_unique",
+                violation_error_message="已有同一统一社会信用代码的存续组织。",
+            ),
+            models.UniqueConstraint(
+                fields=["registration_authority_division", "name"],
+                condition=Q(
+                    track=Track.REGISTERED, status__in=LIVE_STATUSES,
+                    registration_authority_division__isnull=False,
+                ),
+                name="orgs_live_name_per_authority_unique",
+                violation_error_message="同一登记机关下已有同名的存续组织。",
+            ),
+            models.CheckConstraint(
+                condition=Q(track=Track.FILED, credit_code__isnull=True) | Q(track=Track.REGISTERED),
+                name="orgs_filed_has_no_credit_code",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    # --- derived facts -------------------------------------------------------------------
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_STATUSES
+
+    @property
+    def is_federation(self) -> bool:
+        """A 联合会 (by name) or an organization flagged as a hub: needs enough members."""
+        return self.is_hub or "联合会" in (self.name or "")
+
+    @property
+    def started_on(self) -> date | None:
+        """The day the organization enters the registry's statistics."""
+        if self.track == Track.REGISTERED:
+            candidates = [d for d in (self.filed_on, self.registered_on) if d]
+            return min(candidates) if candidates else None
+        return self.filed_on
+
+    @property
+    def urban_by_committee(self):
+        return self.division.urban_by_committee
+
+    @property
+    def urban_by_code(self):
+        return self.division.urban_by_code
+
+    def current_members(self):
+        return Organization.objects.filter(hub_links__hub=self, hub_links__left_on__isnull=True)
+
+    def span_facts(self) -> dict:
+        """The denormalised facts the span table stores, from the current record."""
+        return {
+            "status": self.status,
+            "division_id": self.division_id,
+            "track": self.track,
+            "org_type": self.org_type,
+            "tier": self.tier,
+            "is_community_org": self.is_community_org,
+            "party_building": self.party_building,
+            "is_incubated": self.incubated_by_id is not None,
+            "is_hub": self.is_federation,
+            "categories_mask": self.categories.all().mask() if self.pk else 0,
+            "targets_mask": self.service_targets.all().mask() if self.pk else 0,
+        }
+
+    # --- rules ---------------------------------------------------------------------------
+    def clean(self):
+        super().clean()
+        errors: dict[str, list[str]] = {}
+
+        def add(field, message):
+            errors.setdefault(field, []).append(message)
+
+        today = date.today()
+        registered = self.track == Track.REGISTERED
+        if self.name:
+            self.name = self.name.strip()
+        # type, tier and track belong together
+        if registered and self.org_type and self.org_type not in REGISTERED_TYPES:
+            add("org_type", f"登记类组织的类型应为社会团体、民办非企业单位（社会服务机构）或基金会，"
+                            f"不能是“{OrgType(self.org_type).label}”。")
+        if self.track == Track.FILED and self.org_type and self.org_type not in FILED_TYPES:
+            add("org_type", f"备案类组织的类型应为群众活动团队或社区活动小组，不能是“{OrgType(self.org_type).label}”。")
+        if registered and self.tier and self.tier != Tier.REGISTERED:
+            add("tier", "登记类组织的管理层级应为“依法登记”。")
+        if self.track == Track.FILED and self.tier == Tier.REGISTERED:
+            add("tier", "备案类组织应由街道（乡镇）管理或由居（村）委会指导，不能是“依法登记”。")
+
+        # credit code
+        self.credit_code = validators.normalize_credit_code(self.credit_code) or None
+        if registered:
+            if not self.credit_code:
+                add("credit_code", "登记类组织须填写统一社会信用代码。")
+            else:
+                try:
+                    self.credit_code = validators.validate_credit_code(
+                        self.credit_code, self.org_type if self.org_type in REGISTERED_TYPES else None
+                    )
+                except ValidationError as exc:
+                    add("credit_code", exc.messages[0])
+            if not self.registration_authority_division_id:
+                add("registration_authority_division", "登记类组织须填写登记管理机关所在区划。")
+            if not self.registration_authority:
+                add("registration_authority", "登记类组织须填写登记管理机关。")
+            if not self.registered_on:
+                add("registered_on", "登记类组织须填写登记日期。")
+            if self.org_type != OrgType.FOUNDATION:
+                floor = min_registered_capital()
+                if self.registered_capital is None:
+                    add("registered_capital", "登记类社会团体、社会服务机构须填写注册资金。")
+                elif self.registered_capital < floor:
+                    add("registered_capital",
+                        f"注册资金不得低于{floor}元（基金会除外），当前为{self.registered_capital}元。")
+        elif self.track == Track.FILED:
+            if self.credit_code:
+                add("credit_code", "备案类组织不是法人，没有统一社会信用代码；取得登记后请办理“登记转换”。")
+            if not self.filed_on:
+                add("filed_on", "备案类组织须填写备案日期。")
+
+        # where it sits
+        if self.division_id:
+            level = self.division.level
+            if self.track == Track.FILED and level != codes.COMMUNITY:
+                add("division", "备案类组织须归属于一个社区（村），请选择社区（村）一级的区划。")
+            if registered and self.is_community_org and level < codes.COUNTY:
+                add("division", "社区社会组织应在县级及以下登记，所在区划应为县（区）、街道（乡镇）或社区（村）。")
+        if self.org_type == OrgType.FOUNDATION and self.is_community_org:
+            add("is_community_org", "基金会不属于社区社会组织。")
+        if self.track == Track.FILED and not self.is_community_org:
+            add("is_community_org", "备案类组织都是社区社会组织。")
+
+        # dates
+        for field in ("founded_on", "registered_on", "filed_on"):
+            value = getattr(self, field)
+            if value and value > today:
+                add(field, f"{self._meta.get_field(field).verbose_name}不能晚于今天。")
+        later = [d for d in (self.registered_on, self.filed_on) if d]
+        if self.founded_on and later and self.founded_on > min(later):
+            add("founded_on", "成立日期不能晚于登记（备案）日期。")
+
+        # contact
+        if self.contact_phone:
+            try:
+                self.contact_phone = validators.validate_phone(self.contact_phone)
+            except ValidationError as exc:
+                add("contact_phone", exc.messages[0])
+        if not isinstance(self.tags, list) or not all(isinstance(t, str) for t in self.tags):
+            add("tags", "标签应为文字列表。")
+        else:
+            self.tags = sorted({t.strip() for t in self.tags if t and t.strip()})
+
+        # uniqueness among live organizations
+        if self.status in LIVE_STATUSES:
+            others = Organization.objects.live().exclude(pk=self.pk)
+            if self.credit_code and "credit_code" not in errors:
+                clash = others.filter(credit_code=self.credit_code).first()
+                if clash:
+                    add("credit_code",
+                        f"统一社会信用代码{self.credit_code}已被存续组织“{clash.name}”（{clash.uid}）使用。")
+            if registered and self.name and self.registration_authority_division_id:
+                clash = others.filter(
+                    track=Track.REGISTERED, name=self.name,
+                    registration_authority_division_id=self.registration_authority_division_id,
+                ).first()
+                if clash:
+                    add("name", f"同一登记管理机关下已有同名的存续组织“{clash.name}”（{clash.uid}）。")
+            if self.track == Track.FILED and self.name and self.division_id:
+                clash = others.filter(track=Track.FILED, name=self.name, division_id=self.division_id).first()
+                if clash:
+                    add("name", f"本社区已有同名的存续备案组织“{clash.name}”（{clash.uid}）。")
+        if errors:
+            raise ValidationError(errors)
+
+    # --- scoping ---------------------------------------------------------------------------
+    @classmethod
+    def scope_extra_q(cls, user, action):
+        if action == VIEW:
+            return Q()
+        if user.is_superuser or getattr(user, "is_staff_role", False):
+            return Q()
+        return None
+
+
+class Leader(ScopedModel):
+    """A leader (负责人, 法定代表人, …) of one organization."""
+
+    organization = models.ForeignKey(Organization, verbose_name="组织", on_delete=models.CASCADE,
+                                     related_name="leaders")
+    name = models.CharField("姓名", max_length=50)
+    role = models.CharField("职务", max_length=20, choices=LeaderRole.choices, default=LeaderRole.HEAD)
+    id_number = models.CharField("身份证号码", max_length=18, blank=True)
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    is_party_member = models.BooleanField("中共党员", default=False)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    history = HistoricalRecords()
+    scope_field = "organization__division"
+
+    class Meta:
+        verbose_name = "负责人"
+        verbose_name_plural = "负责人"
+        ordering = ["organization_id", "order", "id"]
+        indexes = [models.Index(fields=["name"], name="orgs_leader_name")]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_role_display()}）"
+
+    @property
+    def masked_id_number(self) -> str:
+        return validators.mask_id_number(self.id_number)
+
+    def id_number_for(self, user) -> str:
+        """The full number for staff who may change the organization; masked for everyone else."""
+        if self.id_number and self.organization.is_visible_to(user, "change"):
+            return self.id_number
+        return self.masked_id_number
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.id_number:
+            try:
+                self.id_number = validators.validate_id_number(self.id_number)
+            except ValidationError as exc:
+                errors["id_number"] = exc.messages
+        if self.phone:
+            try:
+                self.phone = validators.validate_phone(self.phone)
+            except ValidationError as exc:
+                errors["phone"] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+
+
+class HubMembership(ScopedModel):
+    """An organization's membership in a hub (联合会 / 促进会), with the dates it held."""
+
+    hub = models.ForeignKey(Organization, verbose_name="枢纽组织", on_delete=models.CASCADE,
+                            related_name="member_links")
+    member = models.ForeignKey(Organization, verbose_name="成员组织", on_delete=models.CASCADE,
+                               related_name="hub_links")
+    joined_on = models.DateField("加入日期")
+    left_on = models.DateField("退出日期", null=True, blank=True)
+
+    history = HistoricalRecords()
+    scope_field = "hub__division"
+
+    class Meta:
+        verbose_name = "枢纽组织成员"
+        verbose_name_plural = "枢纽组织成员"
+        ordering = ["hub_id", "joined_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(hub=F("member")), name="orgs_hub_not_own_member"),
+            models.UniqueConstraint(
+                fields=["hub", "member"], condition=Q(left_on__isnull=True), name="orgs_one_open_membership",
+                violation_error_message="该组织已是此枢纽组织的成员。",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="orgs_membership_dates",
+                violation_error_message="退出日期不能早于加入日期。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} ∈ {self.hub}"
+
+
+# --- history: status changes and state spans -------------------------------------------------
+class StatusChange(ScopedModel):
+    """A change of status: a domain row with who, when, why and the date it took effect."""
+
+    organization = models.ForeignKey(Organization, verbose_name="组织", on_delete=models.CASCADE,
+                                     related_name="status_changes")
+    from_status = models.CharField("原状态", max_length=14, choices=Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=14, choices=Status.choices)
+    effective_date = models.DateField("生效日期")
+    reason = models.TextField("原因")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    scope_field = "organization__division"
+
+    class Meta:
+        verbose_name = "状态变更"
+        verbose_name_plural = "状态变更"
+        ordering = ["organization_id", "effective_date", "id"]
+        indexes = [
+            models.Index(fields=["organization", "effective_date"], name="orgs_statuschange_org_date"),
+            models.Index(fields=["to_status", "effective_date"], name="orgs_statuschange_to_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization}：{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+    @classmethod
+    def scope_extra_q(cls, user, action):
+        return Q() if action == VIEW else None
+
+
+class OrgStateSpanQuerySet(ScopedQuerySet):
+    def as_of(self, day: date):
+        """The one span of each organization that holds on ``day`` (organizations not yet
+        started on that day have none)."""
+        return self.filter(valid_from__lte=day).filter(Q(valid_to__gt=day) | Q(valid_to__isnull=True))
+
+    def with_category(self, category: Category):
+        return self.alias(_cat=F("categories_mask").bitand(1 << category.bit)).filter(_cat__gt=0)
+
+    def with_target(self, target: ServiceTarget):
+        return self.alias(_tgt=F("targets_mask").bitand(1 << target.bit)).filter(_tgt__gt=0)
+
+
+class OrgStateSpanManager(ScopedManager.from_queryset(OrgStateSpanQuerySet)):
+    pass
+
+
+class OrgStateSpan(ScopedModel):
+    """What was true of one organization from ``valid_from`` (inclusive) to ``valid_to``
+    (exclusive; empty = still true). The spans of one organization never overlap and leave no
+    gap from the day it started. Written only by ``cso.orgs.services``.
+    """
+
+    organization = models.ForeignKey(Organization, verbose_name="组织", on_delete=models.CASCADE,
+                                     related_name="spans")
+    valid_from = models.DateField("起始日期")
+    valid_to = models.DateField("截止日期（不含）", null=True, blank=True)
+    status = models.CharField("状态", max_length=14, choices=Status.choices)
+    division = models.ForeignKey(
+        "regions.Division", verbose_name="所在区划", on_delete=models.PROTECT, related_name="+",
+        db_constraint=True,
+    )
+    track = models.CharField("管理方式", max_length=12, choices=Track.choices)
+    org_type = models.CharField("组织类型", max_length=20, choices=OrgType.choices)
+    tier = models.CharField("管理层级", max_length=12, choices=Tier.choices)
+    is_community_org = models.BooleanField("社区社会组织")
+    party_building = models.CharField("党建情况", max_length=12, choices=PartyBuilding.choices)
+    is_incubated = models.BooleanField("经孵化", default=False)
+    is_hub = models.BooleanField("枢纽型组织", default=False)
+    categories_mask = models.BigIntegerField("类别位图", default=0)
+    targets_mask = models.BigIntegerField("服务对象位图", default=0)
+
+    objects = OrgStateSpanManager()
+    scope_field = "division"
+
+    FACTS = (
+        "status", "division_id", "track", "org_type", "tier", "is_community_org", "party_building",
+        "is_incubated", "is_hub", "categories_mask", "targets_mask",
+    )
+
+    class Meta:
+        verbose_name = "组织状态区间"
+        verbose_name_plural = "组织状态区间"
+        ordering = ["organization_id", "valid_from"]
+        indexes = [
+            models.Index(fields=["valid_from", "valid_to"], name="orgs_span_validity"),
+            models.Index(fields=["division", "valid_from"], name="orgs_span_division_from"),
+            models.Index(fields=["status", "valid_from"], name="orgs_span_status_from"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "valid_from"], name="orgs_span_one_per_start"),
+            models.UniqueConstraint(
+                fields=["organization"], condition=Q(valid_to__isnull=True), name="orgs_span_one_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
+                name="orgs_span_not_empty",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.valid_from}–{self.valid_to or '至今'} {self.status}"
+
+    def facts(self) -> dict:
+        return {name: getattr(self, name) for name in self.FACTS}
+
+    @classmethod
+    def scope_extra_q(cls, user, action):
+        return Q() if action == VIEW else None

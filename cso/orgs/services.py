@@ -1,0 +1,514 @@
+"""Domain operations on the registry, testable without HTTP. Every operation is one transaction,
+checks the acting user's scope, validates with Chinese messages, records who did it, and keeps
+the span table (``OrgStateSpan``) true for every past date.
+
+Span rule: a change to one of the span facts effective on day D closes the span holding D at D
+and opens a new one from D (a change on a span's first day replaces its facts instead). The new
+value then holds in every later span, up to the present: a backdated change that would cross a
+later change of the same fact is refused (correct the later record first), so the current record
+and the open span always agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from cso.core.scoping import CHANGE, Scope
+from cso.regions import codes
+from cso.regions.models import Division
+
+from . import validators
+from .choices import (
+    FINAL_STATUSES,
+    LIVE_STATUSES,
+    TRANSITIONS,
+    OrgType,
+    Status,
+    Tier,
+    Track,
+)
+from .models import (
+    Category,
+    HubMembership,
+    Leader,
+    Organization,
+    OrgStateSpan,
+    ServiceTarget,
+    StatusChange,
+    federation_min_members,
+    filing_authority_level,
+)
+
+# Fields changed only through their own service.
+PROTECTED_FIELDS = {"id", "pk", "uid", "status", "track", "created_by", "created_at", "updated_at"}
+M2M_FIELDS = {"categories": Category, "service_targets": ServiceTarget}
+FACT_LABELS = {
+    "status": "状态", "division_id": "所在区划", "track": "管理方式", "org_type": "组织类型", "tier": "管理层级",
+    "is_community_org": "是否社区社会组织", "party_building": "党建情况", "is_incubated": "孵化情况",
+    "is_hub": "枢纽型组织", "categories_mask": "类别", "targets_mask": "服务对象",
+}
+
+
+# --- permission ------------------------------------------------------------------------------
+def _require_change_in(user, division_code: str | None) -> None:
+    scope = Scope.for_user(user)
+    if user is None or scope.nothing or Organization.scope_extra_q(user, CHANGE) is None:
+        raise PermissionDenied("您没有登记或修改社会组织的权限。")
+    if not scope.contains(division_code):
+        raise PermissionDenied("该区划不在您的管辖范围内。")
+
+
+def _require_change(user, org: Organization) -> None:
+    _require_change_in(user, org.division_id)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+def _resolve_terms(model, values: Iterable) -> list:
+    """Category / ServiceTarget objects from objects, primary keys, codes or names."""
+    values = list(values or [])
+    objs = [v for v in values if isinstance(v, model)]
+    keys = [v for v in values if not isinstance(v, model)]
+    if keys:
+        ints = [k for k in keys if isinstance(k, int)]
+        texts = [str(k) for k in keys if not isinstance(k, int)]
+        found = list(model.objects.filter(Q(pk__in=ints) | Q(code__in=texts) | Q(name__in=texts)))
+        known = {o.pk for o in found} | {o.code for o in found} | {o.name for o in found}
+        missing = [str(k) for k in keys if k not in known and str(k) not in known]
+        if missing:
+            raise ValidationError(
+                {_m2m_field_of(model): f"未知的{model._meta.verbose_name}：{'、'.join(missing)}。"}
+            )
+        objs.extend(found)
+    return list({o.pk: o for o in objs}.values())
+
+
+def _m2m_field_of(model) -> str:
+    return "categories" if model is Category else "service_targets"
+
+
+def _division(value) -> Division | None:
+    if value is None or isinstance(value, Division):
+        return value
+    try:
+        return Division.objects.get(pk=codes.pad_code(str(value)))
+    except (Division.DoesNotExist, codes.CodeError) as exc:
+        raise ValidationError({"division": f"区划代码“{value}”不存在。"}) from exc
+
+
+def _ancestor(division: Division, level: int) -> Division | None:
+    if division.level == level:
+        return division
+    return next((d for d in division.ancestors() if d.level == level), None)
+
+
+def _check_effective_date(org: Organization, day: date) -> None:
+    if day > date.today():
+        raise ValidationError({"effective_date": "生效日期不能晚于今天。"})
+    start = org.started_on
+    if start and day < start:
+        raise ValidationError({"effective_date": f"生效日期不能早于该组织的登记（备案）日期{start}。"})
+
+
+def _check_federation(org: Organization, pending_members: int = 0) -> None:
+    """A federation (联合会, or any hub) needs enough member organizations (seed 001)."""
+    if not org.is_federation:
+        return
+    needed = federation_min_members()
+    have = pending_members + (org.current_members().live().count() if org.pk else 0)
+    if have < needed:
+        raise ValidationError(
+            {"is_hub": f"联合会等枢纽型组织须有不少于{needed}个会员组织，“{org.name}”目前只有{have}个；"
+                       f"请先登记其会员组织。"}
+        )
+
+
+def _save(org: Organization, user, reason: str = "") -> None:
+    """Validate and save, recording the user and reason in the field history."""
+    org.full_clean(validate_constraints=False)
+    org._history_user = user
+    if reason:
+        org._change_reason = reason
+    try:
+        with transaction.atomic():
+            org.save()
+    except IntegrityError as exc:
+        # A concurrent insert passed clean() at the same time: the database's constraint wins.
+        raise ValidationError("已有同一统一社会信用代码，或同一登记管理机关下同名的存续组织。") from exc
+
+
+def _locked(org: Organization) -> Organization:
+    return Organization.objects.select_for_update().select_related("division").get(pk=org.pk)
+
+
+# --- span table ------------------------------------------------------------------------------
+def _open_first_span(org: Organization) -> OrgStateSpan:
+    start = org.started_on or date.today()
+    return OrgStateSpan.objects.create(organization=org, valid_from=start, valid_to=None, **org.span_facts())
+
+
+def _span_at(spans: list[OrgStateSpan], day: date) -> int | None:
+    for i, span in enumerate(spans):
+        if span.valid_from <= day and (span.valid_to is None or day < span.valid_to):
+            return i
+    return None
+
+
+def _apply_facts(org: Organization, day: date, new_facts: dict) -> None:
+    """From ``day`` on, ``new_facts`` hold. Splits the span holding ``day`` (same day: replaces)."""
+    spans = list(OrgStateSpan.objects.select_for_update().filter(organization=org).order_by("valid_from"))
+    if not spans:
+        _open_first_span(org)
+        return
+    if day < spans[0].valid_from:
+        # A change before the first span (e.g. an earlier registration date): extend it back.
+        first = spans[0]
+        first.valid_from = day
+        first.save(update_fields=["valid_from"])
+        spans[0] = first
+    i = _span_at(spans, day)
+    current = spans[i]
+    old = {k: getattr(current, k) for k in new_facts}
+    changed = {k: v for k, v in new_facts.items() if old[k] != v}
+    if not changed:
+        return
+    for later in spans[i + 1:]:
+        for key in changed:
+            if getattr(later, key) != old[key]:
+                raise ValidationError(
+                    {"effective_date": f"“{FACT_LABELS.get(key, key)}”在{later.valid_from}还有一次变更，"
+                                       f"不能把更早生效的变更插到它前面；请先更正后一次变更。"}
+                )
+    if day > current.valid_from:
+        tail = OrgStateSpan(organization=org, valid_from=day, valid_to=current.valid_to, **current.facts())
+        current.valid_to = day
+        current.save(update_fields=["valid_to"])
+        tail.save()
+        affected = [tail, *spans[i + 1:]]
+    else:
+        affected = spans[i:]
+    for span in affected:
+        for key, value in changed.items():
+            setattr(span, key, value)
+        span.save()
+    _coalesce(org)
+
+
+def _coalesce(org: Organization) -> None:
+    """Merge neighbouring spans whose facts are equal (e.g. a change reverted on the same day)."""
+    spans = list(OrgStateSpan.objects.filter(organization=org).order_by("valid_from"))
+    prev = None
+    for span in spans:
+        if prev is not None and prev.valid_to == span.valid_from and prev.facts() == span.facts():
+            new_end = span.valid_to
+            span.delete()
+            prev.valid_to = new_end
+            prev.save(update_fields=["valid_to"])
+            continue
+        prev = span
+
+
+def _sync_spans(org: Organization, day: date) -> None:
+    _apply_facts(org, day, org.span_facts())
+
+
+def _move_start(org: Organization, new_start: date | None) -> None:
+    """The registration/filing date was corrected: move the first span's start."""
+    if new_start is None:
+        return
+    first = OrgStateSpan.objects.filter(organization=org).order_by("valid_from").first()
+    if first is None or first.valid_from == new_start:
+        return
+    if first.valid_to is not None and new_start >= first.valid_to:
+        raise ValidationError(
+            {"registered_on": f"登记（备案）日期不能晚于该组织的第一次变更（{first.valid_to}）。"}
+        )
+    if StatusChange.objects.filter(organization=org, effective_date__lt=new_start).exclude(from_status="").exists():
+        raise ValidationError({"registered_on": "登记（备案）日期不能晚于该组织已有的状态变更。"})
+    first.valid_from = new_start
+    first.save(update_fields=["valid_from"])
+    StatusChange.objects.filter(organization=org, from_status="").update(effective_date=new_start)
+
+
+# --- as of a date ----------------------------------------------------------------------------
+def state_as_of(day: date, user=None):
+    """One span per organization that existed on ``day`` — a queryset to filter and group.
+
+    With ``user``, limited to the user's subtree by the one scoping mechanism. Example — active
+    organizations per county on ``day``::
+
+        state_as_of(day).filter(status="active").annotate(county=Substr("division_id", 1, 6))
+            .values("county").annotate(n=Count("id"))
+    """
+    qs = OrgStateSpan.objects.all()
+    if user is not None:
+        qs = qs.visible_to(user)
+    return qs.as_of(day)
+
+
+def org_state_as_of(org: Organization, day: date) -> OrgStateSpan | None:
+    """The organization's facts on ``day``, or None if it had not started yet."""
+    return OrgStateSpan.objects.filter(organization=org).as_of(day).first()
+
+
+# --- operations ------------------------------------------------------------------------------
+def _default_is_community_org(org: Organization) -> bool:
+    if org.track == Track.FILED:
+        return True
+    if org.org_type == OrgType.FOUNDATION:
+        return False
+    authority = org.registration_authority_division
+    return authority is not None and authority.level >= codes.COUNTY
+
+
+@transaction.atomic
+def create_organization(data: dict, user) -> Organization:
+    """Register or file a new organization.
+
+    ``data`` holds model field values plus ``categories`` and ``service_targets`` (objects, ids,
+    codes or names), ``leaders`` (list of dicts of Leader fields) and, for a federation,
+    ``members`` (organizations joining it, effective from its registration date).
+    """
+    data = dict(data)
+    categories = _resolve_terms(Category, data.pop("categories", []))
+    targets = _resolve_terms(ServiceTarget, data.pop("service_targets", []))
+    leaders = data.pop("leaders", [])
+    members = list(data.pop("members", []))
+    reason = data.pop("reason", "")
+    for key in ("uid", "id", "pk", "created_by", "created_at", "updated_at"):
+        data.pop(key, None)
+    status = data.pop("status", Status.ACTIVE)
+    if status != Status.ACTIVE:
+        raise ValidationError({"status": "新登记（备案）的组织状态应为“正常”；其他状态请在登记后办理状态变更。"})
+    division = _division(data.pop("division", None) or data.pop("division_id", None))
+    if division is None:
+        raise ValidationError({"division": "请选择组织所在的社区（区划）。"})
+    authority = _division(data.pop("registration_authority_division", None)
+                          or data.pop("registration_authority_division_id", None))
+    _require_change_in(user, division.code)
+
+    org = Organization(division=division, registration_authority_division=authority, created_by=user, **data)
+    if not org.tier:
+        org.tier = Tier.REGISTERED if org.track == Track.REGISTERED else Tier.COMMUNITY
+    if org.track == Track.FILED and org.registration_authority_division is None:
+        filing = _ancestor(division, filing_authority_level())
+        org.registration_authority_division = filing
+        if filing and not org.registration_authority:
+            org.registration_authority = filing.name
+    if "is_community_org" not in data:
+        org.is_community_org = _default_is_community_org(org)
+    if org.is_federation:
+        _check_federation(org, pending_members=len({m.pk for m in members if m.status in LIVE_STATUSES}))
+    _save(org, user, reason or ("登记成立" if org.track == Track.REGISTERED else "备案"))
+    if categories:
+        org.categories.set(categories)
+    if targets:
+        org.service_targets.set(targets)
+    for i, leader_data in enumerate(leaders):
+        save_leader(org, {"order": i, **leader_data}, user)
+    start = org.started_on
+    for member in members:
+        _add_member(org, member, start)
+    StatusChange.objects.create(
+        organization=org, from_status="", to_status=Status.ACTIVE, effective_date=start,
+        reason=reason or ("登记成立" if org.track == Track.REGISTERED else "备案"), recorded_by=user,
+    )
+    _open_first_span(org)
+    return org
+
+
+@transaction.atomic
+def update_organization(org: Organization, changes: dict, user, effective_date: date | None = None,
+                        reason: str = "") -> Organization:
+    """Change registered facts. Changes to the span facts (community, type, tier, categories,
+    service targets, party building, incubation, …) take effect on ``effective_date`` (today by
+    default); every change is kept in the field history with the user and reason.
+    """
+    _require_change(user, org)
+    org = _locked(org)
+    if org.status in FINAL_STATUSES:
+        raise ValidationError(f"该组织已{org.get_status_display()}，其信息不能再修改。")
+    changes = dict(changes)
+    forbidden = sorted(PROTECTED_FIELDS & changes.keys())
+    if forbidden:
+        raise ValidationError(
+            f"以下事项须通过专门的办理流程变更，不能直接修改：{'、'.join(forbidden)}"
+            "（状态请办理状态变更，备案转登记请办理登记转换）。"
+        )
+    day = effective_date or date.today()
+    _check_effective_date(org, day)
+    was_federation = org.is_federation
+    old_start = org.started_on
+
+    m2m = {}
+    for field, model in M2M_FIELDS.items():
+        if field in changes:
+            m2m[field] = _resolve_terms(model, changes.pop(field))
+    division_changes = _division_changes(changes)
+    for key in ("division", "division_id", "registration_authority_division", "registration_authority_division_id"):
+        changes.pop(key, None)
+    for key, value in changes.items():
+        try:
+            org._meta.get_field(key)
+        except Exception as exc:
+            raise ValidationError(f"未知的字段：{key}") from exc
+        setattr(org, key, value)
+    if "division" in division_changes and division_changes["division"].pk != org.division_id:
+        _require_change_in(user, division_changes["division"].pk)
+    for key, value in division_changes.items():
+        setattr(org, key, value)
+    if org.is_federation and not was_federation:
+        _check_federation(org)
+    _save(org, user, reason)
+    for field, objs in m2m.items():
+        getattr(org, field).set(objs)
+    if org.started_on != old_start:
+        _move_start(org, org.started_on)
+    _sync_spans(org, day)
+    return org
+
+
+def _division_changes(changes: dict) -> dict:
+    out = {}
+    for field in ("division", "registration_authority_division"):
+        for key in (field, f"{field}_id"):
+            if key in changes:
+                value = changes[key]
+                division = _division(value)
+                if field == "division" and division is None:
+                    raise ValidationError({"division": "请选择组织所在的社区（区划）。"})
+                out[field] = division
+    return out
+
+
+@transaction.atomic
+def change_status(org: Organization, new_status: str, effective_date: date, reason: str, user) -> StatusChange:
+    """Record a status change effective on ``effective_date`` (may be in the past)."""
+    _require_change(user, org)
+    org = _locked(org)
+    new_status = Status(new_status)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "请填写状态变更的原因。"})
+    _check_effective_date(org, effective_date)
+    later = (
+        StatusChange.objects.filter(organization=org, effective_date__gt=effective_date)
+        .order_by("-effective_date").first()
+    )
+    if later:
+        raise ValidationError(
+            {"effective_date": f"该组织在{later.effective_date}已有一次状态变更（{later.get_to_status_display()}），"
+                               f"新的状态变更不能早于该日期。"}
+        )
+    current = Status(org.status)
+    if new_status == current:
+        raise ValidationError({"to_status": f"该组织当前已是“{current.label}”。"})
+    if new_status not in TRANSITIONS[current]:
+        if current in FINAL_STATUSES:
+            raise ValidationError({"to_status": f"该组织已{current.label}，状态不能再变更。"})
+        raise ValidationError({"to_status": f"不能从“{current.label}”变更为“{new_status.label}”。"})
+    if new_status == Status.REVOKED and org.track != Track.REGISTERED:
+        raise ValidationError({"to_status": "备案类组织没有登记可撤销，请使用“注销”或“清理”。"})
+    if new_status in LIVE_STATUSES and org.credit_code:
+        clash = Organization.objects.live().filter(credit_code=org.credit_code).exclude(pk=org.pk).first()
+        if clash:
+            raise ValidationError(f"统一社会信用代码已被存续组织“{clash.name}”使用，不能恢复。")
+    org.status = new_status
+    org._history_user = user
+    org._change_reason = reason
+    org.save()
+    change = StatusChange.objects.create(
+        organization=org, from_status=current, to_status=new_status, effective_date=effective_date,
+        reason=reason.strip(), recorded_by=user,
+    )
+    _apply_facts(org, effective_date, {"status": new_status})
+    return change
+
+
+@transaction.atomic
+def register_filed_group(org: Organization, credit_code: str, registered_on: date, user, *,
+                         org_type: str | None = None, registration_authority: str = "",
+                         registration_authority_division=None, registered_capital=None,
+                         reason: str = "") -> Organization:
+    """A filed group obtains legal-person registration: the same record, uid and history."""
+    _require_change(user, org)
+    org = _locked(org)
+    if org.track != Track.FILED:
+        raise ValidationError("该组织已是登记类组织。")
+    if org.status not in LIVE_STATUSES:
+        raise ValidationError(f"该组织已{org.get_status_display()}，不能办理登记。")
+    code = validators.normalize_credit_code(credit_code)
+    org_type = org_type or validators.org_type_from_credit_code(code)
+    if org_type not in (OrgType.SOCIAL_GROUP, OrgType.SOCIAL_SERVICE):
+        raise ValidationError({"org_type": "备案组织转为登记时，类型应为社会团体或民办非企业单位（社会服务机构）。"})
+    _check_effective_date(org, registered_on)
+    if org.filed_on and registered_on < org.filed_on:
+        raise ValidationError({"registered_on": "登记日期不能早于备案日期。"})
+    authority = _division(registration_authority_division)
+    if authority is None:
+        raise ValidationError({"registration_authority_division": "请填写登记管理机关所在区划。"})
+    org.track = Track.REGISTERED
+    org.org_type = org_type
+    org.tier = Tier.REGISTERED
+    org.credit_code = code
+    org.registered_on = registered_on
+    org.registration_authority = registration_authority or f"{authority.name}民政局"
+    org.registration_authority_division = authority
+    if registered_capital is not None:
+        org.registered_capital = registered_capital
+    org.is_community_org = True
+    if org.is_federation:
+        _check_federation(org)
+    _save(org, user, reason or "备案组织依法登记")
+    _sync_spans(org, registered_on)
+    return org
+
+
+# --- leaders and hub members -----------------------------------------------------------------
+@transaction.atomic
+def save_leader(org: Organization, data: dict, user, leader: Leader | None = None) -> Leader:
+    _require_change(user, org)
+    leader = leader or Leader(organization=org)
+    if leader.organization_id != org.pk:
+        raise ValidationError("该负责人不属于此组织。")
+    for key, value in data.items():
+        setattr(leader, key, value)
+    leader.full_clean()
+    leader._history_user = user
+    leader.save()
+    return leader
+
+
+def _add_member(hub: Organization, member: Organization, joined_on: date) -> HubMembership:
+    if member.pk == hub.pk:
+        raise ValidationError("组织不能成为自己的会员。")
+    if member.status not in LIVE_STATUSES:
+        raise ValidationError(f"“{member.name}”已{member.get_status_display()}，不能加入枢纽组织。")
+    if HubMembership.objects.filter(hub=hub, member=member, left_on__isnull=True).exists():
+        raise ValidationError(f"“{member.name}”已是“{hub.name}”的会员。")
+    return HubMembership.objects.create(hub=hub, member=member, joined_on=joined_on)
+
+
+@transaction.atomic
+def add_hub_member(hub: Organization, member: Organization, joined_on: date, user) -> HubMembership:
+    _require_change(user, hub)
+    if not member.is_visible_to(user):
+        raise PermissionDenied("该成员组织不在您的管辖范围内。")
+    if joined_on > date.today():
+        raise ValidationError({"joined_on": "加入日期不能晚于今天。"})
+    return _add_member(hub, member, joined_on)
+
+
+@transaction.atomic
+def end_hub_membership(membership: HubMembership, left_on: date, user) -> HubMembership:
+    _require_change(user, membership.hub)
+    if membership.left_on is not None:
+        raise ValidationError("该会员已退出。")
+    if left_on < membership.joined_on:
+        raise ValidationError({"left_on": "退出日期不能早于加入日期。"})
+    membership.left_on = left_on
+    membership.save(update_fields=["left_on"])
+    return membership
