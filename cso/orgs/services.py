@@ -212,8 +212,12 @@ def _coalesce(org: Organization) -> None:
         prev = span
 
 
-def _sync_spans(org: Organization, day: date) -> None:
-    _apply_facts(org, day, org.span_facts())
+def _sync_spans(org: Organization, day: date, before: dict) -> None:
+    """Carry the facts that changed on the record (compared with ``before``) into the spans."""
+    after = org.span_facts()
+    changed = {k: v for k, v in after.items() if before.get(k) != v}
+    if changed:
+        _apply_facts(org, day, changed)
 
 
 def _move_start(org: Organization, new_start: date | None) -> None:
@@ -343,6 +347,7 @@ def update_organization(org: Organization, changes: dict, user, effective_date: 
     _check_effective_date(org, day)
     was_federation = org.is_federation
     old_start = org.started_on
+    before = org.span_facts()
 
     m2m = {}
     for field, model in M2M_FIELDS.items():
@@ -368,7 +373,7 @@ def update_organization(org: Organization, changes: dict, user, effective_date: 
         getattr(org, field).set(objs)
     if org.started_on != old_start:
         _move_start(org, org.started_on)
-    _sync_spans(org, day)
+    _sync_spans(org, day, before)
     return org
 
 
@@ -450,6 +455,7 @@ def register_filed_group(org: Organization, credit_code: str, registered_on: dat
     authority = _division(registration_authority_division)
     if authority is None:
         raise ValidationError({"registration_authority_division": "请填写登记管理机关所在区划。"})
+    before = org.span_facts()
     org.track = Track.REGISTERED
     org.org_type = org_type
     org.tier = Tier.REGISTERED
@@ -463,7 +469,7 @@ def register_filed_group(org: Organization, credit_code: str, registered_on: dat
     if org.is_federation:
         _check_federation(org)
     _save(org, user, reason or "备案组织依法登记")
-    _sync_spans(org, registered_on)
+    _sync_spans(org, registered_on, before)
     return org
 
 
