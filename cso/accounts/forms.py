@@ -132,12 +132,12 @@ class PasswordPairMixin:
     def add_password_fields(self, required=False):
         self.fields["password1"] = forms.CharField(
             label="临时密码", required=required, strip=False,
-            widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+            widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "class": "form-control"}),
             help_text="留空则由系统生成临时密码并只显示一次。" + password_validators_help_text_html(),
         )
         self.fields["password2"] = forms.CharField(
             label="再次输入临时密码", required=required, strip=False,
-            widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+            widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "class": "form-control"}),
         )
 
     def clean_password_pair(self, user):

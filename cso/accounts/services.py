@@ -385,6 +385,7 @@ def _tracked_fields(instance_model, history_model) -> list[models.Field]:
     return [
         f for f in instance_model._meta.concrete_fields
         if f.attname in history_attnames and f.name not in HIDDEN_HISTORY_FIELDS
+        and not isinstance(f, models.AutoField)  # surrogate ids say nothing to people
     ]
 
 
@@ -397,6 +398,8 @@ def _display(f: models.Field, value, related: dict) -> str:
         return str(dict(f.flatchoices).get(value, value))
     if f.is_relation:
         label = related.get((f.related_model, value))
+        if label and f.related_model is User:
+            return label
         return f"{label}（{value}）" if label else str(value)
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
@@ -450,7 +453,8 @@ def history_entries(records, viewer) -> list[HistoryEntry]:
         for f in fields:
             new_value = getattr(record, f.attname)
             if record.history_type == "+" or old is None:
-                if new_value in (None, "") or record.history_type == "-":
+                # A new row: list what was set, leaving out empty values and unset flags.
+                if new_value in (None, "", False) or record.history_type == "-":
                     continue
                 entry.changes.append(FieldChange(str(f.verbose_name), "—", _display(f, new_value, related)))
             elif record.history_type == "~":
