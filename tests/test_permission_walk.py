@@ -67,7 +67,7 @@ def test_no_page_lets_a_county_user_near_another_countys_objects(cast, client, r
     client.force_login(user)
     values = foreign_objects(cast)
     before_divisions = list(Division.objects.filter(code__startswith="450103").values())
-    before_users = list(User.objects.filter(division_id__startswith="450103").values())
+    before_users = list(User.objects.filter(division__code__startswith="450103").values())
     checked = 0
     for name, route in site_urls():
         if "<" not in route and "{" not in route:
@@ -82,7 +82,7 @@ def test_no_page_lets_a_county_user_near_another_countys_objects(cast, client, r
     assert checked > 0
     # nothing foreign was changed by any of those requests
     assert list(Division.objects.filter(code__startswith="450103").values()) == before_divisions
-    assert list(User.objects.filter(division_id__startswith="450103").values()) == before_users
+    assert list(User.objects.filter(division__code__startswith="450103").values()) == before_users
 
 
 @pytest.mark.parametrize("role", HOME_ROLES)
