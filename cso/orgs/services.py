@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 
 from cso.core.scoping import CHANGE, Scope
@@ -146,9 +146,17 @@ def _locked(org: Organization) -> Organization:
 
 
 # --- span table ------------------------------------------------------------------------------
+def first_span(org: Organization) -> OrgStateSpan:
+    """The unsaved first span of a new organization — for bulk loaders (demo generator, import)
+    that create organizations with ``bulk_create`` and must keep the span table complete."""
+    return OrgStateSpan(organization=org, valid_from=org.started_on or date.today(), valid_to=None,
+                        **org.span_facts())
+
+
 def _open_first_span(org: Organization) -> OrgStateSpan:
-    start = org.started_on or date.today()
-    return OrgStateSpan.objects.create(organization=org, valid_from=start, valid_to=None, **org.span_facts())
+    span = first_span(org)
+    span.save()
+    return span
 
 
 def _span_at(spans: list[OrgStateSpan], day: date) -> int | None:
@@ -358,10 +366,15 @@ def update_organization(org: Organization, changes: dict, user, effective_date: 
         changes.pop(key, None)
     for key, value in changes.items():
         try:
-            org._meta.get_field(key)
-        except Exception as exc:
+            field = org._meta.get_field(key)
+        except FieldDoesNotExist as exc:
             raise ValidationError(f"未知的字段：{key}") from exc
-        setattr(org, key, value)
+        if not field.concrete or field.many_to_many:
+            raise ValidationError(f"字段“{key}”不能在此修改。")
+        if field.is_relation and not isinstance(value, models.Model):
+            setattr(org, field.attname, value)
+        else:
+            setattr(org, field.name, value)
     if "division" in division_changes and division_changes["division"].pk != org.division_id:
         _require_change_in(user, division_changes["division"].pk)
     for key, value in division_changes.items():
@@ -417,10 +430,6 @@ def change_status(org: Organization, new_status: str, effective_date: date, reas
         raise ValidationError({"to_status": f"不能从“{current.label}”变更为“{new_status.label}”。"})
     if new_status == Status.REVOKED and org.track != Track.REGISTERED:
         raise ValidationError({"to_status": "备案类组织没有登记可撤销，请使用“注销”或“清理”。"})
-    if new_status in LIVE_STATUSES and org.credit_code:
-        clash = Organization.objects.live().filter(credit_code=org.credit_code).exclude(pk=org.pk).first()
-        if clash:
-            raise ValidationError(f"统一社会信用代码已被存续组织“{clash.name}”使用，不能恢复。")
     org.status = new_status
     org._history_user = user
     org._change_reason = reason

@@ -159,3 +159,18 @@ def test_as_of_queries_are_scoped_to_the_users_subtree(cast):
     assert services.state_as_of(D).count() == 2
     assert set(services.state_as_of(D, cast["county"]).values_list("division_id", flat=True)) == {COMMUNITY}
     assert not services.state_as_of(D, cast["outsider_street"]).exists()
+
+
+def test_bulk_loaders_get_the_same_first_span_as_the_service(cast):
+    org = make_filed(cast["street"], filed_on=date(2022, 2, 2), categories=["charity"])
+    span = services.first_span(org)
+    stored = OrgStateSpan.objects.get(organization=org)
+    assert span.pk is None
+    assert (span.valid_from, span.valid_to, span.facts()) == (stored.valid_from, None, stored.facts())
+
+
+def test_a_category_an_administrator_adds_gets_the_next_free_bit(db):
+    assert sorted(Category.objects.values_list("bit", flat=True)) == list(range(8))
+    added = Category.objects.create(code="environment", name="环境保护")
+    assert added.bit == 8
+    assert Category.objects.filter(code__in=["charity", "environment"]).mask() == (1 << 1) | (1 << 8)

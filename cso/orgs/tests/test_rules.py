@@ -216,3 +216,28 @@ def test_an_invalid_organization_leaves_nothing_behind(cast):
             registered_data(leaders=[{"name": "赵六", "id_number": "123"}]), cast["county"]
         )
     assert not Organization.objects.exists()
+
+
+def test_urban_or_rural_is_read_from_the_community_both_ways(cast):
+    urban = make_filed(cast["street"])
+    rural = make_filed(cast["street"], division="450102001201")  # 官桥村委会, 城乡分类代码 112
+    assert (urban.urban_by_committee, urban.urban_by_code) == (True, True)
+    assert (rural.urban_by_committee, rural.urban_by_code) == (False, True)
+
+
+def test_unknown_or_related_fields_cannot_be_edited_directly(cast):
+    org = make_filed(cast["street"])
+    with pytest.raises(ValidationError, match="未知的字段：colour"):
+        services.update_organization(org, {"colour": "红"}, cast["street"])
+    with pytest.raises(ValidationError, match="不能在此修改"):
+        services.update_organization(org, {"leaders": []}, cast["street"])
+
+
+def test_a_venue_may_be_shared_by_several_organizations(cast):
+    from cso.orgs.models import Venue
+
+    venue = Venue.objects.create(name="兴宁社区党群服务中心活动室", division_id=COMMUNITY, area=Decimal("120"))
+    first = make_filed(cast["street"], venue=venue)
+    second = make_filed(cast["street"])
+    services.update_organization(second, {"venue": venue.pk}, cast["street"])
+    assert set(venue.organizations.all()) == {first, second}
