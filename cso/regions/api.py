@@ -127,9 +127,10 @@ def list_divisions(
     parent: str | None = Query(None, description="上级区划代码：只列出其直接下级"),
     level: int | None = Query(None, ge=1, le=5, description="层级 1–5"),
     include_abolished: bool = Query(False, description="包含已撤销的区划"),
-    limit: int = Query(50, ge=1, le=MAX_LIMIT),
+    limit: int = Query(50, ge=1, description=f"每页条数，最多 {MAX_LIMIT}（更大的值按 {MAX_LIMIT} 处理）"),
     offset: int = Query(0, ge=0),
 ):
+    limit = min(limit, MAX_LIMIT)
     data = {
         "q": q or "",
         "parent": parent or "",

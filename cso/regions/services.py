@@ -235,6 +235,7 @@ def children_totals(children_qs) -> dict:
         sum_households=Sum("households"),
         sum_facility_area=Sum("facility_area"),
         with_population=Count("population"),
+        with_households=Count("households"),
         estimated=Count("code", filter=Q(figures_source=FiguresSource.ESTIMATE)),
     )
     return {
@@ -243,6 +244,7 @@ def children_totals(children_qs) -> dict:
         "households": totals["sum_households"],
         "facility_area": totals["sum_facility_area"],
         "with_population": totals["with_population"],
+        "with_households": totals["with_households"],
         "estimated": totals["estimated"],
     }
 

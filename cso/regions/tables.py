@@ -10,6 +10,7 @@ from cso.core.templatetags.cso_tags import number
 from . import codes
 
 NUMERIC = {"th": {"class": "numeric"}, "td": {"class": "numeric"}, "tf": {"class": "numeric"}}
+NOWRAP = {"th": {"class": "text-nowrap"}, "td": {"class": "text-nowrap"}, "tf": {"class": "text-nowrap"}}
 ESTIMATE_BADGE = format_html(
     '<span class="badge badge-estimate ms-1" title="{}">估算</span>', "按县级普查数据估算，待核实填报"
 )
@@ -97,9 +98,9 @@ def _footer(name):
 class ChildrenTable(tables.Table):
     """The children of a division; ``rows`` are ``services.ChildRow``; totals go in the footer."""
 
-    code = tables.Column("区划代码", accessor="division__code", footer="合计")
-    name = tables.Column("名称", accessor="division__name", footer=_footer("name"))
-    unit = tables.Column("类型", accessor="division__unit_type", empty_values=())
+    name = tables.Column("名称", accessor="division__name", footer="合计", attrs=NOWRAP)
+    code = tables.Column("区划代码", accessor="division__code", footer=_footer("count"), attrs=NOWRAP)
+    unit = tables.Column("类型", accessor="division__unit_type", empty_values=(), attrs=NOWRAP)
     population = tables.Column(
         "常住人口（人）",
         accessor="division__population",
@@ -128,7 +129,7 @@ class ChildrenTable(tables.Table):
         attrs=NUMERIC,
         footer=_footer("standard"),
     )
-    urban = tables.Column("城乡", accessor="division__code", empty_values=(), footer=_footer("urban"))
+    urban = tables.Column("城乡", accessor="division__code", empty_values=(), footer=_footer("urban"), attrs=NOWRAP)
 
     class Meta:
         orderable = False
@@ -148,7 +149,7 @@ class ChildrenTable(tables.Table):
         super().__init__(
             rows,
             extra_columns=extra,
-            sequence=["code", "name", "unit", "...", "population", "households", "facility_area", "standard", "urban"],
+            sequence=["name", "code", "unit", "...", "population", "households", "facility_area", "standard", "urban"],
             **kwargs,
         )
         if not self.has_communities:
@@ -212,18 +213,23 @@ class ChildrenTable(tables.Table):
 
     # footer -------------------------------------------------------------------------------
     def _footer_figure(self, key):
+        """The children's own figures when all have them, else the communities' sum, else a partial sum."""
         totals = self.children_totals
-        if totals[key] is None:
+        own = totals[key]
+        if totals["n"] and totals[f"with_{key}"] == totals["n"]:
+            return number(own)
+        community_sum = self.subtree[f"community_{key}"]
+        if community_sum is not None:
+            return format_html('{} <span class="text-muted small">社区合计</span>', number(community_sum))
+        if own is None:
             return DASH
-        partial = totals["with_population"] < totals["n"]
-        note = mark_safe('<span class="text-muted small d-block">部分单位暂无数据</span>') if partial else ""
-        return format_html("{}{}", number(totals[key]), note)
+        return format_html('{}<span class="text-muted small d-block">部分单位暂无数据</span>', number(own))
 
     def _footer_values(self):
         subtree = self.subtree
         area = subtree["community_facility_area"]
         return {
-            "name": f"{number(self.children_totals['n'])} 个",
+            "count": f"{number(self.children_totals['n'])} 个",
             "population": self._footer_figure("population"),
             "households": self._footer_figure("households"),
             "facility_area": DASH if area is None else number(area, 2),
@@ -235,9 +241,9 @@ class ChildrenTable(tables.Table):
 class DivisionSearchTable(tables.Table):
     """Search results: ``path`` set on each row by ``services.attach_paths``."""
 
-    code = tables.Column("区划代码")
-    name = tables.Column("名称")
-    level = tables.Column("层级 / 类型", empty_values=())
+    name = tables.Column("名称", attrs=NOWRAP)
+    code = tables.Column("区划代码", attrs=NOWRAP)
+    level = tables.Column("层级 / 类型", empty_values=(), attrs=NOWRAP)
     path = tables.Column("所属区划", accessor="path_names", empty_values=())
     population = tables.Column("常住人口（人）", empty_values=(), attrs=NUMERIC)
     households = tables.Column("户数（户）", empty_values=(), attrs=NUMERIC)

@@ -69,6 +69,12 @@ def test_the_list_pages_with_limit_and_offset(cast, login):
     assert first.json()["count"] == second.json()["count"] == 3
 
 
+def test_a_limit_above_the_cap_is_clamped(cast, login):
+    response = login(cast["province"]).get("/api/divisions/", {"limit": 100000})
+    assert response.status_code == 200
+    assert response.json()["limit"] == 500
+
+
 def test_abolished_divisions_are_listed_only_when_asked_for(cast, login):
     Division.objects.filter(code="450102001004").update(abolished_in=2023, successor_id=COMMUNITY)
     client = login(cast["street"])

@@ -275,3 +275,15 @@ def test_the_number_of_queries_does_not_grow_across_pages(cast, login, settings)
     first = _queries(client, "450102001000")
     second = _queries(client, "450102001000", page=2)
     assert first == second
+
+
+def test_streets_without_own_figures_show_their_communities_sum_and_so_does_the_totals_row(cast, login):
+    Division.objects.filter(code="450102001003").update(population=3000, households=1000)
+    Division.objects.filter(code="450102002001").update(population=2000, households=700)
+    body = detail(login(cast["county"]), "450102000000").content.decode()
+    row = re.search(r'<tr data-code="450102001000"[^>]*>(.*?)</tr>', body, re.S).group(1)
+    assert "3,000" in row
+    assert "社区合计" in row
+    footer = re.search(r"<tfoot[^>]*>(.*?)</tfoot>", body, re.S).group(1)
+    assert "5,000" in footer
+    assert "1,700" in footer
