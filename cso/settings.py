@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "django_tables2",
+    "ninja",  # Swagger UI served from its own package (no CDN)
     "simple_history",
     "axes",
     # project apps, one per domain

@@ -5,10 +5,10 @@ from django.urls import include, path
 
 from cso.core.api import api
 
-patterns, app_name, namespace = api.urls
+patterns, _ninja_app_name, namespace = api.urls
 # The API authenticates each call itself and answers 401; the site-wide redirect to the login
 # page (LoginRequiredMiddleware) must not intercept it.
 for pattern in patterns:
     pattern.callback = login_not_required(pattern.callback)
 
-urlpatterns = [path("", include((patterns, app_name), namespace=namespace))]
+urlpatterns = [path("", include((patterns, "api"), namespace=namespace))]

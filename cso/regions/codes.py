@@ -23,7 +23,7 @@ LEVEL_NAMES = {
 }
 LEVEL_SHORT_NAMES = {PROVINCE: "省", CITY: "市", COUNTY: "县（区）", STREET: "街道（乡镇）", COMMUNITY: "社区（村）"}
 
-_CODE_RE = re.compile(r"^\d{12}$")
+_CODE_RE = re.compile(r"[0-9]{12}")
 
 # Unit types read from the code (digits 7–9 for a township, 10–12 for a village-level unit).
 UNIT_STREET = "street"  # 街道 001–099
@@ -58,7 +58,7 @@ class CodeError(ValueError):
 
 
 def is_valid_code(code: str) -> bool:
-    return bool(_CODE_RE.match(code or ""))
+    return bool(_CODE_RE.fullmatch(code or ""))
 
 
 def level_of(code: str) -> int:

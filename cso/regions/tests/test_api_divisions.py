@@ -188,24 +188,12 @@ def test_the_openapi_schema_documents_the_division_endpoints(db):
     assert "patch" in paths["/api/divisions/{code}/figures"]
 
 
-DOCS_NAMESPACE_BUG = (
-    "cso/core/api_urls.py leaves app_name='ninja' at module level, so the API lands under the namespace "
-    "'ninja:api' and ninja cannot reverse 'api:openapi-json' (owned by core; remove this marker once fixed)"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=DOCS_NAMESPACE_BUG)
 def test_the_openapi_document_is_served(cast, login):
     response = login(cast["county"]).get("/api/openapi.json")
     assert response.status_code == 200
     assert "/api/divisions/{code}/figures" in response.json()["paths"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=DOCS_NAMESPACE_BUG + "; and 'ninja' must be in INSTALLED_APPS, or the docs page loads Swagger UI "
-    "from a CDN, which the CSP and an intranet both block",
-)
 def test_the_api_docs_page_loads_swagger_from_this_site(cast, login):
     response = login(cast["county"]).get("/api/docs")
     assert response.status_code == 200

@@ -77,11 +77,6 @@ def test_level_of_refuses_malformed_codes(text):
         codes.level_of(text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="codes._CODE_RE is r'^\\d{12}$': \\d takes any Unicode digit and $ a trailing newline "
-    "(the importer guards against both itself)",
-)
 @pytest.mark.parametrize("text", ["450102001003\n", "٤٥٠١٠٢٠٠١٠٠٣"])
 def test_only_twelve_ascii_digits_make_a_valid_code(text):
     assert not codes.is_valid_code(text)
