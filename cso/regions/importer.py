@@ -54,6 +54,7 @@ COUNTY_CODE_CHANGES = DATA_DIR / "county_code_changes_2020_2023.csv"
 
 # Phases reported to the progress callback.
 PHASE_READ = "读取"
+PHASE_LOAD = "载入库中数据"
 PHASE_CHECK = "校验"
 PHASE_WRITE = "写入"
 
@@ -61,6 +62,7 @@ REPORT_LIMIT = 200  # rejections kept in the ImportRun report text (the command 
 QUERY_BATCH = 900  # codes per ``IN (…)`` list; below SQLite's 999 parameters
 UPDATE_BATCH = 500
 INSERT_CHUNK = 20_000
+ANALYZE_AFTER = 10_000  # rows added before the importer refreshes PostgreSQL's planner statistics
 
 PHASE_PROGRESS_STEPS = 100  # how often (in parts of the total) the importers call ``progress``
 
@@ -315,11 +317,6 @@ def read_csv(
             progress(size, size, PHASE_READ)
 
 
-def _is_code(code: str) -> bool:
-    """Twelve ASCII digits (``codes.is_valid_code`` alone also takes other Unicode digits)."""
-    return code.isascii() and codes.is_valid_code(code)
-
-
 def _ticker(progress: Progress | None, total: int, phase: str):
     """A cheap per-item progress call: reports about every 1 % and at the end."""
     if not progress or total <= 0:
@@ -431,7 +428,7 @@ def _check_row(line: int, values: list[str], scope_prefix: str) -> tuple[_Row | 
     def reject(column, reason):
         return None, Rejection(line, code, column, reason)
 
-    if not _is_code(code):
+    if not codes.is_valid_code(code):
         return reject("code", "区划代码应为12位数字")
     try:
         shape = codes.level_of(code)
@@ -457,7 +454,7 @@ def _check_row(line: int, values: list[str], scope_prefix: str) -> tuple[_Row | 
     else:
         if not parent:
             return reject("parent_code", "缺少上级区划代码")
-        if not _is_code(parent):
+        if not codes.is_valid_code(parent):
             return reject("parent_code", "上级区划代码应为12位数字")
         if parent == code:
             return reject("parent_code", "上级区划代码不能是本单位的代码")
@@ -507,6 +504,10 @@ def import_divisions(
         if plan is not None and not dry_run and (allow_rejects or not result.rejected):
             if result.changed:
                 _apply_divisions(plan, edition, user, progress)
+                if result.added >= ANALYZE_AFTER and connection.vendor == "postgresql":
+                    # Fresh planner statistics after a large load, so subtree counts use the index at once.
+                    with connection.cursor() as cursor:
+                        cursor.execute(f"ANALYZE {connection.ops.quote_name(Division._meta.db_table)}")
             result.applied = True
     except Exception as exc:
         result.applied = False
@@ -543,11 +544,11 @@ def _plan_divisions(path, edition, scope_prefix, complete, successors_path, resu
                 )
                 continue
             row, rejection = _check_row(line, values, scope_prefix)
-            if _is_code(code):
+            if codes.is_valid_code(code):
                 first_line[code] = line
             if rejection:
                 rejections.append(rejection)
-                if _is_code(code):
+                if codes.is_valid_code(code):
                     rejected_codes.add(code)
             else:
                 accepted[code] = row
@@ -565,6 +566,8 @@ def _plan_divisions(path, edition, scope_prefix, complete, successors_path, resu
     outside: dict[str, _Existing] = {}
     for batch in _batches(outside_codes):
         outside.update(_load_existing(Q(code__in=batch)))
+    if progress:
+        progress(len(existing), len(existing), PHASE_LOAD)
 
     # 3. Checks against the parent, parents first so that a rejected parent rejects its children.
     ordered = sorted(accepted.values(), key=lambda r: (r.level, r.line))
@@ -668,9 +671,9 @@ def _plan_successors(path, plan, accepted, existing, result):
     pairs: dict[str, tuple[int, str]] = {}
     try:
         for line, (code, successor) in read_csv(path, SUCCESSOR_COLUMNS):
-            if not _is_code(code):
+            if not codes.is_valid_code(code):
                 result.rejected.append(Rejection(line, code, "code", "区划代码应为12位数字", source))
-            elif not _is_code(successor):
+            elif not codes.is_valid_code(successor):
                 result.rejected.append(Rejection(line, code, "successor_code", "承继单位代码应为12位数字", source))
             elif successor == code:
                 result.rejected.append(Rejection(line, code, "successor_code", "承继单位不能是本单位", source))
@@ -939,7 +942,10 @@ def _import_population(path, year, force, user, progress, code_changes, result: 
     if result.rejected:
         return
 
-    figures: dict[str, tuple[int, int, list[int]]] = {c: (p, h, [ln]) for c, (p, h, ln) in direct.items()}
+    # 12-digit code -> (population, households, [(line, code as written in the file)], mapped?)
+    figures: dict[str, tuple[int, int, list[tuple[int, str]], bool]] = {
+        c: (p, h, [(ln, c[:6])], False) for c, (p, h, ln) in direct.items()
+    }
     for new, parts in mapped.items():
         if new in direct:
             for _p, _h, line, old in parts:
@@ -947,8 +953,9 @@ def _import_population(path, year, force, user, progress, code_changes, result: 
                     Rejection(line, old, "code", f"新代码 {new[:6]} 已有直接对应的数据，未按代码变更合并")
                 )
             continue
-        figures[new] = (sum(p for p, *_ in parts), sum(h for _p, h, *_ in parts), [ln for *_, ln, _ in parts])
-        result.mapped += len(parts)
+        population = sum(part[0] for part in parts)
+        households = sum(part[1] for part in parts)
+        figures[new] = (population, households, [(line, old) for _p, _h, line, old in parts], True)
 
     found = {}
     for batch in _batches(sorted(figures)):
@@ -961,17 +968,20 @@ def _import_population(path, year, force, user, progress, code_changes, result: 
             }
         )
     updates: dict[str, tuple[int, int]] = {}
-    for code, (population, households, lines) in sorted(figures.items(), key=lambda kv: kv[1][2][0]):
+    for code, (population, households, origins, via_change) in sorted(figures.items(), key=lambda kv: kv[1][2]):
         db = found.get(code)
+        target = f"（按代码变更对应到 {code[:6]}）" if via_change else ""
         if db is None:
-            for line in lines:
-                result.skipped.append(Rejection(line, code[:6], "code", "区划库中没有这个县级区划代码（或已撤销）"))
+            for line, old in origins:
+                result.skipped.append(Rejection(line, old, "code", f"区划库中没有这个县级区划代码{target}（或已撤销）"))
             continue
         _, level, db_population, db_households, source, db_year = db
         if level not in (codes.CITY, codes.COUNTY):
-            for line in lines:
-                result.skipped.append(Rejection(line, code[:6], "code", "对应的区划不是县级单位"))
+            for line, old in origins:
+                result.skipped.append(Rejection(line, old, "code", f"对应的区划不是县级单位{target}"))
             continue
+        if via_change:
+            result.mapped += len(origins)
         if source == FiguresSource.ENTERED and not force:
             result.kept_entered += 1
             continue
@@ -1061,7 +1071,7 @@ def _import_urban_rural(path, edition, user, progress, result: UrbanRuralResult)
     try:
         for line, (code, urban_rural) in read_csv(path, URBAN_RURAL_COLUMNS, progress):
             result.rows_read += 1
-            if not _is_code(code):
+            if not codes.is_valid_code(code):
                 result.rejected.append(Rejection(line, code, "code", "区划代码应为12位数字"))
             elif codes.level_of(code) != codes.COMMUNITY:
                 result.rejected.append(

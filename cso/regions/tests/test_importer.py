@@ -299,6 +299,8 @@ def test_the_population_import_sets_county_figures_sums_them_up_and_reports_unma
     assert (xingning.figures_source, xingning.figures_year) == (FiguresSource.CENSUS, 2020)
     hengzhou = Division.objects.get(code="450181000000")  # 横县 450127 in the census, 横州市 since 2021
     assert (hengzhou.population, hengzhou.households) == (896_099, 294_787)
+    assert result.mapped == 1  # the other 23 code changes point outside 广西 and are skipped
+    assert any(r.code == "350427" and "对应到 350405" in r.reason for r in result.skipped)
     counties = Division.objects.within("45").filter(level=3)
     assert counties.filter(figures_source=FiguresSource.CENSUS).count() == counties.count() == 111
     guangxi = Division.objects.get(code="450000000000")
@@ -474,3 +476,64 @@ def test_a_whole_province_is_estimated_in_a_few_seconds():
     assert result.communities == 16_681 and result.streets == 1_284
     assert result.seconds < 30
     assert not Division.objects.within("45").filter(level=5, population__isnull=True).exists()
+
+
+# --- the other commands -------------------------------------------------------------------------
+def test_the_population_command_lists_skipped_codes_and_writes_them_to_the_report(tree, tmp_path, capsys):
+    report = tmp_path / "skipped.csv"
+    call_command("import_population", str(DATA / "population_2020_county.csv"), "--report", str(report))
+
+    out = capsys.readouterr().out
+    assert "更新县级单位 3 个" in out  # 兴宁区, 青秀区, 城中区 are in the test tree
+    assert "跳过的行" in out
+    with open(report, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows and {r["处理"] for r in rows} == {"跳过"}
+    assert Division.objects.get(code="450103000000").figures_source == FiguresSource.CENSUS
+
+
+def test_the_urban_rural_command_refuses_a_malformed_file(tree, tmp_path, capsys):
+    path = write_csv(
+        tmp_path / "ur.csv", [("450102001003", "111"), ("450102001004", "9")], ["code", "urban_rural_code"]
+    )
+
+    with pytest.raises(CommandError):
+        call_command("import_urban_rural", str(path), "--edition", "2024")
+
+    assert "第 3 行 450102001004［urban_rural_code］" in capsys.readouterr().out
+    assert Division.objects.get(code="450102001003").urban_rural_edition == 2023
+
+
+def test_the_estimate_command_reports_what_it_estimated(tree, capsys):
+    Division.objects.filter(code="450102000000").update(
+        population=615_485, households=212_478, figures_source=FiguresSource.CENSUS, figures_year=2020
+    )
+    call_command("estimate_figures", "--prefix", "450102")
+
+    out = capsys.readouterr().out
+    assert "估算社区（村）人口户数 5 个" in out and "汇总街道（乡镇） 2 个" in out
+    assert ImportRun.objects.get().kind == "estimate"
+
+
+def test_an_unknown_user_is_refused_before_anything_happens(db):
+    with pytest.raises(CommandError, match="用户不存在"):
+        call_command("import_divisions", str(DATA / "divisions_2023_shanghai_31.csv"), "--user", "nobody")
+    assert Division.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_counties_merged_after_the_census_get_the_sum_of_their_predecessors(tmp_path):
+    rows = [
+        ("350000000000", "福建省", 1, "", ""),
+        ("350400000000", "三明市", 2, "350000000000", ""),
+        ("350404000000", "三元区", 3, "350400000000", ""),  # 梅列区 350402 + 三元区 350403 since 2021
+        ("350405000000", "沙县区", 3, "350400000000", ""),  # 沙县 350427 until 2021
+    ]
+    import_divisions(write_csv(tmp_path / "sm.csv", rows), edition=2023)
+
+    result = import_population(DATA / "population_2020_county.csv", year=2020)
+
+    sanyuan = Division.objects.get(code="350404000000")
+    assert (sanyuan.population, sanyuan.households) == (220_115 + 187_936, 81_997 + 66_791)
+    assert Division.objects.get(code="350405000000").population == 250_503
+    assert result.mapped == 3
