@@ -1,0 +1,80 @@
+"""Demo data: real divisions of whole provinces, census figures, estimates, one account per role.
+
+Safe to run again: imports are idempotent and accounts are created only when missing.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from cso.accounts.choices import Role, role_label
+from cso.accounts.models import User
+from cso.regions.importer import (
+    estimate_figures,
+    import_divisions,
+    import_population,
+    import_urban_rural,
+)
+from cso.regions.models import Division
+
+DATA = Path(settings.BASE_DIR) / "data" / "divisions"
+DEMO_PASSWORD = "Demo-2026"
+PROVINCE_FILES = ["divisions_2023_guangxi_45.csv", "divisions_2023_shanghai_31.csv"]
+
+# username, full name, role, division code, title
+DEMO_ACCOUNTS = [
+    ("admin", "系统管理员", Role.ADMIN, None, "平台运维"),
+    ("gx_minzheng", "韦晓燕", Role.CIVIL_AFFAIRS, "450000000000", "广西壮族自治区民政厅社会组织管理局"),
+    ("nn_minzheng", "黄志强", Role.CIVIL_AFFAIRS, "450100000000", "南宁市民政局社会组织管理科"),
+    ("xn_minzheng", "陆海燕", Role.CIVIL_AFFAIRS, "450102000000", "兴宁区民政局"),
+    ("minsheng_jd", "覃丽娟", Role.STREET, "450102001000", "民生街道办事处社会事务办"),
+    ("xingning_sq", "莫春梅", Role.COMMUNITY, "450102001003", "兴宁社区居委会"),
+    ("xn_fuhua", "梁建华", Role.OPERATOR, "450102000000", "兴宁区社会组织孵化基地"),
+    ("xn_zuzhi", "蒙秀兰", Role.ORGANIZATION, "450102001003", "兴宁社区夕阳红文艺队"),
+    ("sh_minzheng", "陈静", Role.CIVIL_AFFAIRS, "310000000000", "上海市民政局社会组织管理处"),
+]
+
+
+class Command(BaseCommand):
+    help = "载入演示数据：广西、上海的真实区划，人口户数（普查+估算），每个角色一个演示账号。"
+
+    def handle(self, *args, **options):
+        def progress(done, total, phase):
+            pass
+
+        for name in PROVINCE_FILES:
+            result = import_divisions(DATA / name, edition=2023, progress=progress)
+            self.stdout.write(f"区划 {name}：{result.summary()}")
+        result = import_urban_rural(DATA / "urban_rural_2016_matched.csv.gz", edition=2016, progress=progress)
+        self.stdout.write(f"城乡分类代码（2016年版代用）：{result.summary()}")
+        result = import_population(DATA / "population_2020_county.csv", year=2020, progress=progress)
+        self.stdout.write(f"县级人口户数（七普）：{result.summary()}")
+        for prefix in ("45", "31"):
+            result = estimate_figures(prefix=prefix, progress=progress)
+            self.stdout.write(f"估算 {prefix}：{result.summary()}")
+        self._accounts()
+
+    @transaction.atomic
+    def _accounts(self):
+        created = 0
+        for username, full_name, role, code, title in DEMO_ACCOUNTS:
+            if User.objects.filter(username=username).exists():
+                continue
+            user = User(
+                username=username, full_name=full_name, role=role, division_id=code, title=title,
+                is_superuser=role == Role.ADMIN, is_staff=role == Role.ADMIN,
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.full_clean(exclude=["password"])
+            user.save()
+            created += 1
+        self.stdout.write(f"演示账号：新建 {created} 个。")
+        self.stdout.write("")
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        codes = [account[3] for account in DEMO_ACCOUNTS if account[3]]
+        levels = dict(Division.objects.filter(code__in=codes).values_list("code", "level"))
+        for username, _full_name, role, code, title in DEMO_ACCOUNTS:
+            label = "超级管理员" if role == Role.ADMIN else role_label(role, levels.get(code))
+            self.stdout.write(f"  {username:<14} {label:<14} {title}")
