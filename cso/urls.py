@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("cso.core.urls")),
     path("accounts/", include("cso.accounts.urls")),
     path("divisions/", include("cso.regions.urls")),
+    path("orgs/", include("cso.orgs.urls")),
     path("api/", include("cso.core.api_urls")),
     path("admin/", admin.site.urls),
 ]

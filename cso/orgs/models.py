@@ -30,6 +30,7 @@ from .choices import (
     Tier,
     Track,
 )
+from .search import pinyin_keys
 
 MAX_BIT = 62  # masks are signed 64-bit integers: bits 0–62
 
@@ -178,6 +179,10 @@ class Organization(ScopedModel):
     uid = models.CharField("组织标识", max_length=16, unique=True, editable=False,
                            default=validators.generate_uid)
     name = models.CharField("名称", max_length=200, db_index=True)
+    # Search keys derived from the name (cso.orgs.search.pinyin_keys); kept in step by save() and
+    # by every bulk loader.
+    name_pinyin = models.CharField("名称拼音", max_length=600, blank=True, editable=False)
+    name_initials = models.CharField("名称拼音首字母", max_length=200, blank=True, editable=False)
     track = models.CharField("管理方式", max_length=12, choices=Track.choices)
     org_type = models.CharField("组织类型", max_length=20, choices=OrgType.choices)
     tier = models.CharField("管理层级", max_length=12, choices=Tier.choices)
@@ -235,7 +240,8 @@ class Organization(ScopedModel):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "created_at"], m2m_fields=[categories, service_targets],
+        excluded_fields=["updated_at", "created_at", "name_pinyin", "name_initials"],
+        m2m_fields=[categories, service_targets],
         cascade_delete_history=False,
     )
 
@@ -274,6 +280,13 @@ class Organization(ScopedModel):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_pinyin, self.name_initials = pinyin_keys(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
+        super().save(*args, **kwargs)
 
     # --- derived facts -------------------------------------------------------------------
     @property

@@ -1,0 +1,2 @@
+# Filled in by the registry pages work.
+urlpatterns = []
