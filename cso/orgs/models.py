@@ -255,6 +255,8 @@ class Organization(ScopedModel):
         indexes = [
             models.Index(fields=["division", "status"], name="org_division_status"),
             models.Index(fields=["credit_code"], name="org_credit_code"),
+            # The list's default order inside a division subtree (keyset and OFFSET pages).
+            models.Index(fields=["division", "name", "id"], name="org_division_name_id"),
         ]
         constraints = [
             models.UniqueConstraint(

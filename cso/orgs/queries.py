@@ -1,0 +1,279 @@
+"""Search and pagination of the registry list (HTML, API and export share them).
+
+Search (``search_q``): a name substring; full pinyin (``laonian``) or initials (``lnxh``) anywhere
+in the name, when the term is ASCII letters; a credit code (18 characters, or a prefix of at least 6) or the registry's
+own uid; a leader's name (exact or prefix, through the indexed Leader table).
+
+Pagination: keyset (a cursor on the sort key plus ``id``) for next / previous, so that a deep page
+costs the same as the first; a ``page`` number jump by OFFSET over the ids only (an index-only
+scan on PostgreSQL), then one query for the rows of that page; and a count that stops at
+``COUNT_CAP`` so that a 150,000-row city does not count its whole table on every page.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import F, Q
+
+from .models import Leader
+from .validators import normalize_credit_code
+
+PAGE_SIZE = 50
+COUNT_CAP = 100_000
+MAX_PAGE = COUNT_CAP // PAGE_SIZE
+
+ASCII_LETTERS = re.compile(r"^[a-z]+$")
+CODE_LIKE = re.compile(r"^[0-9A-Z]+$")
+
+
+# --- search ------------------------------------------------------------------------------------
+def search_q(text: str) -> Q:
+    """The condition a search term puts on organizations (empty term: no condition)."""
+    text = (text or "").strip()
+    if not text:
+        return Q()
+    lowered = text.lower().replace(" ", "")
+    q = Q(name__contains=text)
+    if ASCII_LETTERS.match(lowered):
+        q |= Q(name_pinyin__contains=lowered) | Q(name_initials__contains=lowered)
+    code = normalize_credit_code(text)
+    if CODE_LIKE.match(code) and any(c.isdigit() for c in code):
+        if len(code) == 18:
+            q |= Q(credit_code=code)
+        elif len(code) >= 6:
+            q |= Q(credit_code__startswith=code)
+        if code.startswith("ZZ") and len(code) >= 6:
+            q |= Q(uid__startswith=code)
+    if not text.isascii() and len(text) <= 20:
+        q |= Q(id__in=Leader.objects.filter(name__startswith=text).values("organization_id"))
+    return q
+
+
+# --- sorting -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Key:
+    field: str
+    descending: bool = False
+    nullable: bool = False
+    is_date: bool = False
+
+
+@dataclass(frozen=True)
+class Sort:
+    code: str
+    label: str
+    keys: tuple[Key, ...]
+
+
+def _sorts() -> dict[str, Sort]:
+    base = [
+        ("division", "所在区划", (Key("division_id"), Key("name"))),
+        ("name", "名称", (Key("name"),)),
+        ("founded", "成立日期", (Key("founded_on", nullable=True, is_date=True),)),
+        ("registered", "登记日期", (Key("registered_on", nullable=True, is_date=True),)),
+        ("filed", "备案日期", (Key("filed_on", nullable=True, is_date=True),)),
+        ("status", "状态", (Key("status"), Key("name"))),
+    ]
+    out = {}
+    for code, label, keys in base:
+        out[code] = Sort(code, f"{label}（升序）", (*keys, Key("id")))
+        out[f"-{code}"] = Sort(
+            f"-{code}", f"{label}（降序）",
+            (*(Key(k.field, True, k.nullable, k.is_date) for k in keys), Key("id", True)),
+        )
+    return out
+
+
+SORTS = _sorts()
+DEFAULT_SORT = "division"
+SORT_CHOICES = [(code, sort.label) for code, sort in SORTS.items()]
+
+
+def get_sort(code: str | None) -> Sort:
+    return SORTS.get(code or DEFAULT_SORT) or SORTS[DEFAULT_SORT]
+
+
+def _order_by(sort: Sort, reverse: bool = False) -> list:
+    """Order expressions; NULLs always come last in the reading direction."""
+    out = []
+    for key in sort.keys:
+        descending = key.descending != reverse
+        expr = F(key.field)
+        nulls = ({"nulls_first": True} if reverse else {"nulls_last": True}) if key.nullable else {}
+        out.append(expr.desc(**nulls) if descending else expr.asc(**nulls))
+    return out
+
+
+def order(queryset, sort: Sort):
+    return queryset.order_by(*_order_by(sort))
+
+
+# --- cursors -----------------------------------------------------------------------------------
+def encode_cursor(sort: Sort, row) -> str:
+    values = []
+    for key in sort.keys:
+        value = getattr(row, key.field) if not isinstance(row, dict) else row[key.field]
+        values.append(value.isoformat() if isinstance(value, date) else value)
+    raw = json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(sort: Sort, cursor: str) -> list | None:
+    """The key values of a cursor, or None when it is malformed or belongs to another sort."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+    except (ValueError, TypeError):
+        return None
+    if not isinstance(values, list) or len(values) != len(sort.keys):
+        return None
+    out = []
+    for key, value in zip(sort.keys, values, strict=True):
+        if value is None:
+            if not key.nullable:
+                return None
+            out.append(None)
+            continue
+        if key.field == "id":
+            if not isinstance(value, int):
+                return None
+        elif key.is_date:
+            try:
+                value = date.fromisoformat(value)
+            except (TypeError, ValueError):
+                return None
+        elif not isinstance(value, str):
+            return None
+        out.append(value)
+    return out
+
+
+def _beyond(sort: Sort, values: list, backwards: bool) -> Q:
+    """Rows strictly after (or before) the cursor in the sort order, NULLs last."""
+    result = Q(pk__in=[])
+    equal = Q()
+    for key, value in zip(sort.keys, values, strict=True):
+        forward = key.descending == backwards  # True: the next rows have larger values
+        op = "gt" if forward else "lt"
+        if value is None:
+            # NULLs are last: after a NULL only NULLs follow; before it come all non-NULLs.
+            step = Q(**{f"{key.field}__isnull": False}) if backwards else Q(pk__in=[])
+            same = Q(**{f"{key.field}__isnull": True})
+        else:
+            step = Q(**{f"{key.field}__{op}": value})
+            if key.nullable and not backwards:
+                step |= Q(**{f"{key.field}__isnull": True})
+            same = Q(**{key.field: value})
+        result |= equal & step
+        equal &= same
+    return result
+
+
+# --- pages -------------------------------------------------------------------------------------
+@dataclass
+class Page:
+    rows: list
+    sort: Sort
+    number: int | None = None  # the page number when reached by number
+    count: int | None = None  # None: more than COUNT_CAP
+    has_next: bool = False
+    has_previous: bool = False
+    next_cursor: str | None = None
+    previous_cursor: str | None = None
+    per_page: int = PAGE_SIZE
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def count_capped(self) -> bool:
+        return self.count is None
+
+    @property
+    def num_pages(self) -> int | None:
+        if self.count is None:
+            return None
+        return max(1, -(-self.count // self.per_page))
+
+    @property
+    def max_jump(self) -> int:
+        return self.num_pages or MAX_PAGE
+
+    @property
+    def start_index(self) -> int | None:
+        if self.number is None or not self.rows:
+            return None
+        return (self.number - 1) * self.per_page + 1
+
+    @property
+    def end_index(self) -> int | None:
+        start = self.start_index
+        return None if start is None else start + len(self.rows) - 1
+
+
+def capped_count(queryset, cap: int = COUNT_CAP) -> int | None:
+    """The number of rows, or None when there are more than ``cap``."""
+    n = queryset.order_by().values("pk")[: cap + 1].count()
+    return None if n > cap else n
+
+
+def _fetch(queryset, ids: list[int]) -> list:
+    by_id = {obj.pk: obj for obj in queryset.order_by().filter(pk__in=ids)}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def paginate(queryset, *, sort: Sort, page=None, after: str | None = None, before: str | None = None,
+             offset: int | None = None, per_page: int = PAGE_SIZE, with_count: bool = True,
+             rows_queryset=None) -> Page:
+    """One page of ``queryset`` (already filtered and scoped) in ``sort`` order.
+
+    ``after`` / ``before`` are keyset cursors; otherwise ``page`` (1-based) is an offset jump,
+    limited to ``MAX_PAGE``. The page's ids are found first (cheap, index-only where possible) and
+    the rows are then loaded by id from ``rows_queryset`` (``queryset`` with its joins).
+    """
+    rows_queryset = rows_queryset if rows_queryset is not None else queryset
+    key_fields = [k.field for k in sort.keys]
+    number = None
+    backwards = False
+    keyed = queryset
+    cursor = before or after
+    values = decode_cursor(sort, cursor) if cursor else None
+    if values is not None:
+        backwards = bool(before)
+        keyed = queryset.filter(_beyond(sort, values, backwards))
+        ordered = keyed.order_by(*_order_by(sort, reverse=backwards))
+        offset = 0
+    elif offset is not None:
+        offset = max(0, min(offset, COUNT_CAP))
+        ordered = queryset.order_by(*_order_by(sort))
+    else:
+        try:
+            number = max(1, min(int(page or 1), MAX_PAGE))
+        except (TypeError, ValueError):
+            number = 1
+        ordered = queryset.order_by(*_order_by(sort))
+        offset = (number - 1) * per_page
+    keys = list(ordered.values(*key_fields)[offset : offset + per_page + 1])
+    more = len(keys) > per_page
+    keys = keys[:per_page]
+    if backwards:
+        keys.reverse()
+    rows = _fetch(rows_queryset, [k["id"] for k in keys])
+    result = Page(rows=rows, sort=sort, number=number, per_page=per_page)
+    if with_count:
+        result.count = capped_count(queryset)
+    if backwards:
+        result.has_previous = more
+        result.has_next = True
+    else:
+        result.has_next = more
+        result.has_previous = bool(values is not None or offset)
+    if keys:
+        if result.has_next:
+            result.next_cursor = encode_cursor(sort, keys[-1])
+        if result.has_previous:
+            result.previous_cursor = encode_cursor(sort, keys[0])
+    return result

@@ -1,0 +1,307 @@
+"""Pages of the organization registry: list, detail, create, edit, status change, registration of
+a filed group, and export.
+
+Every view starts from ``Organization.objects.visible_to(user, action)``; an organization outside
+it is a 404. Every write goes through ``cso.orgs.services`` so that history and spans stay right.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cso.core.scoping import CHANGE, VIEW, Scope
+from cso.regions import codes
+from cso.regions.models import Division
+
+from . import exports, queries, services
+from .filters import OrganizationFilter
+from .forms import LeaderFormSet, OrganizationForm, RegisterForm, StatusForm, apply_errors, leader_initial
+from .history import field_changes
+from .models import Category, HubMembership, Leader, Organization, StatusChange
+from .tables import OrganizationTable, status_badge
+
+LIST_TITLE = "社会组织"
+
+
+def _crumbs(*tail) -> list[dict]:
+    return [{"label": LIST_TITLE, "url": reverse("orgs:list")}, *({"label": t, "url": None} for t in tail)]
+
+
+def _org_crumbs(org, *tail) -> list[dict]:
+    crumbs = _crumbs()
+    crumbs.append({"label": org.name, "url": reverse("orgs:detail", args=[org.uid]) if tail else None})
+    crumbs.extend({"label": t, "url": None} for t in tail)
+    return crumbs
+
+
+def _get_org(request, uid: str, action: str = VIEW) -> Organization:
+    qs = Organization.objects.visible_to(request.user, action)
+    return get_object_or_404(qs.select_related("division__parent"), uid=uid)
+
+
+def can_create(user) -> bool:
+    return Organization.scope_extra_q(user, CHANGE) is not None and not Scope.for_user(user).nothing
+
+
+def filtered(request) -> tuple[OrganizationFilter, object]:
+    """The FilterSet over the user's organizations and its queryset (nothing when the input is invalid)."""
+    filterset = OrganizationFilter(request.GET or None, queryset=Organization.objects.visible_to(request.user))
+    if filterset.is_bound and not filterset.form.is_valid():
+        return filterset, Organization.objects.none()
+    return filterset, filterset.qs
+
+
+def list_rows_queryset():
+    return Organization.objects.select_related("division__parent").prefetch_related(
+        Prefetch("categories", queryset=Category.objects.only("id", "name", "order", "bit"))
+    )
+
+
+def _division_options(user) -> list[Division]:
+    """Datalist for the division filter: the user's division and its direct children."""
+    scope = Scope.for_user(user)
+    if scope.nothing:
+        return []
+    if scope.prefix is None:
+        return list(Division.objects.filter(level=codes.PROVINCE).current().order_by("code")[:60])
+    own = user.division
+    return [own, *Division.objects.visible_to(user).filter(parent=own).current().order_by("code")[:200]]
+
+
+@require_GET
+def org_list(request):
+    filterset, qs = filtered(request)
+    sort = filterset.sort_order
+    page = queries.paginate(
+        qs, sort=sort, page=request.GET.get("page"), after=request.GET.get("after"),
+        before=request.GET.get("before"), rows_queryset=list_rows_queryset(),
+    )
+    context = {
+        "filter": filterset,
+        "table": OrganizationTable(page.rows),
+        "page": page,
+        "breadcrumbs": _crumbs(),
+        "can_create": can_create(request.user),
+        "division_options": _division_options(request.user),
+        "count_cap": queries.COUNT_CAP,
+        "as_of": filterset.as_of_date if filterset.is_bound else None,
+    }
+    template = "orgs/includes/results.html" if request.htmx and request.htmx.target == "org-results" else \
+        "orgs/list.html"
+    return render(request, template, context)
+
+
+@require_GET
+def export(request):
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in ("xlsx", "csv"):
+        raise Http404("不支持的导出格式。")
+    filterset, qs = filtered(request)
+    qs = queries.order(qs, filterset.sort_order)
+    if fmt == "csv":
+        return exports.csv_response(qs)
+    return exports.xlsx_response(qs)
+
+
+@require_GET
+def detail(request, uid):
+    org = _get_org(request, uid)
+    user = request.user
+    can_change = org.is_visible_to(user, CHANGE)
+    leaders = list(org.leaders.all())
+    for leader in leaders:
+        leader.organization = org
+        leader.shown_id_number = leader.id_number if can_change else leader.masked_id_number
+    visible = Organization.objects.visible_to(user)
+    members = list(
+        HubMembership.objects.filter(hub=org, member__in=visible).select_related("member").order_by("left_on", "id")
+    )
+    hubs = list(HubMembership.objects.filter(member=org, hub__in=visible).select_related("hub").order_by("-joined_on"))
+    sharing = []
+    if org.venue_id:
+        sharing = list(visible.filter(venue_id=org.venue_id).exclude(pk=org.pk).only("uid", "name")[:20])
+    context = {
+        "org": org,
+        "breadcrumbs": _org_crumbs(org),
+        "can_change": can_change,
+        "status_badge": status_badge(org.status, org.get_status_display()),
+        "categories": list(org.categories.all()),
+        "targets": list(org.service_targets.all()),
+        "leaders": leaders,
+        "members": members,
+        "hubs": hubs,
+        "venue": org.venue,
+        "sharing": sharing,
+        "base": org.incubated_by,
+        "status_changes": list(StatusChange.objects.filter(organization=org).select_related("recorded_by")
+                               .order_by("-effective_date", "-id")),
+        "changes": list(reversed(field_changes(org))),
+        "spans": list(org.spans.order_by("-valid_from").select_related("division")),
+        "is_filed": org.track == "filed",
+        "is_live": org.is_live,
+        "registration_authority_division": org.registration_authority_division,
+    }
+    return render(request, "orgs/detail.html", context)
+
+
+def _save_leaders(org, formset, user) -> None:
+    existing = {leader.pk: leader for leader in org.leaders.all()}
+    order = 0
+    for form in formset.forms:
+        if not form.has_changed() and not form.cleaned_data.get("leader_id"):
+            continue
+        leader_id = form.cleaned_data.get("leader_id")
+        leader = existing.get(leader_id) if leader_id else None
+        if leader_id and leader is None:
+            raise PermissionDenied("该负责人不属于此组织。")
+        if form.cleaned_data.get("DELETE") or form.is_blank:
+            if leader is not None:
+                leader._history_user = user
+                leader.delete()
+            continue
+        try:
+            services.save_leader(org, {**form.leader_data(), "order": order}, user, leader=leader)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            raise
+        order += 1
+
+
+def _leader_errors(formset) -> bool:
+    return any(form.errors for form in formset.forms)
+
+
+@require_http_methods(["GET", "POST"])
+def create(request):
+    if not can_create(request.user):
+        raise PermissionDenied("您没有登记或备案社会组织的权限。")
+    user = request.user
+    if request.method == "POST":
+        form = OrganizationForm(request.POST, user=user)
+        formset = LeaderFormSet(request.POST, prefix="leaders")
+        if form.is_valid() and formset.is_valid():
+            leaders = [
+                f.leader_data() for f in formset.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE") and not f.is_blank
+            ]
+            try:
+                with transaction.atomic():
+                    org = services.create_organization({**form.service_data(), "leaders": []}, user)
+                    for i, data in enumerate(leaders):
+                        try:
+                            services.save_leader(org, {**data, "order": i}, user)
+                        except ValidationError as exc:
+                            forms_with_data = [f for f in formset.forms if f.cleaned_data and not f.is_blank
+                                               and not f.cleaned_data.get("DELETE")]
+                            apply_errors(forms_with_data[i], exc)
+                            raise
+            except ValidationError as exc:
+                if not _leader_errors(formset):
+                    apply_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"已{'登记' if org.track == 'registered' else '备案'}“{org.name}”。")
+                return redirect("orgs:detail", uid=org.uid)
+    else:
+        initial = {}
+        if user.division_id and user.division.level == codes.COMMUNITY:
+            initial["division"] = user.division_id
+        form = OrganizationForm(user=user, initial=initial)
+        formset = LeaderFormSet(prefix="leaders")
+    return render(request, "orgs/form.html", {
+        "form": form, "formset": formset, "org": None, "breadcrumbs": _crumbs("新增社会组织"),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, uid):
+    org = _get_org(request, uid, CHANGE)
+    user = request.user
+    if request.method == "POST":
+        form = OrganizationForm(request.POST, user=user, instance=org)
+        formset = LeaderFormSet(request.POST, prefix="leaders")
+        if form.is_valid() and formset.is_valid():
+            try:
+                with transaction.atomic():
+                    changes = form.changes()
+                    if changes:
+                        services.update_organization(
+                            org, changes, user, effective_date=form.cleaned_data.get("effective_date"),
+                            reason=form.cleaned_data.get("reason") or "",
+                        )
+                    _save_leaders(org, formset, user)
+            except ValidationError as exc:
+                if not _leader_errors(formset):
+                    apply_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"已保存“{org.name}”的修改。")
+                return redirect("orgs:detail", uid=org.uid)
+    else:
+        form = OrganizationForm(user=user, instance=org)
+        formset = LeaderFormSet(prefix="leaders", initial=leader_initial(org))
+    return render(request, "orgs/form.html", {
+        "form": form, "formset": formset, "org": org, "breadcrumbs": _org_crumbs(org, "修改信息"),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def change_status(request, uid):
+    org = _get_org(request, uid, CHANGE)
+    if request.method == "POST":
+        form = StatusForm(request.POST, org=org)
+        if form.is_valid():
+            try:
+                services.change_status(org, form.cleaned_data["to_status"], form.cleaned_data["effective_date"],
+                                       form.cleaned_data["reason"], request.user)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                org.refresh_from_db()
+                messages.success(request, f"“{org.name}”的状态已变更为“{org.get_status_display()}”。")
+                return redirect("orgs:detail", uid=org.uid)
+    else:
+        form = StatusForm(org=org)
+    return render(request, "orgs/status.html", {
+        "form": form, "org": org, "breadcrumbs": _org_crumbs(org, "状态变更"),
+        "status_badge": status_badge(org.status, org.get_status_display()),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def register(request, uid):
+    org = _get_org(request, uid, CHANGE)
+    if request.method == "POST":
+        form = RegisterForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.register_filed_group(
+                    org, data["credit_code"], data["registered_on"], request.user, org_type=data["org_type"],
+                    registration_authority=data["registration_authority"],
+                    registration_authority_division=data["registration_authority_division"],
+                    registered_capital=data["registered_capital"], reason=data["reason"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, f"“{org.name}”已由备案转为依法登记。")
+                return redirect("orgs:detail", uid=org.uid)
+    else:
+        county = next((d for d in org.division.ancestors() if d.level == codes.COUNTY), None)
+        form = RegisterForm(initial={"registration_authority_division": county.code if county else ""})
+    return render(request, "orgs/register.html", {
+        "form": form, "org": org, "breadcrumbs": _org_crumbs(org, "登记转换"),
+    })
+
+
+__all__ = ["Leader"]
