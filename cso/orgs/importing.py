@@ -1,0 +1,866 @@
+"""Excel / CSV import of organizations: column mapping, dry run, duplicate detection, atomic apply.
+
+Flow: ``start_job(user, name, data)`` checks the file (``cso.core.uploads``) and records an
+``ImportJob``; ``validate_job(job)`` reads every row, checks it with the model's own rules
+(``Organization.clean`` / ``Leader.clean`` and the validators) and the user's scope, flags
+duplicates and stores the report plus the good rows (compressed JSON) — nothing is written to the
+registry. ``apply_job(job, user)`` re-checks scope and uniqueness against the current database and
+writes every good row in one transaction (organizations, first spans, initial status changes,
+leaders, categories and service targets, field history), or nothing.
+
+Lookups are batched per chunk of rows (divisions, existing credit codes and names): no per-row
+queries. Rows with the same credit code as a live organization or an earlier row, and rows
+breaking the "same name under one authority / in one community" rules, are rejected (the database
+would refuse them). Rows whose name is the same as or very similar to (rapidfuzz ratio ≥ 90 on
+normalised names) a live organization or an earlier row in the same community are *warnings*: they
+are importable unless the user excludes them on the report page. A non-empty 组织标识 is rejected:
+updating existing organizations by import is not supported yet.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+import zlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from rapidfuzz import fuzz, process
+from simple_history.utils import bulk_create_with_history
+
+from cso.core.models import ImportJob, ImportStatus
+from cso.core.scoping import CHANGE, Scope
+from cso.core.uploads import UploadRefused, check_upload, read_table
+from cso.regions import codes
+from cso.regions.models import Division
+
+from . import models as org_models
+from .choices import LIVE_STATUSES, LeaderRole, OrgType, PartyBuilding, Status, Tier, Track
+from .models import Category, Leader, Organization, OrgStateSpan, ServiceTarget, StatusChange
+from .search import pinyin_keys
+from .services import _check_federation, _default_is_community_org, first_span
+
+KIND = "orgs"
+CHUNK = 1000
+QUERY_BATCH = 900
+INSERT_BATCH = 2000
+REPORT_LIMIT = 5000
+SIMILARITY = 90
+
+
+# --- the column set --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Column:
+    header: str
+    key: str
+    required: bool = False
+    note: str = ""
+    example: object = ""
+
+
+COLUMNS: list[Column] = [
+    Column("组织标识", "uid", note="系统生成的组织标识。新增组织请留空；填写了已有组织的标识的行会被拒绝（暂不支持通过导入修改已有组织）。"),
+    Column("名称", "name", True, "组织全称，最多200字。", "兴宁社区老年人协会"),
+    Column("统一社会信用代码", "credit_code", note="登记类组织必填：18位，以5开头；备案类组织不填。", example="51450102MJ0000000A"),
+    Column("管理方式", "track", True, "登记 或 备案。", "登记"),
+    Column("组织类型", "org_type", True,
+           "登记类：社会团体、民办非企业单位（社会服务机构）、基金会；备案类：群众活动团队、社区活动小组。", "社会团体"),
+    Column("管理层级", "tier", note="依法登记 / 街道（乡镇）管理 / 社区指导；不填时登记类为“依法登记”，备案类为“社区指导”。",
+           example="依法登记"),
+    Column("所在区划代码", "division", True, "12位统计用区划代码；备案类组织须为社区（村）一级。", "450102001003"),
+    Column("所在区划", "division_name", note="区划名称，仅用于核对；与代码不符时给出提示。", example="兴宁社区居委会"),
+    Column("登记（备案）机关", "registration_authority",
+           note="不填时：登记类为所在县（区）民政局，备案类为所在街道（乡镇）。", example="南宁市兴宁区民政局"),
+    Column("登记日期", "registered_on", note="登记类必填。日期可写 2024-05-01、2024/5/1 或 2024年5月1日。", example="2020-05-01"),
+    Column("备案日期", "filed_on", note="备案类必填。", example=""),
+    Column("成立日期", "founded_on", note="不得晚于登记（备案）日期。", example="2020-04-20"),
+    Column("类别", "categories", note="可填多个，用 、 , ; 或 / 分隔；须为系统中已有的类别。", example="生活服务、居民互助"),
+    Column("服务对象", "service_targets", note="可填多个，分隔方式同上；须为系统中已有的服务对象。", example="老年人、残疾人"),
+    Column("成员数", "member_count", note="非负整数。", example=35),
+    Column("注册资金（元）", "registered_capital", note="登记类社会团体、社会服务机构必填，不低于2000元。", example=5000),
+    Column("住所", "address", note="住所或活动地址。", example="南宁市兴宁区民生路1号"),
+    Column("联系人", "contact_name", example="张三"),
+    Column("联系电话", "contact_phone", note="手机11位，或固定电话“区号-号码”。", example="13812345678"),
+    Column("党建情况", "party_building", note="独立党组织 / 联合党组织 / 党建指导员 / 联络员 / 无；不填为“无”。", example="党建指导员"),
+    Column("负责人姓名", "leader_name", example="李四"),
+    Column("负责人身份证号", "leader_id_number", note="18位，请把该列设为文本格式以免末位被改。", example=""),
+    Column("负责人电话", "leader_phone", example="13912345678"),
+]
+COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+REQUIRED_KEYS = [c.key for c in COLUMNS if c.required]
+# Model field → column header, for messages from Organization.clean / Leader.clean.
+FIELD_COLUMN = {
+    "name": "名称", "credit_code": "统一社会信用代码", "track": "管理方式", "org_type": "组织类型", "tier": "管理层级",
+    "division": "所在区划代码", "registration_authority": "登记（备案）机关",
+    "registration_authority_division": "所在区划代码", "registered_on": "登记日期", "filed_on": "备案日期",
+    "founded_on": "成立日期", "member_count": "成员数", "registered_capital": "注册资金（元）", "address": "住所",
+    "contact_name": "联系人", "contact_phone": "联系电话", "party_building": "党建情况",
+    "is_community_org": "组织类型", "is_hub": "名称", "tags": "名称", "__all__": "名称",
+}
+LEADER_FIELD_COLUMN = {"name": "负责人姓名", "id_number": "负责人身份证号", "phone": "负责人电话", "__all__": "负责人姓名"}
+
+TRACK_VALUES = {"登记": Track.REGISTERED, "备案": Track.FILED, "登记（法人类）": Track.REGISTERED,
+                "备案（非法人类）": Track.FILED, "法人": Track.REGISTERED, "非法人": Track.FILED}
+ORG_TYPE_VALUES = {
+    **{str(t.label): t.value for t in OrgType},
+    "民办非企业单位": OrgType.SOCIAL_SERVICE, "社会服务机构": OrgType.SOCIAL_SERVICE, "民非": OrgType.SOCIAL_SERVICE,
+    "社团": OrgType.SOCIAL_GROUP,
+}
+TIER_VALUES = {
+    **{str(t.label): t.value for t in Tier},
+    "依法登记": Tier.REGISTERED, "登记": Tier.REGISTERED,
+    "街道管理": Tier.STREET, "乡镇管理": Tier.STREET, "街道（乡镇）管理": Tier.STREET, "街道": Tier.STREET,
+    "社区指导": Tier.COMMUNITY, "居（村）委会指导": Tier.COMMUNITY, "社区": Tier.COMMUNITY,
+}
+PARTY_VALUES = {**{str(p.label): p.value for p in PartyBuilding}, "无党组织": PartyBuilding.NONE, "": PartyBuilding.NONE}
+
+
+def _fold(text: str) -> str:
+    """Full-width to ASCII, ASCII brackets to Chinese ones, no spaces."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"\s+", "", text).replace("(", "（").replace(")", "）")
+
+
+def normalize_header(text) -> str:
+    return _fold(str(text or "")).replace("*", "").strip()
+
+
+HEADER_KEYS = {normalize_header(c.header): c.key for c in COLUMNS}
+HEADER_KEYS.update({"统一社会信用代码（登记类必填）": "credit_code", "注册资金": "registered_capital",
+                    "注册资金（万元）": None, "区划代码": "division", "登记机关": "registration_authority",
+                    "备案机关": "registration_authority"})
+
+
+def choice_map(values: dict) -> dict:
+    return {_fold(k): v for k, v in values.items()}
+
+
+TRACKS, ORG_TYPES, TIERS, PARTIES = (choice_map(m) for m in (TRACK_VALUES, ORG_TYPE_VALUES, TIER_VALUES, PARTY_VALUES))
+
+
+# --- cell parsers (pure; raise ValueError with a Chinese message) -----------------------------
+EXCEL_EPOCH = date(1899, 12, 30)
+DATE_RES = [
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+]
+DATE_HINT = "请写成 2024-05-01、2024/5/1 或 2024年5月1日，或使用 Excel 日期格式"
+MULTI_SPLIT = re.compile(r"[、,，;；/／\n|｜]+")
+
+
+def parse_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def parse_date(value) -> date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not (1 <= value < 2958466):
+            raise ValueError(f"日期“{value}”无法识别，{DATE_HINT}。")
+        return EXCEL_EPOCH + timedelta(days=int(value))
+    text = _fold(str(value)).split("T")[0]
+    text = re.sub(r"\s+\d{1,2}:\d{2}(:\d{2})?$", "", text)
+    for pattern in DATE_RES:
+        match = pattern.match(text)
+        if match:
+            y, m, d = (int(g) for g in match.groups())
+            try:
+                return date(y, m, d)
+            except ValueError as exc:
+                raise ValueError(f"日期“{value}”不存在（{y}年{m}月{d}日）。") from exc
+    raise ValueError(f"日期“{value}”无法识别，{DATE_HINT}。")
+
+
+def split_multi(value) -> list[str]:
+    """Values separated by 、 , ; / (full- or half-width) or line breaks; trimmed, no repeats."""
+    text = parse_text(value)
+    out: list[str] = []
+    for part in MULTI_SPLIT.split(text):
+        part = part.strip()
+        if part and part not in out:
+            out.append(part)
+    return out
+
+
+def parse_int(value) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError("应填写整数。")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(f"“{value}”不是整数。")
+        number = int(value)
+    else:
+        text = _fold(str(value)).replace(",", "").removesuffix("人").removesuffix("个")
+        if re.fullmatch(r"-?\d+(\.0+)?", text) is None:
+            raise ValueError(f"“{value}”不是整数。")
+        number = int(text.split(".")[0])
+    if number < 0:
+        raise ValueError(f"不能为负数（“{value}”）。")
+    if number > 2_147_483_647:
+        raise ValueError(f"数值“{value}”过大。")
+    return number
+
+
+def parse_money(value) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError("应填写金额（元）。")
+    if isinstance(value, int | float):
+        amount = Decimal(str(value))
+    else:
+        text = _fold(str(value)).replace(",", "").replace("￥", "").replace("¥", "").removesuffix("元")
+        factor = Decimal(1)
+        if text.endswith("万"):
+            text, factor = text[:-1], Decimal(10000)
+        try:
+            amount = Decimal(text) * factor
+        except InvalidOperation as exc:
+            raise ValueError(f"“{value}”不是金额，请填写数字（单位：元）。") from exc
+    if not amount.is_finite() or amount < 0:
+        raise ValueError(f"金额“{value}”不正确。")
+    if amount >= Decimal("1e14"):
+        raise ValueError(f"金额“{value}”过大。")
+    return amount.quantize(Decimal("0.01"))
+
+
+def parse_code(value) -> str:
+    """A 12-digit division code from text or a number cell."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(f"区划代码“{value}”不正确，应为12位数字。")
+        value = int(value)
+    text = _fold(str(value))
+    if not re.fullmatch(r"[0-9]{12}", text):
+        raise ValueError(f"区划代码“{value}”不正确，应为12位数字。")
+    return text
+
+
+def parse_id_text(value) -> str:
+    """An ID-like text cell; a number cell longer than 15 digits has lost its last digits."""
+    if isinstance(value, float | int) and not isinstance(value, bool) and abs(value) >= 1e15:
+        raise ValueError("该列被 Excel 当作数字保存，末几位已丢失；请把该列设为文本格式后重新填写。")
+    return parse_text(value)
+
+
+def normalize_name(name: str) -> str:
+    """For duplicate detection: NFKC, lower case, no spaces or punctuation."""
+    text = unicodedata.normalize("NFKC", name or "").lower()
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
+
+
+# --- results ---------------------------------------------------------------------------------
+@dataclass
+class Issue:
+    row: int
+    column: str
+    reason: str
+    value: str = ""
+    level: str = "error"
+    name: str = ""
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "reason": self.reason, "value": self.value[:60],
+                "level": self.level, "name": self.name[:60]}
+
+
+@dataclass
+class Validation:
+    total: int = 0
+    rows: list[dict] = field(default_factory=list)  # good rows, JSON-ready
+    issues: list[Issue] = field(default_factory=list)
+    error_rows: set = field(default_factory=set)
+    warning_rows: set = field(default_factory=set)
+
+
+class ImportConflict(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# --- the validator ---------------------------------------------------------------------------
+def _terms(model) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for term in model.objects.filter(is_active=True):
+        out[_fold(term.name)] = term
+        out[_fold(term.code)] = term
+        out.setdefault(_fold(term.name.split("（")[0]), term)
+    return out
+
+
+def _ancestor_code(code: str, level: int) -> str:
+    return code[: codes.PREFIX_LENGTH[level]].ljust(12, "0")
+
+
+class RowChecker:
+    """Checks rows chunk by chunk for one user; remembers what earlier rows of the file claimed."""
+
+    def __init__(self, user):
+        self.user = user
+        self.scope = Scope.for_user(user)
+        if self.scope.nothing or Organization.scope_extra_q(user, CHANGE) is None:
+            raise PermissionDenied("您没有登记或修改社会组织的权限。")
+        self.categories = _terms(Category)
+        self.targets = _terms(ServiceTarget)
+        self.filing_level = org_models.filing_authority_level()
+        self.seen_codes: dict[str, int] = {}
+        self.seen_authority_names: dict[tuple[str, str], int] = {}
+        self.seen_filed_names: dict[tuple[str, str], int] = {}
+        self.community_names: dict[str, list[tuple[str, str]]] = defaultdict(list)  # code → [(norm, label)]
+
+    # -- batch lookups --
+    def _divisions(self, wanted: set[str]) -> tuple[dict[str, Division], dict[str, Division]]:
+        visible: dict[str, Division] = {}
+        any_: dict[str, Division] = {}
+        wanted_list = sorted(wanted)
+        ancestors = {_ancestor_code(c, lvl) for c in wanted_list for lvl in (codes.COUNTY, self.filing_level)}
+        for i in range(0, len(wanted_list), QUERY_BATCH):
+            batch = wanted_list[i:i + QUERY_BATCH]
+            for d in Division.objects.visible_to(self.user).filter(code__in=batch, abolished_in__isnull=True):
+                visible[d.code] = d
+        anc = sorted(ancestors)
+        for i in range(0, len(anc), QUERY_BATCH):
+            for d in Division.objects.filter(code__in=anc[i:i + QUERY_BATCH]):
+                any_[d.code] = d
+        return visible, any_
+
+    def _existing(self, parsed: list[dict]) -> dict:
+        credit = sorted({p["credit_code"] for p in parsed if p.get("credit_code")})
+        communities = sorted({p["division"] for p in parsed if p.get("division")})
+        names = sorted({p["name"] for p in parsed if p.get("name")})
+        live = Organization.objects.filter(status__in=LIVE_STATUSES)
+        out = {"credit": {}, "community": defaultdict(list), "authority_names": {}}
+        visible_ids = set()
+        for i in range(0, len(credit), QUERY_BATCH):
+            rows = live.filter(credit_code__in=credit[i:i + QUERY_BATCH]).values_list("credit_code", "name", "uid",
+                                                                                         "division_id")
+            for code, name, uid, division_id in rows:
+                out["credit"][code] = (name, uid, self.scope.contains(division_id))
+        for i in range(0, len(communities), QUERY_BATCH):
+            rows = live.filter(division_id__in=communities[i:i + QUERY_BATCH]).values_list(
+                "division_id", "name", "uid", "track")
+            for division_id, name, uid, track in rows:
+                out["community"][division_id].append((name, uid, track))
+                visible_ids.add(uid)
+        for i in range(0, len(names), QUERY_BATCH):
+            rows = live.filter(track=Track.REGISTERED, name__in=names[i:i + QUERY_BATCH],
+                               registration_authority_division__isnull=False).values_list(
+                "registration_authority_division_id", "name", "uid")
+            for authority, name, uid in rows:
+                out["authority_names"][(authority, name)] = uid
+        return out
+
+    # -- one chunk --
+    def check_chunk(self, chunk: list[tuple[int, dict]], result: Validation) -> None:
+        parsed: list[tuple[int, dict, dict]] = []
+        for number, cells in chunk:
+            data, errors = self._parse(number, cells, result)
+            parsed.append((number, data, errors))
+        wanted = {d["division"] for _, d, _ in parsed if d.get("division")}
+        visible, ancestors = self._divisions(wanted)
+        existing = self._existing([d for _, d, _ in parsed])
+        uids = sorted({d["uid"] for _, d, _ in parsed if d.get("uid")})
+        known_uids = set(Organization.objects.visible_to(self.user).filter(uid__in=uids).values_list("uid", flat=True))
+        for number, data, errors in parsed:
+            self._check_row(number, data, errors, visible, ancestors, existing, known_uids, result)
+
+    def _parse(self, number: int, cells: dict, result: Validation) -> tuple[dict, dict]:
+        data: dict = {"row": number}
+        errors: dict[str, tuple[str, str]] = {}
+
+        def bad(key, message, value=""):
+            errors.setdefault(COLUMN_BY_KEY[key].header, (message, parse_text(value)))
+
+        for key in ("uid", "name", "address", "contact_name", "registration_authority", "division_name",
+                    "leader_name", "contact_phone", "leader_phone"):
+            data[key] = parse_text(cells.get(key))
+        for key in ("credit_code", "leader_id_number"):
+            try:
+                data[key] = parse_id_text(cells.get(key))
+            except ValueError as exc:
+                bad(key, str(exc), cells.get(key))
+                data[key] = ""
+        data["credit_code"] = data["credit_code"] or None
+        for key, options, label in (("track", TRACKS, "登记 或 备案"),
+                                    ("org_type", ORG_TYPES, "社会团体、民办非企业单位（社会服务机构）、基金会、群众活动团队、社区活动小组"),
+                                    ("tier", TIERS, "依法登记、街道（乡镇）管理、社区指导"),
+                                    ("party_building", PARTIES, "独立党组织、联合党组织、党建指导员、联络员、无")):
+            raw = parse_text(cells.get(key))
+            if not raw:
+                data[key] = ""
+                continue
+            value = options.get(_fold(raw))
+            if value is None:
+                bad(key, f"“{raw}”不是允许的值，应为：{label}。", raw)
+            data[key] = value or ""
+        try:
+            data["division"] = parse_code(cells.get("division")) if cells.get("division") not in (None, "") else ""
+        except ValueError as exc:
+            bad("division", str(exc), cells.get("division"))
+            data["division"] = ""
+        for key in ("registered_on", "filed_on", "founded_on"):
+            try:
+                data[key] = parse_date(cells.get(key))
+            except ValueError as exc:
+                bad(key, str(exc), cells.get(key))
+                data[key] = None
+        try:
+            data["member_count"] = parse_int(cells.get("member_count"))
+        except ValueError as exc:
+            bad("member_count", f"成员数{exc}", cells.get("member_count"))
+            data["member_count"] = None
+        try:
+            data["registered_capital"] = parse_money(cells.get("registered_capital"))
+        except ValueError as exc:
+            bad("registered_capital", str(exc), cells.get("registered_capital"))
+            data["registered_capital"] = None
+        for key, terms, label in (("categories", self.categories, "类别"),
+                                  ("service_targets", self.targets, "服务对象")):
+            names = split_multi(cells.get(key))
+            found, missing = [], []
+            for name in names:
+                term = terms.get(_fold(name))
+                if term is None:
+                    missing.append(name)
+                elif term.pk not in found:
+                    found.append(term.pk)
+            if missing:
+                bad(key, f"未知的{label}：{'、'.join(missing)}。可选：{'、'.join(sorted({t.name for t in terms.values()}))}。",
+                    cells.get(key))
+            data[key] = found
+            data[f"{key}_mask"] = sum(1 << terms_bit for terms_bit in
+                                      {t.bit for t in terms.values() if t.pk in found})
+        for key in REQUIRED_KEYS:
+            if key not in ("division",) and not data.get(key) and COLUMN_BY_KEY[key].header not in errors:
+                bad(key, f"“{COLUMN_BY_KEY[key].header}”不能为空。")
+        if not data["division"] and "所在区划代码" not in errors:
+            bad("division", "“所在区划代码”不能为空。")
+        return data, errors
+
+    def _check_row(self, number, data, errors, visible, ancestors, existing, known_uids, result) -> None:
+        def bad(column, message, value=""):
+            errors.setdefault(column, (message, parse_text(value)))
+
+        warnings: list[tuple[str, str, str]] = []
+        name = data["name"]
+        if data["uid"]:
+            if data["uid"] in known_uids:
+                bad("组织标识", f"组织标识{data['uid']}对应已有组织；导入只能新增组织，暂不支持通过导入修改已有组织，"
+                            "请在该组织的详情页修改，或清空此列作为新组织导入。", data["uid"])
+            else:
+                bad("组织标识", f"组织标识“{data['uid']}”不存在或不在您的管辖范围内；新增组织请留空此列。", data["uid"])
+        division = visible.get(data["division"]) if data["division"] else None
+        if data["division"] and division is None and "所在区划代码" not in errors:
+            where = self.user.division.name if getattr(self.user, "division", None) else "全国"
+            bad("所在区划代码", f"区划代码{data['division']}不存在、已撤销，或不在您的管辖范围（{where}）内。", data["division"])
+        if division is not None and data["division_name"] and _fold(data["division_name"]) != _fold(division.name):
+            warnings.append(("所在区划", f"区划名称“{data['division_name']}”与代码{division.code}对应的“{division.name}”不一致，"
+                                       f"将以代码为准。", data["division_name"]))
+        if data["leader_id_number"] or data["leader_phone"]:
+            if not data["leader_name"]:
+                bad("负责人姓名", "填写了负责人身份证号或电话，但没有填写负责人姓名。")
+
+        org = None
+        if division is not None and data["track"] and data["org_type"]:
+            org = self._build(data, division, ancestors, errors)
+        if org is not None and not errors:
+            self._clean(org, errors)
+            if data["leader_name"]:
+                leader = Leader(name=data["leader_name"], role=LeaderRole.HEAD, id_number=data["leader_id_number"],
+                                phone=data["leader_phone"])
+                try:
+                    leader.clean_fields(exclude=["organization"])
+                    leader.clean()
+                except ValidationError as exc:
+                    for key, messages in exc.message_dict.items():
+                        bad(LEADER_FIELD_COLUMN.get(key, "负责人姓名"), messages[0], getattr(leader, key, ""))
+                data["leader_id_number"], data["leader_phone"] = leader.id_number, leader.phone
+        # uniqueness and duplicates (against live organizations and earlier rows of the file)
+        code = org.credit_code if org is not None else data["credit_code"]
+        if code and "统一社会信用代码" not in errors:
+            if code in existing["credit"]:
+                other, uid, mine = existing["credit"][code]
+                who = f"“{other}”（{uid}）" if mine else "另一存续组织"
+                bad("统一社会信用代码", f"重复：统一社会信用代码{code}已被{who}使用。", code)
+            elif code in self.seen_codes:
+                bad("统一社会信用代码", f"重复：与第{self.seen_codes[code]}行的统一社会信用代码相同。", code)
+        if org is not None and org.track == Track.REGISTERED and org.registration_authority_division_id:
+            key = (org.registration_authority_division_id, org.name)
+            if key in existing["authority_names"]:
+                bad("名称", f"同一登记管理机关下已有同名的存续组织（{existing['authority_names'][key]}）。", name)
+            elif key in self.seen_authority_names:
+                bad("名称", f"与第{self.seen_authority_names[key]}行同名，且登记管理机关相同。", name)
+        if org is not None and org.track == Track.FILED:
+            key = (org.division_id, org.name)
+            clash = next((u for n, u, t in existing["community"].get(org.division_id, []) if n == org.name
+                          and t == Track.FILED), None)
+            if clash:
+                bad("名称", f"本社区已有同名的存续备案组织（{clash}）。", name)
+            elif key in self.seen_filed_names:
+                bad("名称", f"与第{self.seen_filed_names[key]}行同名，且在同一社区。", name)
+        if division is not None and name and "名称" not in errors:
+            norm = normalize_name(name)
+            candidates = [(normalize_name(n), f"已有组织“{n}”（{u}）") for n, u, _ in
+                          existing["community"].get(division.code, [])]
+            candidates += self.community_names.get(division.code, [])
+            if norm and candidates:
+                match = process.extractOne(norm, [c[0] for c in candidates], scorer=fuzz.ratio,
+                                           score_cutoff=SIMILARITY)
+                if match is not None:
+                    _, score, index = match
+                    same = "同名" if score >= 100 else f"名称高度相似（相似度{score:.0f}%）"
+                    warnings.append(("名称", f"疑似重复：与同一社区的{candidates[index][1]}{same}。", name))
+
+        if errors:
+            result.error_rows.add(number)
+            for column, (message, value) in errors.items():
+                result.issues.append(Issue(number, column, message, value, "error", name))
+            return
+        # remember what this good row claims
+        if org.credit_code:
+            self.seen_codes[org.credit_code] = number
+        if org.track == Track.REGISTERED and org.registration_authority_division_id:
+            self.seen_authority_names[(org.registration_authority_division_id, org.name)] = number
+        if org.track == Track.FILED:
+            self.seen_filed_names[(org.division_id, org.name)] = number
+        self.community_names[org.division_id].append((normalize_name(org.name), f"第{number}行“{org.name}”"))
+        if warnings:
+            result.warning_rows.add(number)
+            for column, message, value in warnings:
+                result.issues.append(Issue(number, column, message, value, "warning", name))
+        result.rows.append(self._row_json(number, org, data, bool(warnings)))
+
+    def _build(self, data: dict, division: Division, ancestors: dict, errors: dict) -> Organization | None:
+        track = data["track"]
+        org = Organization(
+            name=data["name"], track=track, org_type=data["org_type"], credit_code=data["credit_code"],
+            tier=data["tier"] or (Tier.REGISTERED if track == Track.REGISTERED else Tier.COMMUNITY),
+            registration_authority=data["registration_authority"], address=data["address"],
+            founded_on=data["founded_on"], registered_on=data["registered_on"], filed_on=data["filed_on"],
+            member_count=data["member_count"], registered_capital=data["registered_capital"],
+            contact_name=data["contact_name"], contact_phone=data["contact_phone"],
+            party_building=data["party_building"] or PartyBuilding.NONE, status=Status.ACTIVE,
+            created_by=self.user,
+        )
+        org.division = division
+        level = codes.COUNTY if track == Track.REGISTERED else self.filing_level
+        authority = ancestors.get(_ancestor_code(division.code, level)) if division.level >= level else None
+        if authority is None and track == Track.REGISTERED and division.level >= codes.COUNTY:
+            errors.setdefault("所在区划代码", (f"找不到区划{division.code}所在的县（区），无法确定登记管理机关。", division.code))
+            return None
+        org.registration_authority_division = authority
+        if authority is not None and not org.registration_authority:
+            org.registration_authority = f"{authority.name}民政局" if track == Track.REGISTERED else authority.name
+        org.is_community_org = _default_is_community_org(org)
+        return org
+
+    def _clean(self, org: Organization, errors: dict) -> None:
+        """The model's own rules, without their per-row uniqueness queries (batched above)."""
+        try:
+            org.clean_fields(exclude=["division", "registration_authority_division", "venue", "incubated_by",
+                                      "created_by", "uid", "tags", "status"])
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                errors.setdefault(FIELD_COLUMN.get(key, "名称"), (messages[0], parse_text(getattr(org, key, ""))))
+        # Organization.clean() queries the database for live name / credit-code clashes when the
+        # status is live; those checks are done in batch here, so clean() runs on a non-live copy.
+        org.status = Status.CLEARED
+        try:
+            org.clean()
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                errors.setdefault(FIELD_COLUMN.get(key, "名称"), (messages[0], parse_text(getattr(org, key, ""))))
+        finally:
+            org.status = Status.ACTIVE
+        if not errors:
+            try:
+                _check_federation(org)
+            except ValidationError as exc:
+                errors.setdefault("名称", (exc.messages[0], org.name))
+
+    @staticmethod
+    def _row_json(number: int, org: Organization, data: dict, warned: bool) -> dict:
+        def d(value):
+            return value.isoformat() if value else None
+
+        return {
+            "row": number, "warned": warned, "name": org.name, "track": org.track, "org_type": org.org_type,
+            "tier": org.tier, "credit_code": org.credit_code, "registration_authority": org.registration_authority,
+            "authority": org.registration_authority_division_id, "division": org.division_id,
+            "address": org.address, "founded_on": d(org.founded_on), "registered_on": d(org.registered_on),
+            "filed_on": d(org.filed_on), "member_count": org.member_count,
+            "registered_capital": str(org.registered_capital) if org.registered_capital is not None else None,
+            "contact_name": org.contact_name, "contact_phone": org.contact_phone,
+            "party_building": org.party_building, "is_community_org": org.is_community_org,
+            "categories": data["categories"], "service_targets": data["service_targets"],
+            "categories_mask": data["categories_mask"], "service_targets_mask": data["service_targets_mask"],
+            "leader": ([data["leader_name"], data["leader_id_number"], data["leader_phone"]]
+                       if data["leader_name"] else None),
+        }
+
+
+def map_header(header: list[str]) -> tuple[dict[int, str], list[str]]:
+    """Column index → key; raises UploadRefused when required columns are missing."""
+    mapping: dict[int, str] = {}
+    for i, text in enumerate(header):
+        key = HEADER_KEYS.get(normalize_header(text))
+        if key and key not in mapping.values():
+            mapping[i] = key
+    missing = [COLUMN_BY_KEY[k].header for k in REQUIRED_KEYS if k not in mapping.values()]
+    if missing:
+        raise UploadRefused(
+            f"第一行缺少必需的列：{'、'.join(missing)}。请使用页面上提供的导入模板，列标题须与模板一致。"
+        )
+    unknown = [t for i, t in enumerate(header) if t and i not in mapping]
+    return mapping, unknown
+
+
+def validate_rows(user, upload, progress: Callable[[int, int], None] | None = None) -> Validation:
+    """The dry run of one checked upload: nothing is written."""
+    checker = RowChecker(user)
+    table = read_table(upload)
+    mapping, unknown = map_header(table.header)
+    result = Validation()
+    if unknown:
+        result.issues.append(Issue(table.header_row, "、".join(unknown), "这些列不在导入模板中，已忽略。", level="notice"))
+    chunk: list[tuple[int, dict]] = []
+    items = list(mapping.items())
+    for number, row in table.rows:
+        cells = {key: row[i] if i < len(row) else None for i, key in items}
+        chunk.append((number, cells))
+        result.total += 1
+        if len(chunk) >= CHUNK:
+            checker.check_chunk(chunk, result)
+            chunk = []
+            if progress:
+                progress(result.total, max(table.estimated_rows, result.total))
+    if chunk:
+        checker.check_chunk(chunk, result)
+    if result.total == 0:
+        raise UploadRefused("文件中只有标题行，没有要导入的组织。")
+    return result
+
+
+# --- jobs ------------------------------------------------------------------------------------
+def _pack(rows: list[dict]) -> bytes:
+    return zlib.compress(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode(), 3)
+
+
+def _unpack(data) -> list[dict]:
+    return json.loads(zlib.decompress(bytes(data))) if data else []
+
+
+def start_job(user, name: str, data: bytes) -> ImportJob:
+    """Record an uploaded file. A refused file becomes a failed job with the reason (nothing else)."""
+    if Scope.for_user(user).nothing or Organization.scope_extra_q(user, CHANGE) is None:
+        raise PermissionDenied("您没有登记或修改社会组织的权限。")
+    job = ImportJob(kind=KIND, user=user, division_id=getattr(user, "division_id", None), file_name=name[:255],
+                    file_size=len(data), content=b"")
+    try:
+        check_upload(name, data)
+    except UploadRefused as exc:
+        job.status = ImportStatus.FAILED
+        job.message = exc.message
+    else:
+        job.content = data
+    job.save()
+    return job
+
+
+def validate_job(job: ImportJob) -> ImportJob:
+    """Run the dry run of a job and store its report; never raises for a bad file."""
+    def progress(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
+
+    try:
+        upload = check_upload(job.file_name, bytes(job.content))
+        result = validate_rows(job.user, upload, progress)
+    except UploadRefused as exc:
+        job.status, job.message = ImportStatus.FAILED, exc.message
+        job.save(update_fields=["status", "message"])
+        return job
+    except PermissionDenied as exc:
+        job.status, job.message = ImportStatus.FAILED, str(exc)
+        job.save(update_fields=["status", "message"])
+        return job
+    result.issues.sort(key=lambda i: (i.row, i.level != "error"))
+    job.report = [i.as_dict() for i in result.issues[:REPORT_LIMIT]]
+    job.total_rows = job.processed_rows = result.total
+    job.valid_rows = len(result.rows)
+    job.error_rows = len(result.error_rows)
+    job.warning_rows = len(result.warning_rows)
+    job.payload = _pack(result.rows)
+    job.status = ImportStatus.VALIDATED
+    job.validated_at = timezone.now()
+    if len(result.issues) > REPORT_LIMIT:
+        job.message = f"问题较多，报告只列出前{REPORT_LIMIT}条；请先修正这些问题后重新上传。"
+    job.save()
+    return job
+
+
+def warned_rows(job: ImportJob) -> list[int]:
+    return sorted({r["row"] for r in job.warnings})
+
+
+class ApplyRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def apply_job(job: ImportJob, user, exclude: Iterable[int] = ()) -> ImportJob:
+    """Write every good row of a validated job in one transaction — or nothing.
+
+    ``exclude``: row numbers (of rows flagged as likely duplicates) the user chose not to import.
+    A second apply of the same job is refused.
+    """
+    exclude = set(exclude)
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.status == ImportStatus.APPLIED:
+            raise ApplyRefused("该文件已经导入过，不能重复导入。")
+        if locked.status != ImportStatus.VALIDATED:
+            raise ApplyRefused(f"该导入任务当前状态为“{locked.get_status_display()}”，不能导入。")
+        rows = [r for r in _unpack(locked.payload) if r["row"] not in exclude]
+        if not rows:
+            raise ApplyRefused("没有可导入的行。")
+        created = _write(rows, user)
+        locked.status = ImportStatus.APPLIED
+        locked.created_rows = created
+        locked.excluded_rows = len(exclude)
+        locked.applied_at = timezone.now()
+        locked.applied_by = user
+        locked.processed_rows = locked.total_rows
+        locked.save()
+    return locked
+
+
+def _recheck(rows: list[dict], user) -> None:
+    """Scope and uniqueness may have changed since the dry run: check again, in batch."""
+    scope = Scope.for_user(user)
+    if scope.nothing or Organization.scope_extra_q(user, CHANGE) is None:
+        raise PermissionDenied("您没有登记或修改社会组织的权限。")
+    problems: list[str] = []
+    wanted = sorted({r["division"] for r in rows})
+    visible = set()
+    for i in range(0, len(wanted), QUERY_BATCH):
+        visible.update(Division.objects.visible_to(user, CHANGE).filter(code__in=wanted[i:i + QUERY_BATCH])
+                       .values_list("code", flat=True))
+    for r in rows:
+        if r["division"] not in visible:
+            problems.append(f"第{r['row']}行：区划{r['division']}不在您的管辖范围内")
+    live = Organization.objects.filter(status__in=LIVE_STATUSES)
+    credit = sorted({r["credit_code"] for r in rows if r["credit_code"]})
+    taken = set()
+    for i in range(0, len(credit), QUERY_BATCH):
+        taken.update(live.filter(credit_code__in=credit[i:i + QUERY_BATCH]).values_list("credit_code", flat=True))
+    names = sorted({r["name"] for r in rows})
+    pairs = set()
+    for i in range(0, len(names), QUERY_BATCH):
+        pairs.update(live.filter(name__in=names[i:i + QUERY_BATCH]).values_list(
+            "track", "registration_authority_division_id", "division_id", "name"))
+    reg_names = {(a, n) for t, a, _, n in pairs if t == Track.REGISTERED}
+    filed_names = {(d, n) for t, _, d, n in pairs if t == Track.FILED}
+    for r in rows:
+        if r["credit_code"] in taken:
+            problems.append(f"第{r['row']}行：统一社会信用代码{r['credit_code']}已被使用")
+        if r["track"] == Track.REGISTERED and (r["authority"], r["name"]) in reg_names:
+            problems.append(f"第{r['row']}行：同一登记管理机关下已有同名组织")
+        if r["track"] == Track.FILED and (r["division"], r["name"]) in filed_names:
+            problems.append(f"第{r['row']}行：本社区已有同名备案组织")
+    if problems:
+        shown = "；".join(problems[:10]) + ("等" if len(problems) > 10 else "")
+        raise ApplyRefused(f"校验之后数据已有变化，本次未导入任何数据：{shown}。请重新上传文件校验。")
+
+
+def _write(rows: list[dict], user) -> int:
+    _recheck(rows, user)
+    now_reason = "批量导入"
+    orgs: list[Organization] = []
+    spans: list[OrgStateSpan] = []
+    for r in rows:
+        org = Organization(
+            name=r["name"], track=r["track"], org_type=r["org_type"], tier=r["tier"], credit_code=r["credit_code"],
+            registration_authority=r["registration_authority"], registration_authority_division_id=r["authority"],
+            division_id=r["division"], address=r["address"],
+            founded_on=date.fromisoformat(r["founded_on"]) if r["founded_on"] else None,
+            registered_on=date.fromisoformat(r["registered_on"]) if r["registered_on"] else None,
+            filed_on=date.fromisoformat(r["filed_on"]) if r["filed_on"] else None,
+            member_count=r["member_count"],
+            registered_capital=Decimal(r["registered_capital"]) if r["registered_capital"] is not None else None,
+            contact_name=r["contact_name"], contact_phone=r["contact_phone"], party_building=r["party_building"],
+            is_community_org=r["is_community_org"], status=Status.ACTIVE, created_by=user,
+        )
+        org.name_pinyin, org.name_initials = pinyin_keys(org.name)
+        span = first_span(org)  # pk is None: its masks are 0 until set from the row below
+        span.categories_mask = r["categories_mask"]
+        span.targets_mask = r["service_targets_mask"]
+        orgs.append(org)
+        spans.append(span)
+    bulk_create_with_history(orgs, Organization, batch_size=INSERT_BATCH, default_user=user,
+                             default_change_reason=now_reason)
+    for span in spans:
+        span.organization_id = span.organization.pk
+    OrgStateSpan.objects.bulk_create(spans, batch_size=INSERT_BATCH)
+    StatusChange.objects.bulk_create(
+        [StatusChange(organization=o, from_status="", to_status=Status.ACTIVE, effective_date=s.valid_from,
+                      reason=now_reason, recorded_by=user) for o, s in zip(orgs, spans, strict=True)],
+        batch_size=INSERT_BATCH,
+    )
+    leaders = [Leader(organization=o, name=r["leader"][0], id_number=r["leader"][1], phone=r["leader"][2],
+                      role=LeaderRole.HEAD, order=0) for o, r in zip(orgs, rows, strict=True) if r["leader"]]
+    if leaders:
+        bulk_create_with_history(leaders, Leader, batch_size=INSERT_BATCH, default_user=user,
+                                 default_change_reason=now_reason)
+    _write_m2m(orgs, rows)
+    return len(orgs)
+
+
+def _write_m2m(orgs: list[Organization], rows: list[dict]) -> None:
+    """Categories and service targets, and the matching rows of their field history."""
+    history_ids: dict[int, int] = {}
+    ids = [o.pk for o in orgs]
+    for i in range(0, len(ids), QUERY_BATCH):
+        history_ids.update(Organization.history.filter(id__in=ids[i:i + QUERY_BATCH]).values_list("id", "history_id"))
+    for field_name, key, term_field in (("categories", "categories", "category"),
+                                        ("service_targets", "service_targets", "servicetarget")):
+        through = getattr(Organization, field_name).through
+        links = [through(organization_id=o.pk, **{f"{term_field}_id": pk})
+                 for o, r in zip(orgs, rows, strict=True) for pk in r[key]]
+        if not links:
+            continue
+        through.objects.bulk_create(links, batch_size=INSERT_BATCH)
+        history_model = getattr(org_models, f"HistoricalOrganization_{field_name}")
+        history_model.objects.bulk_create(
+            [history_model(id=link.pk, organization_id=link.organization_id, history_id=history_ids[link.organization_id],
+                           **{f"{term_field}_id": getattr(link, f"{term_field}_id")}) for link in links],
+            batch_size=INSERT_BATCH,
+        )

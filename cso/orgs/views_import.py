@@ -1,0 +1,191 @@
+"""Pages of the organization import: upload, template, dry-run report with progress, apply.
+
+Jobs are found through ``ImportJob.objects.visible_to(user, action)``: another county's job is a 404.
+Small files are checked during the upload request; larger ones in a background thread that
+updates ``processed_rows`` while the report page polls the progress fragment.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cso.core.models import ImportJob, ImportStatus
+from cso.core.scoping import CHANGE, VIEW
+from cso.core.uploads import max_bytes, max_rows
+
+from . import importing
+from .choices import OrgType, PartyBuilding
+from .forms_import import ImportApplyForm, ImportUploadForm
+from .models import Category, ServiceTarget
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+REPORT_SHOWN = 1000
+
+
+def _can_import(user) -> bool:
+    return bool(getattr(user, "is_staff_role", False)) and (user.is_superuser or user.division_id is not None)
+
+
+def _job(request, batch: int, action: str = VIEW) -> ImportJob:
+    qs = ImportJob.objects.visible_to(request.user, action).filter(kind=importing.KIND).select_related("user")
+    return get_object_or_404(qs.defer("content", "payload"), pk=batch)
+
+
+def _crumbs(tail: str | None = None, job: ImportJob | None = None) -> list[dict]:
+    crumbs = []
+    try:
+        crumbs.append({"label": "社会组织", "url": reverse("orgs:list")})
+    except NoReverseMatch:
+        pass
+    crumbs.append({"label": "批量导入", "url": reverse("orgs:import") if tail else None})
+    if tail:
+        crumbs.append({"label": tail, "url": None})
+    return crumbs
+
+
+def _validate_in_background(job_id: int) -> None:
+    try:
+        job = ImportJob.objects.get(pk=job_id)
+        importing.validate_job(job)
+    except Exception as exc:  # the page must learn that it failed
+        ImportJob.objects.filter(pk=job_id).update(status=ImportStatus.FAILED, message=f"校验时出错：{exc}")
+        raise
+    finally:
+        connection.close()
+
+
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    if not _can_import(request.user):
+        raise PermissionDenied("您没有批量导入社会组织的权限。")
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        job = importing.start_job(request.user, f.name, f.read())
+        if job.status == ImportStatus.VALIDATING:
+            if job.file_size <= getattr(settings, "CSO_IMPORT_SYNC_BYTES", 512 * 1024):
+                importing.validate_job(job)
+            else:
+                transaction.on_commit(lambda: threading.Thread(
+                    target=_validate_in_background, args=(job.pk,), daemon=True, name=f"import-{job.pk}").start())
+        return redirect("orgs:import_job", batch=job.pk)
+    recent = ImportJob.objects.visible_to(request.user).filter(kind=importing.KIND).defer("content", "payload")[:10]
+    return render(request, "orgs/import.html", {
+        "form": form, "columns": importing.COLUMNS, "recent": recent, "breadcrumbs": _crumbs(),
+        "max_mb": max_bytes() // 1024 // 1024, "max_rows": max_rows(),
+    })
+
+
+def job(request, batch: int):
+    job = _job(request, batch)
+    errors = job.errors
+    warnings = job.warnings
+    warned = importing.warned_rows(job)
+    return render(request, "orgs/import_job.html", {
+        "job": job, "errors": errors[:REPORT_SHOWN], "errors_hidden": max(len(errors) - REPORT_SHOWN, 0),
+        "warnings": warnings[:REPORT_SHOWN], "notices": [r for r in job.report if r.get("level") == "notice"],
+        "apply_form": ImportApplyForm(rows=warned), "warned": warned,
+        "breadcrumbs": _crumbs(job.file_name, job), "list_url": _list_url(),
+    })
+
+
+def progress(request, batch: int):
+    job = _job(request, batch)
+    response = render(request, "orgs/import_progress.html", {"job": job})
+    if not job.is_running and request.htmx:
+        # Done: reload the whole report page.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _list_url() -> str | None:
+    try:
+        return reverse("orgs:list")
+    except NoReverseMatch:
+        return None
+
+
+@require_POST
+def apply(request, batch: int):
+    job = _job(request, batch, CHANGE)
+    form = ImportApplyForm(request.POST, rows=importing.warned_rows(job))
+    if not form.is_valid():
+        messages.error(request, "提交的排除行不正确，请重新选择。")
+        return redirect("orgs:import_job", batch=job.pk)
+    try:
+        done = importing.apply_job(job, request.user, exclude=form.cleaned_data["exclude"])
+    except (importing.ApplyRefused, PermissionDenied) as exc:
+        messages.error(request, getattr(exc, "message", None) or str(exc))
+        return redirect("orgs:import_job", batch=job.pk)
+    messages.success(request, f"已导入 {done.created_rows} 个组织（文件“{done.file_name}”）。")
+    url = _list_url()
+    if url:
+        return redirect(f"{url}?import={done.pk}")
+    return redirect("orgs:import_job", batch=done.pk)
+
+
+def template(request):
+    """The .xlsx template: the header row, one example row, the column notes and the allowed values."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    head_required = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "font_color": "#C00000"})
+    text = wb.add_format({"num_format": "@"})
+    ws = wb.add_worksheet("组织")
+    for i, column in enumerate(importing.COLUMNS):
+        ws.write_string(0, i, column.header, head_required if column.required else head)
+        ws.set_column(i, i, max(12, len(column.header) * 2 + 2), text)
+        if column.note:
+            ws.write_comment(0, i, column.note)
+        example = column.example
+        if isinstance(example, int | float):
+            ws.write_number(1, i, example)
+        elif example:
+            ws.write_string(1, i, str(example), text)
+    ws.freeze_panes(1, 0)
+    notes = wb.add_worksheet("填写说明")
+    notes.set_column(0, 0, 20)
+    notes.set_column(1, 1, 8)
+    notes.set_column(2, 2, 90)
+    for i, title in enumerate(("列", "必填", "说明")):
+        notes.write_string(0, i, title, head)
+    for r, column in enumerate(importing.COLUMNS, start=1):
+        notes.write_string(r, 0, column.header)
+        notes.write_string(r, 1, "是" if column.required else "")
+        notes.write_string(r, 2, column.note)
+    extra = len(importing.COLUMNS) + 2
+    notes.write_string(extra, 0, "说明", head)
+    notes.write_string(extra, 2, "“组织”工作表的第1行是列标题，请勿修改；第2行是示例，导入前请删除或改成真实数据。"
+                                 "红色标题为必填列。先校验、后确认：有错误的行会连同行号、列和原因列出，不会写入。")
+    values = wb.add_worksheet("可选值")
+    lists = [
+        ("管理方式", ["登记", "备案"]),
+        ("组织类型", [str(t.label) for t in OrgType]),
+        ("管理层级", ["依法登记", "街道（乡镇）管理", "社区指导"]),
+        ("党建情况", [str(p.label) for p in PartyBuilding]),
+        ("类别", list(Category.objects.filter(is_active=True).values_list("name", flat=True))),
+        ("服务对象", list(ServiceTarget.objects.filter(is_active=True).values_list("name", flat=True))),
+    ]
+    for c, (title, items) in enumerate(lists):
+        values.write_string(0, c, title, head)
+        values.set_column(c, c, 24)
+        for r, item in enumerate(items, start=1):
+            values.write_string(r, c, item)
+    wb.close()
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E7%A4%BE%E4%BC%9A%E7%BB%84%E7%BB%87%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    return response
+
+
