@@ -22,6 +22,9 @@ from cso.regions.models import Division
 DATA = Path(settings.BASE_DIR) / "data" / "divisions"
 DEMO_PASSWORD = "Demo-2026"
 PROVINCE_FILES = ["divisions_2023_guangxi_45.csv", "divisions_2023_shanghai_31.csv"]
+# Generated organizations (cso.orgs.generator): prefixes and scale, applied in order; a community
+# that already has organizations is skipped, so the dense districts keep their full density.
+DEMO_ORGS = [(["450102", "450103", "310101"], 1.0), (["45", "31"], 0.1)]
 
 # username, full name, role, division code, title
 DEMO_ACCOUNTS = [
@@ -55,6 +58,20 @@ class Command(BaseCommand):
             result = estimate_figures(prefix=prefix, progress=progress)
             self.stdout.write(f"估算 {prefix}：{result.summary()}")
         self._accounts()
+        self._organizations()
+
+    def _organizations(self):
+        """Generated organizations: full density (10 per urban, 5 per rural community) in a few
+        districts, a tenth of it elsewhere in both provinces; skipped once any exist there."""
+        from cso.orgs.generator import generate
+        from cso.orgs.models import Organization
+
+        if any(Organization.objects.within(prefix).exists() for prefix in ("45", "31")):
+            self.stdout.write("演示社会组织：已存在，跳过。")
+            return
+        for prefixes, scale in DEMO_ORGS:
+            result = generate(prefixes, per_urban=10, per_rural=5, seed=1, scale=scale)
+            self.stdout.write(f"演示社会组织（{'、'.join(prefixes)}，比例 {scale:g}）：{result.summary()}")
 
     @transaction.atomic
     def _accounts(self):
