@@ -140,7 +140,7 @@ def _check_xlsx(data: bytes) -> None:
 
 
 def _decode_csv(data: bytes) -> tuple[str, str]:
-    if b"\x00" in data[:65536]:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:65536]:
         raise UploadRefused("CSV 文件中含有二进制内容（可能是 UTF-16 编码或并非文本），请用 UTF-8 或 GB18030 编码另存后再上传。")
     if data.startswith(b"\xef\xbb\xbf"):
         try:

@@ -700,6 +700,8 @@ def validate_job(job: ImportJob) -> ImportJob:
     def progress(done: int, total: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
 
+    if job.status != ImportStatus.VALIDATING:
+        return job
     try:
         upload = check_upload(job.file_name, bytes(job.content))
         result = validate_rows(job.user, upload, progress)
