@@ -87,7 +87,7 @@ def check_upload(name: str, data: bytes) -> Upload:
         raise UploadRefused("文件是空的，请选择填写好的 .xlsx 或 .csv 文件。")
     if len(data) > max_bytes():
         raise UploadRefused(
-            f"文件过大（{len(data) / 1024 / 1024:.1f} MB），单个文件不能超过 {_mb(max_bytes())}；请拆分成几个文件分别导入。"
+            f"文件过大（{len(data) / 1024 / 1024:.1f} MB），单个文件不能超过 {_mb(max_bytes())}；请拆分成几个文件分别导入。"  # noqa: E501
         )
     if ext in MACRO_EXTENSIONS:
         raise UploadRefused("不接受含宏的 Excel 文件（.xlsm 等）。请在 Excel 中“另存为”不含宏的 .xlsx 工作簿后再上传。")
@@ -108,7 +108,7 @@ def check_upload(name: str, data: bytes) -> Upload:
 
 
 def _check_xlsx(data: bytes) -> None:
-    not_xlsx = "文件不是有效的 Excel 工作簿（.xlsx），可能已损坏或只是改了扩展名。请用 Excel 打开后重新“另存为” .xlsx 再上传。"
+    not_xlsx = "文件不是有效的 Excel 工作簿（.xlsx），可能已损坏或只是改了扩展名。请用 Excel 打开后重新“另存为” .xlsx 再上传。"  # noqa: E501
     if data[:4] != ZIP_HEADER:
         raise UploadRefused(not_xlsx)
     try:
@@ -141,12 +141,12 @@ def _check_xlsx(data: bytes) -> None:
 
 def _decode_csv(data: bytes) -> tuple[str, str]:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:65536]:
-        raise UploadRefused("CSV 文件中含有二进制内容（可能是 UTF-16 编码或并非文本），请用 UTF-8 或 GB18030 编码另存后再上传。")
+        raise UploadRefused("CSV 文件中含有二进制内容（可能是 UTF-16 编码或并非文本），请用 UTF-8 或 GB18030 编码另存后再上传。")  # noqa: E501
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "UTF-8-BOM"
         except UnicodeDecodeError as exc:
-            raise UploadRefused(f"CSV 文件声明为 UTF-8 编码，但第 {exc.start} 字节处无法解码，文件可能已损坏。") from exc
+            raise UploadRefused(f"CSV 文件声明为 UTF-8 编码，但第 {exc.start} 字节处无法解码，文件可能已损坏。") from exc  # noqa: E501
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:

@@ -66,29 +66,29 @@ class Column:
 
 
 COLUMNS: list[Column] = [
-    Column("组织标识", "uid", note="系统生成的组织标识。新增组织请留空；填写了已有组织的标识的行会被拒绝（暂不支持通过导入修改已有组织）。"),
+    Column("组织标识", "uid", note="系统生成的组织标识。新增组织请留空；填写了已有组织的标识的行会被拒绝（暂不支持通过导入修改已有组织）。"),  # noqa: E501
     Column("名称", "name", True, "组织全称，最多200字。", "兴宁社区老年人协会"),
-    Column("统一社会信用代码", "credit_code", note="登记类组织必填：18位，以5开头；备案类组织不填。", example="51450102MJ0000000A"),
+    Column("统一社会信用代码", "credit_code", note="登记类组织必填：18位，以5开头；备案类组织不填。", example="51450102MJ0000000A"),  # noqa: E501
     Column("管理方式", "track", True, "登记 或 备案。", "登记"),
     Column("组织类型", "org_type", True,
-           "登记类：社会团体、民办非企业单位（社会服务机构）、基金会；备案类：群众活动团队、社区活动小组。", "社会团体"),
-    Column("管理层级", "tier", note="依法登记 / 街道（乡镇）管理 / 社区指导；不填时登记类为“依法登记”，备案类为“社区指导”。",
+           "登记类：社会团体、民办非企业单位（社会服务机构）、基金会；备案类：群众活动团队、社区活动小组。", "社会团体"),  # noqa: E501
+    Column("管理层级", "tier", note="依法登记 / 街道（乡镇）管理 / 社区指导；不填时登记类为“依法登记”，备案类为“社区指导”。",  # noqa: E501
            example="依法登记"),
     Column("所在区划代码", "division", True, "12位统计用区划代码；备案类组织须为社区（村）一级。", "450102001003"),
     Column("所在区划", "division_name", note="区划名称，仅用于核对；与代码不符时给出提示。", example="兴宁社区居委会"),
     Column("登记（备案）机关", "registration_authority",
            note="不填时：登记类为所在县（区）民政局，备案类为所在街道（乡镇）。", example="南宁市兴宁区民政局"),
-    Column("登记日期", "registered_on", note="登记类必填。日期可写 2024-05-01、2024/5/1 或 2024年5月1日。", example="2020-05-01"),
+    Column("登记日期", "registered_on", note="登记类必填。日期可写 2024-05-01、2024/5/1 或 2024年5月1日。", example="2020-05-01"),  # noqa: E501
     Column("备案日期", "filed_on", note="备案类必填。", example=""),
     Column("成立日期", "founded_on", note="不得晚于登记（备案）日期。", example="2020-04-20"),
-    Column("类别", "categories", note="可填多个，用 、 , ; 或 / 分隔；须为系统中已有的类别。", example="生活服务、居民互助"),
-    Column("服务对象", "service_targets", note="可填多个，分隔方式同上；须为系统中已有的服务对象。", example="老年人、残疾人"),
+    Column("类别", "categories", note="可填多个，用 、 , ; 或 / 分隔；须为系统中已有的类别。", example="生活服务、居民互助"),  # noqa: E501
+    Column("服务对象", "service_targets", note="可填多个，分隔方式同上；须为系统中已有的服务对象。", example="老年人、残疾人"),  # noqa: E501
     Column("成员数", "member_count", note="非负整数。", example=35),
-    Column("注册资金（元）", "registered_capital", note="登记类社会团体、社会服务机构必填，不低于2000元。", example=5000),
+    Column("注册资金（元）", "registered_capital", note="登记类社会团体、社会服务机构必填，不低于2000元。", example=5000),  # noqa: E501
     Column("住所", "address", note="住所或活动地址。", example="南宁市兴宁区民生路1号"),
     Column("联系人", "contact_name", example="张三"),
     Column("联系电话", "contact_phone", note="手机11位，或固定电话“区号-号码”。", example="13812345678"),
-    Column("党建情况", "party_building", note="独立党组织 / 联合党组织 / 党建指导员 / 联络员 / 无；不填为“无”。", example="党建指导员"),
+    Column("党建情况", "party_building", note="独立党组织 / 联合党组织 / 党建指导员 / 联络员 / 无；不填为“无”。", example="党建指导员"),  # noqa: E501
     Column("负责人姓名", "leader_name", example="李四"),
     Column("负责人身份证号", "leader_id_number", note="18位，请把该列设为文本格式以免末位被改。", example=""),
     Column("负责人电话", "leader_phone", example="13912345678"),
@@ -104,7 +104,7 @@ FIELD_COLUMN = {
     "contact_name": "联系人", "contact_phone": "联系电话", "party_building": "党建情况",
     "is_community_org": "组织类型", "is_hub": "名称", "tags": "名称", "__all__": "名称",
 }
-LEADER_FIELD_COLUMN = {"name": "负责人姓名", "id_number": "负责人身份证号", "phone": "负责人电话", "__all__": "负责人姓名"}
+LEADER_FIELD_COLUMN = {"name": "负责人姓名", "id_number": "负责人身份证号", "phone": "负责人电话", "__all__": "负责人姓名"}  # noqa: E501
 
 TRACK_VALUES = {"登记": Track.REGISTERED, "备案": Track.FILED, "登记（法人类）": Track.REGISTERED,
                 "备案（非法人类）": Track.FILED, "法人": Track.REGISTERED, "非法人": Track.FILED}
@@ -119,7 +119,7 @@ TIER_VALUES = {
     "街道管理": Tier.STREET, "乡镇管理": Tier.STREET, "街道（乡镇）管理": Tier.STREET, "街道": Tier.STREET,
     "社区指导": Tier.COMMUNITY, "居（村）委会指导": Tier.COMMUNITY, "社区": Tier.COMMUNITY,
 }
-PARTY_VALUES = {**{str(p.label): p.value for p in PartyBuilding}, "无党组织": PartyBuilding.NONE, "": PartyBuilding.NONE}
+PARTY_VALUES = {**{str(p.label): p.value for p in PartyBuilding}, "无党组织": PartyBuilding.NONE, "": PartyBuilding.NONE}  # noqa: E501
 
 
 def _fold(text: str) -> str:
@@ -410,7 +410,7 @@ class RowChecker:
                 data[key] = ""
         data["credit_code"] = data["credit_code"] or None
         for key, options, label in (("track", TRACKS, "登记 或 备案"),
-                                    ("org_type", ORG_TYPES, "社会团体、民办非企业单位（社会服务机构）、基金会、群众活动团队、社区活动小组"),
+                                    ("org_type", ORG_TYPES, "社会团体、民办非企业单位（社会服务机构）、基金会、群众活动团队、社区活动小组"),  # noqa: E501
                                     ("tier", TIERS, "依法登记、街道（乡镇）管理、社区指导"),
                                     ("party_building", PARTIES, "独立党组织、联合党组织、党建指导员、联络员、无")):
             raw = parse_text(cells.get(key))
@@ -453,7 +453,7 @@ class RowChecker:
                 elif term.pk not in found:
                     found.append(term.pk)
             if missing:
-                bad(key, f"未知的{label}：{'、'.join(missing)}。可选：{'、'.join(sorted({t.name for t in terms.values()}))}。",
+                bad(key, f"未知的{label}：{'、'.join(missing)}。可选：{'、'.join(sorted({t.name for t in terms.values()}))}。",  # noqa: E501
                     cells.get(key))
             data[key] = found
             data[f"{key}_mask"] = sum(1 << terms_bit for terms_bit in
@@ -480,13 +480,12 @@ class RowChecker:
         division = visible.get(data["division"]) if data["division"] else None
         if data["division"] and division is None and "所在区划代码" not in errors:
             where = self.user.division.name if getattr(self.user, "division", None) else "全国"
-            bad("所在区划代码", f"区划代码{data['division']}不存在、已撤销，或不在您的管辖范围（{where}）内。", data["division"])
+            bad("所在区划代码", f"区划代码{data['division']}不存在、已撤销，或不在您的管辖范围（{where}）内。", data["division"])  # noqa: E501
         if division is not None and data["division_name"] and _fold(data["division_name"]) != _fold(division.name):
-            warnings.append(("所在区划", f"区划名称“{data['division_name']}”与代码{division.code}对应的“{division.name}”不一致，"
+            warnings.append(("所在区划", f"区划名称“{data['division_name']}”与代码{division.code}对应的“{division.name}”不一致，"  # noqa: E501
                                        f"将以代码为准。", data["division_name"]))
-        if data["leader_id_number"] or data["leader_phone"]:
-            if not data["leader_name"]:
-                bad("负责人姓名", "填写了负责人身份证号或电话，但没有填写负责人姓名。")
+        if (data["leader_id_number"] or data["leader_phone"]) and not data["leader_name"]:
+            bad("负责人姓名", "填写了负责人身份证号或电话，但没有填写负责人姓名。")
 
         org = None
         if division is not None and data["track"] and data["org_type"]:
@@ -574,7 +573,7 @@ class RowChecker:
         level = codes.COUNTY if track == Track.REGISTERED else self.filing_level
         authority = ancestors.get(_ancestor_code(division.code, level)) if division.level >= level else None
         if authority is None and track == Track.REGISTERED and division.level >= codes.COUNTY:
-            errors.setdefault("所在区划代码", (f"找不到区划{division.code}所在的县（区），无法确定登记管理机关。", division.code))
+            errors.setdefault("所在区划代码", (f"找不到区划{division.code}所在的县（区），无法确定登记管理机关。", division.code))  # noqa: E501
             return None
         org.registration_authority_division = authority
         if authority is not None and not org.registration_authority:
@@ -650,7 +649,7 @@ def validate_rows(user, upload, progress: Callable[[int, int], None] | None = No
     mapping, unknown = map_header(table.header)
     result = Validation()
     if unknown:
-        result.issues.append(Issue(table.header_row, "、".join(unknown), "这些列不在导入模板中，已忽略。", level="notice"))
+        result.issues.append(Issue(table.header_row, "、".join(unknown), "这些列不在导入模板中，已忽略。", level="notice"))  # noqa: E501
     chunk: list[tuple[int, dict]] = []
     items = list(mapping.items())
     for number, row in table.rows:
@@ -862,7 +861,7 @@ def _write_m2m(orgs: list[Organization], rows: list[dict]) -> None:
         through.objects.bulk_create(links, batch_size=INSERT_BATCH)
         history_model = getattr(org_models, f"HistoricalOrganization_{field_name}")
         history_model.objects.bulk_create(
-            [history_model(id=link.pk, organization_id=link.organization_id, history_id=history_ids[link.organization_id],
+            [history_model(id=link.pk, organization_id=link.organization_id, history_id=history_ids[link.organization_id],  # noqa: E501
                            **{f"{term_field}_id": getattr(link, f"{term_field}_id")}) for link in links],
             batch_size=INSERT_BATCH,
         )

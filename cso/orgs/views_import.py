@@ -7,6 +7,7 @@ updates ``processed_rows`` while the report page polls the progress fragment.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import threading
 
@@ -43,10 +44,8 @@ def _job(request, batch: int, action: str = VIEW) -> ImportJob:
 
 def _crumbs(tail: str | None = None, job: ImportJob | None = None) -> list[dict]:
     crumbs = []
-    try:
+    with contextlib.suppress(NoReverseMatch):
         crumbs.append({"label": "社会组织", "url": reverse("orgs:list")})
-    except NoReverseMatch:
-        pass
     crumbs.append({"label": "批量导入", "url": reverse("orgs:import") if tail else None})
     if tail:
         crumbs.append({"label": tail, "url": None})
@@ -185,7 +184,7 @@ def template(request):
             values.write_string(r, c, item)
     wb.close()
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E7%A4%BE%E4%BC%9A%E7%BB%84%E7%BB%87%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E7%A4%BE%E4%BC%9A%E7%BB%84%E7%BB%87%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"  # noqa: E501
     return response
 
 
