@@ -214,8 +214,9 @@ class Page:
         return None if start is None else start + len(self.rows) - 1
 
 
-def capped_count(queryset, cap: int = COUNT_CAP) -> int | None:
-    """The number of rows, or None when there are more than ``cap``."""
+def capped_count(queryset, cap: int | None = None) -> int | None:
+    """The number of rows, or None when there are more than ``cap`` (default ``COUNT_CAP``)."""
+    cap = COUNT_CAP if cap is None else cap
     n = queryset.order_by().values("pk")[: cap + 1].count()
     return None if n > cap else n
 

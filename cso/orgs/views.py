@@ -151,6 +151,10 @@ def detail(request, uid):
     return render(request, "orgs/detail.html", context)
 
 
+class _Rollback(Exception):
+    """Undo a checked write (the leaders' forms were invalid)."""
+
+
 def _save_leaders(org, formset, user) -> None:
     existing = {leader.pk: leader for leader in org.leaders.all()}
     order = 0
@@ -170,12 +174,8 @@ def _save_leaders(org, formset, user) -> None:
             services.save_leader(org, {**form.leader_data(), "order": order}, user, leader=leader)
         except ValidationError as exc:
             apply_errors(form, exc)
-            raise
+            raise _Rollback from exc
         order += 1
-
-
-def _leader_errors(formset) -> bool:
-    return any(form.errors for form in formset.forms)
 
 
 @require_http_methods(["GET", "POST"])
@@ -186,25 +186,18 @@ def create(request):
     if request.method == "POST":
         form = OrganizationForm(request.POST, user=user)
         formset = LeaderFormSet(request.POST, prefix="leaders")
-        if form.is_valid() and formset.is_valid():
-            leaders = [
-                f.leader_data() for f in formset.forms
-                if f.cleaned_data and not f.cleaned_data.get("DELETE") and not f.is_blank
-            ]
+        leaders_ok = formset.is_valid()
+        if form.is_valid():
             try:
                 with transaction.atomic():
                     org = services.create_organization({**form.service_data(), "leaders": []}, user)
-                    for i, data in enumerate(leaders):
-                        try:
-                            services.save_leader(org, {**data, "order": i}, user)
-                        except ValidationError as exc:
-                            forms_with_data = [f for f in formset.forms if f.cleaned_data and not f.is_blank
-                                               and not f.cleaned_data.get("DELETE")]
-                            apply_errors(forms_with_data[i], exc)
-                            raise
+                    if not leaders_ok:
+                        raise _Rollback  # the organization's own rules were still checked and shown
+                    _save_leaders(org, formset, user)
+            except _Rollback:
+                pass
             except ValidationError as exc:
-                if not _leader_errors(formset):
-                    apply_errors(form, exc)
+                apply_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
@@ -228,7 +221,8 @@ def edit(request, uid):
     if request.method == "POST":
         form = OrganizationForm(request.POST, user=user, instance=org)
         formset = LeaderFormSet(request.POST, prefix="leaders")
-        if form.is_valid() and formset.is_valid():
+        leaders_ok = formset.is_valid()
+        if form.is_valid():
             try:
                 with transaction.atomic():
                     changes = form.changes()
@@ -237,10 +231,13 @@ def edit(request, uid):
                             org, changes, user, effective_date=form.cleaned_data.get("effective_date"),
                             reason=form.cleaned_data.get("reason") or "",
                         )
+                    if not leaders_ok:
+                        raise _Rollback
                     _save_leaders(org, formset, user)
+            except _Rollback:
+                pass
             except ValidationError as exc:
-                if not _leader_errors(formset):
-                    apply_errors(form, exc)
+                apply_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:

@@ -1,0 +1,68 @@
+"""Search on the list page: name substring, pinyin and initials, credit code, leader name."""
+
+import pytest
+from django.urls import reverse
+
+from .factories import FOREIGN_COMMUNITY, id_number, make_filed, make_registered
+
+LIST = reverse("orgs:list")
+
+
+@pytest.fixture
+def orgs(cast):
+    county = cast["county"]
+    return {
+        "elderly": make_registered(county, name="兴宁区老年协会",
+                                   leaders=[{"name": "王建国", "id_number": id_number(), "role": "legal_rep"}]),
+        "dance": make_filed(county, name="北宁社区广场舞队", leaders=[{"name": "欧阳娜娜"}]),
+        "foreign": make_filed(cast["superuser"], name="新竹社区老年协会", division=FOREIGN_COMMUNITY,
+                              leaders=[{"name": "王建国"}]),
+    }
+
+
+def found(client, q) -> set[str]:
+    response = client.get(LIST, {"q": q})
+    assert response.status_code == 200
+    return {o.name for o in response.context["page"].rows}
+
+
+def test_a_name_substring_finds_the_organization(orgs, cast, login):
+    assert found(login(cast["county"]), "老年") == {"兴宁区老年协会"}
+
+
+@pytest.mark.parametrize("q", ["laonian", "lnxh", "LNXH", "laonianxiehui", "xnq"])
+def test_pinyin_and_initials_find_the_elderly_association(orgs, cast, login, q):
+    assert "兴宁区老年协会" in found(login(cast["county"]), q)
+
+
+def test_pinyin_does_not_match_unrelated_names(orgs, cast, login):
+    assert found(login(cast["county"]), "guangchangwu") == {"北宁社区广场舞队"}
+    assert found(login(cast["county"]), "zzzz") == set()
+
+
+def test_a_full_credit_code_or_a_prefix_finds_the_organization(orgs, cast, login):
+    code = orgs["elderly"].credit_code
+    client = login(cast["county"])
+    assert found(client, code) == {"兴宁区老年协会"}
+    assert found(client, code.lower()) == {"兴宁区老年协会"}
+    assert found(client, code[:8]) == {"兴宁区老年协会"}
+
+
+def test_the_uid_finds_a_filed_group(orgs, cast, login):
+    assert found(login(cast["county"]), orgs["dance"].uid) == {"北宁社区广场舞队"}
+
+
+def test_a_leader_name_or_its_beginning_finds_the_organization(orgs, cast, login):
+    client = login(cast["county"])
+    assert found(client, "王建国") == {"兴宁区老年协会"}
+    assert found(client, "欧阳") == {"北宁社区广场舞队"}
+
+
+def test_search_never_reaches_outside_the_users_division(orgs, cast, login):
+    client = login(cast["county"])
+    for q in ("新竹", "laonian", "xzsq", orgs["foreign"].uid, "王建国"):
+        body = client.get(LIST, {"q": q}).content.decode()
+        assert "新竹社区老年协会" not in body
+    outsider = login(cast["outsider_county"])
+    assert found(outsider, "王建国") == {"新竹社区老年协会"}
+    assert found(outsider, orgs["elderly"].credit_code) == set()
