@@ -1,0 +1,93 @@
+"""Export of the filtered list: .xlsx re-read with openpyxl, .csv with a BOM; scoped; same filters."""
+
+import csv
+import io
+from datetime import date, datetime
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from cso.orgs import exports
+
+from .factories import FOREIGN_COMMUNITY, make_filed, make_registered
+
+EXPORT = reverse("orgs:export")
+HEADERS = ["组织标识", "名称", "统一社会信用代码", "管理方式", "组织类型", "管理层级", "所在区划代码", "所在区划",
+           "登记（备案）机关", "登记日期", "备案日期", "成立日期", "类别", "服务对象", "成员数", "注册资金（元）",
+           "住所", "联系人", "联系电话", "党建情况", "状态"]
+
+
+@pytest.fixture
+def orgs(cast):
+    return {
+        "elderly": make_registered(cast["county"], name="兴宁区老年协会", categories=["life_service", "charity"],
+                                   service_targets=["elderly"], contact_phone="13812345678"),
+        "dance": make_filed(cast["county"], name="北宁社区广场舞队", division="450102001004"),
+        "foreign": make_filed(cast["superuser"], name="新竹社区老年协会", division=FOREIGN_COMMUNITY),
+    }
+
+
+def read_xlsx(response):
+    content = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(content), read_only=True).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def read_csv(response):
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def test_the_xlsx_export_has_chinese_headers_typed_cells_and_only_visible_rows(orgs, cast, login):
+    response = login(cast["county"]).get(EXPORT, {"format": "xlsx"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = read_xlsx(response)
+    assert rows[0] == HEADERS
+    by_name = {r[1]: dict(zip(HEADERS, r, strict=True)) for r in rows[1:]}
+    assert set(by_name) == {"兴宁区老年协会", "北宁社区广场舞队"}
+    elderly = by_name["兴宁区老年协会"]
+    assert elderly["统一社会信用代码"] == orgs["elderly"].credit_code
+    assert elderly["类别"] == "生活服务、公益慈善"
+    assert elderly["服务对象"] == "老年人"
+    assert elderly["管理方式"] == "登记（法人类）"
+    assert elderly["状态"] == "正常"
+    assert elderly["所在区划代码"] == "450102001003"
+    assert isinstance(elderly["登记日期"], datetime) and elderly["登记日期"].date() == date(2020, 5, 1)
+    assert elderly["注册资金（元）"] == 5000
+    assert elderly["联系电话"] == "13812345678"
+
+
+def test_the_csv_export_is_utf8_with_bom_and_follows_the_filters(orgs, cast, login):
+    client = login(cast["county"])
+    rows = read_csv(client.get(EXPORT, {"format": "csv", "track": "filed"}))
+    assert rows[0] == HEADERS
+    assert [r[1] for r in rows[1:]] == ["北宁社区广场舞队"]
+    assert rows[1][10] == "2021-03-01"
+    rows = read_csv(client.get(EXPORT, {"format": "csv", "q": "lnxh"}))
+    assert [r[1] for r in rows[1:]] == ["兴宁区老年协会"]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_an_outsider_exports_only_its_own_rows(orgs, cast, login, fmt):
+    client = login(cast["outsider_county"])
+    for query in ({}, {"division": "450102"}, {"q": "兴宁"}):
+        response = client.get(EXPORT, {"format": fmt, **query})
+        rows = read_xlsx(response) if fmt == "xlsx" else read_csv(response)
+        names = {r[1] for r in rows[1:]}
+        assert names <= {"新竹社区老年协会"}
+        assert "兴宁区老年协会" not in names and "北宁社区广场舞队" not in names
+
+
+def test_an_unknown_format_is_a_404(cast, login):
+    assert login(cast["county"]).get(EXPORT, {"format": "pdf"}).status_code == 404
+
+
+def test_rows_are_read_in_chunks(orgs, cast):
+    from cso.orgs.models import Organization
+
+    rows = list(exports.iter_rows(Organization.objects.order_by("name"), chunk_size=1))
+    assert [r[1] for r in rows] == sorted(["兴宁区老年协会", "北宁社区广场舞队", "新竹社区老年协会"])
+    assert rows[1][12] == "生活服务、公益慈善" or rows[0][12] == "生活服务、公益慈善"
