@@ -105,11 +105,14 @@ def run_one(db: str, runs: int, scale: float) -> dict:
         last = [time.perf_counter()]
 
         def progress(info):
-            if time.perf_counter() - last[0] > 15:
+            if "index" in info:
+                log(f"   重建索引 {info['index']}")
+            elif time.perf_counter() - last[0] > 15:
                 last[0] = time.perf_counter()
                 log(f"   {info['organizations']:,} 个组织")
 
-        result = generate(prefixes, per_urban=10, per_rural=5, seed=1, scale=density, progress=progress)
+        result = generate(prefixes, per_urban=10, per_rural=5, seed=1, scale=density, progress=progress,
+                          defer_indexes=True)
         out["generated"] = {"orgs": result.organizations, "seconds": result.seconds,
                             "rows_per_second": result.rows_per_second, "spans": result.spans,
                             "leaders": result.leaders, "changes": result.status_changes}

@@ -430,7 +430,7 @@ class _Place:
 class Generator:
     def __init__(self, *, per_urban: float = 10, per_rural: float = 5, seed: int = 1, scale: float = 1.0,
                  spread: float = 0.5, registered_share: float = 0.2, batch_size: int = 50_000,
-                 today: date | None = None, progress: Progress | None = None):
+                 today: date | None = None, progress: Progress | None = None, defer_indexes: bool = False):
         self.per_urban = per_urban * scale
         self.per_rural = per_rural * scale
         self.scale = scale
@@ -441,6 +441,7 @@ class Generator:
         self.today = today or timezone.localdate()
         self.latest_start = min(LATEST_START, self.today - timedelta(days=30))
         self.progress = progress
+        self.defer_indexes = defer_indexes
         self.result = GenerateResult()
         self.cats = {c.code: (c.pk, c.bit) for c in Category.objects.all()}
         self.tgts = {t.code: (t.pk, t.bit) for t in ServiceTarget.objects.all()}
@@ -468,9 +469,13 @@ class Generator:
         self.org_cols, self.org_extra = _columns(Organization, ORG_COLUMNS)
         self.cat_table = Organization.categories.through._meta.db_table
         self.tgt_table = Organization.service_targets.through._meta.db_table
-        for prefix in sorted(set(prefixes)):
-            self._run_prefix(prefix)
-        self._flush(final=True)
+        dropped = self._drop_indexes() if self.defer_indexes and connection.vendor == "postgresql" else []
+        try:
+            for prefix in sorted(set(prefixes)):
+                self._run_prefix(prefix)
+            self._flush(final=True)
+        finally:
+            self._restore_indexes(dropped)
         if connection.vendor == "postgresql" and self.result.organizations >= 10_000:
             with connection.cursor() as cursor:
                 for model in (Organization, OrgStateSpan, Leader, StatusChange):
@@ -479,6 +484,44 @@ class Generator:
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
         self.result.seconds = time.perf_counter() - started
         return self.result
+
+    BULK_TABLES = (Organization, OrgStateSpan, Leader, StatusChange)
+
+    def _drop_indexes(self) -> list[tuple[str, str]]:
+        """PostgreSQL, large loads: drop the non-unique secondary indexes of the big tables (the
+        trigram GIN indexes above all) and build them once at the end — far faster than
+        maintaining them row by row. Unique indexes and constraints stay."""
+        tables = [m._meta.db_table for m in self.BULK_TABLES] + [
+            Organization.categories.through._meta.db_table, Organization.service_targets.through._meta.db_table,
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+                "JOIN pg_class c ON c.relname = i.indexname AND c.relkind = 'i' "
+                "JOIN pg_index x ON x.indexrelid = c.oid "
+                "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) "
+                "AND NOT x.indisunique AND NOT x.indisprimary",
+                [tables],
+            )
+            found = cursor.fetchall()
+            for name, _definition in found:
+                cursor.execute(f"DROP INDEX IF EXISTS {connection.ops.quote_name(name)}")
+        return found
+
+    def _restore_indexes(self, dropped: list[tuple[str, str]]) -> None:
+        if not dropped:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '512MB'")
+            if connection.in_atomic_block:  # pending deferred FK checks would block CREATE INDEX
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            for _name, definition in dropped:
+                if self.progress:
+                    self.progress({"organizations": self.result.organizations,
+                                   "communities": self.result.communities, "index": _name})
+                cursor.execute(definition)
+            cursor.execute("RESET maintenance_work_mem")
 
     def _run_prefix(self, prefix: str) -> None:
         low, high = codes.subtree_bounds(prefix)

@@ -143,3 +143,20 @@ class _Sink:
 
     def flush(self):
         pass
+
+
+def test_deferred_indexes_are_rebuilt(tree):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("index deferral is for PostgreSQL")
+
+    def indexes():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename LIKE 'orgs_%%' ORDER BY 1")
+            return cursor.fetchall()
+
+    before = indexes()
+    generator.generate(["450102"], per_urban=2, per_rural=1, seed=1, defer_indexes=True)
+    assert indexes() == before
+    assert Organization.objects.exists()

@@ -31,6 +31,8 @@ class Command(BaseCommand):
                             help="每个社区组织数的上下浮动比例（0 表示每个社区恰好为平均数），默认0.5")
         parser.add_argument("--registered-share", type=float, default=0.2, help="登记类组织占比，默认0.2")
         parser.add_argument("--batch-size", type=int, default=50_000, help="每批写入的组织数，默认50000")
+        parser.add_argument("--defer-indexes", action="store_true",
+                            help="（PostgreSQL，大批量）先删除大表的非唯一索引，写完后一次重建；默认全国规模时开启")
 
     def handle(self, *args, **options):
         if options["national"]:
@@ -54,6 +56,9 @@ class Command(BaseCommand):
         def progress(info):
             elapsed = time.perf_counter() - started
             rate = info["organizations"] / elapsed if elapsed else 0
+            if "index" in info:
+                err.write(f"  重建索引 {info['index']}…")
+                return
             err.write(f"  已生成 {info['organizations']:,} 个组织，处理社区（村）{info['communities']:,} 个，"
                       f"{elapsed:.0f} 秒，{rate:,.0f} 个/秒")
 
@@ -64,5 +69,6 @@ class Command(BaseCommand):
             prefixes, per_urban=options["per_urban"], per_rural=options["per_rural"], seed=options["seed"],
             scale=options["scale"], spread=options["spread"], registered_share=options["registered_share"],
             batch_size=options["batch_size"], progress=progress,
+            defer_indexes=options["defer_indexes"] or options["national"],
         )
         self.stdout.write(self.style.SUCCESS(result.summary()))
