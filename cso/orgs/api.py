@@ -183,7 +183,7 @@ def list_orgs(
 ):
     limit = min(limit, MAX_LIMIT)
     data = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in filters.dict().items() if v not in (None, "")}
-    filterset = OrganizationFilter(data, queryset=Organization.objects.visible_to(request.user))
+    filterset = OrganizationFilter(data, queryset=Organization.objects.visible_to(request.user), request=request)
     if not filterset.form.is_valid():
         raise HttpError(422, "筛选条件不正确：" + "；".join(
             f"{filterset.form.fields[k].label}：{' '.join(v)}" for k, v in filterset.form.errors.items()))
@@ -192,7 +192,7 @@ def list_orgs(
     cursor = after or before
     page = queries.paginate(qs, sort=sort, after=after, before=before, offset=None if cursor else (offset or 0),
                             per_page=limit, rows_queryset=_rows_queryset())
-    offset = None if cursor else min(offset or 0, queries.COUNT_CAP)
+    offset = None if cursor else min(offset or 0, sort.max_page * limit)
     return {
         "count": page.count, "limit": limit, "offset": offset, "next_cursor": page.next_cursor,
         "previous_cursor": page.previous_cursor, "items": page.rows,

@@ -106,7 +106,11 @@ class OrganizationFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         day = self.form.cleaned_data.get("as_of")
         if day:
-            self._spans = OrgStateSpan.objects.as_of(day)
+            # The spans are limited to the user's subtree too (by the division they had on the
+            # day), which lets the database start from the span table's division index.
+            user = getattr(self.request, "user", None)
+            spans = OrgStateSpan.objects.visible_to(user) if user is not None else OrgStateSpan.objects.all()
+            self._spans = spans.as_of(day)
         queryset = super().filter_queryset(queryset)
         if self._spans is not None:
             queryset = queryset.filter(pk__in=self._spans.values("organization_id"))

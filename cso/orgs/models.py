@@ -255,8 +255,11 @@ class Organization(ScopedModel):
         indexes = [
             models.Index(fields=["division", "status"], name="org_division_status"),
             models.Index(fields=["credit_code"], name="org_credit_code"),
-            # The list's default order inside a division subtree (keyset and OFFSET pages).
-            models.Index(fields=["division", "name", "id"], name="org_division_name_id"),
+            # The list's default order inside a division subtree (keyset and OFFSET pages); on
+            # PostgreSQL the common list filters ride along, so that filtered deep pages stay
+            # index-only scans.
+            models.Index(fields=["division", "name", "id"], name="org_division_name_cover",
+                         include=["status", "track", "org_type", "tier", "party_building", "is_community_org"]),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,7 +1,7 @@
 """Registry pages under /orgs/ (namespace "orgs"). Organizations are addressed by their uid.
 
-The uid converter accepts only upper-case letters and digits (every uid is "ZZ" + year + base 32),
-so that the lower-case sibling routes (``import/``, mounted after these) are not taken for a uid.
+The uid converter accepts letters and digits but not the words of the sibling routes (``new/``,
+``export/`` and ``import/``, the last mounted after these), so that they are never taken for a uid.
 """
 
 from django.urls import path, register_converter
@@ -10,7 +10,7 @@ from . import views
 
 
 class UidConverter:
-    regex = "[0-9A-Z]{1,20}"
+    regex = "(?!(?:new|export|import)/)[0-9A-Za-z]{1,32}"
 
     def to_python(self, value):
         return value

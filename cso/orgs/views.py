@@ -52,7 +52,8 @@ def can_create(user) -> bool:
 
 def filtered(request) -> tuple[OrganizationFilter, object]:
     """The FilterSet over the user's organizations and its queryset (nothing when the input is invalid)."""
-    filterset = OrganizationFilter(request.GET or None, queryset=Organization.objects.visible_to(request.user))
+    filterset = OrganizationFilter(request.GET or None, queryset=Organization.objects.visible_to(request.user),
+                                   request=request)
     if filterset.is_bound and not filterset.form.is_valid():
         return filterset, Organization.objects.none()
     return filterset, filterset.qs

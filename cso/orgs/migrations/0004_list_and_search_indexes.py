@@ -16,7 +16,6 @@ TRIGRAM = [
 ]
 PATTERN = [
     ("orgs_org_credit_code_like", "orgs_organization", "credit_code"),
-    ("orgs_org_uid_like", "orgs_organization", "uid"),
     ("orgs_leader_name_like", "orgs_leader", "name"),
 ]
 
