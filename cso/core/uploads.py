@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import PurePath
+from xml.etree import ElementTree
 
 from django.conf import settings
 
@@ -176,6 +179,8 @@ def read_table(upload: Upload, sheet: str | None = None) -> Table:
     """Open the checked file and return its header and rows. Raises ``UploadRefused``."""
     if upload.kind == "csv":
         return _read_csv(upload)
+    if getattr(settings, "CSO_IMPORT_XLSX_READER", "fast") == "fast" and sheet is None:
+        return _read_xlsx_fast(upload)
     return _read_xlsx(upload, sheet)
 
 
@@ -254,3 +259,178 @@ def _read_xlsx(upload: Upload, sheet: str | None) -> Table:
     except UploadRefused:
         wb.close()
         raise
+
+
+# --- a streaming .xlsx reader ------------------------------------------------------------------
+# openpyxl's read-only mode builds an object per cell and reads about 5,000 rows of 20 columns a
+# second here; this reader walks the first worksheet's XML with ElementTree's C ``iterparse`` and
+# returns the same values (shared and inline strings, numbers, booleans, dates by cell style)
+# several times faster. ``CSO_IMPORT_XLSX_READER = "openpyxl"`` switches back.
+MAIN_NS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+ROW_TAGS = {f"{{{ns}}}row" for ns in MAIN_NS}
+V_TAGS = {f"{{{ns}}}v" for ns in MAIN_NS}
+IS_TAGS = {f"{{{ns}}}is" for ns in MAIN_NS}
+T_TAGS = {f"{{{ns}}}t" for ns in MAIN_NS}
+BUILTIN_DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
+EXCEL_EPOCH = datetime(1899, 12, 30)
+BROKEN = "Excel 工作簿已损坏或格式不正确，无法读取。请用 Excel 打开后重新“另存为” .xlsx 再上传。"
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _no_doctype(zf: zipfile.ZipFile, name: str) -> None:
+    with zf.open(name) as f:
+        head = f.read(2048)
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise UploadRefused("工作簿中含有不允许的 XML 声明（DOCTYPE/ENTITY），已拒绝。")
+
+
+def _first_sheet(zf: zipfile.ZipFile) -> str:
+    names = set(zf.namelist())
+    try:
+        _no_doctype(zf, "xl/workbook.xml")
+        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        first = next(e for e in book.iter() if _local(e.tag) == "sheet")
+        rid = first.get(f"{{{REL_NS}}}id") or first.get("{http://purl.oclc.org/ooxml/officeDocument/relationships}id")
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        target = next(e.get("Target") for e in rels if e.get("Id") == rid)
+    except (KeyError, StopIteration, ElementTree.ParseError):
+        target = "worksheets/sheet1.xml"
+    path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    if path not in names:
+        raise UploadRefused(BROKEN)
+    return path
+
+
+def _shared_strings(zf: zipfile.ZipFile) -> list[str]:
+    if "xl/sharedStrings.xml" not in zf.namelist():
+        return []
+    _no_doctype(zf, "xl/sharedStrings.xml")
+    out: list[str] = []
+    with zf.open("xl/sharedStrings.xml") as f:
+        for _, elem in ElementTree.iterparse(f):
+            if _local(elem.tag) == "si":
+                out.append("".join(t.text or "" for t in elem.iter() if _local(t.tag) == "t"
+                                   and not _in_phonetic(elem, t)))
+                elem.clear()
+    return out
+
+
+def _in_phonetic(si, t) -> bool:
+    # Phonetic guides (<rPh><t>…</t></rPh>) are not part of the text; they are rare.
+    return any(_local(child.tag) == "rPh" and t in list(child) for child in si)
+
+
+def _date_styles(zf: zipfile.ZipFile) -> set[int]:
+    if "xl/styles.xml" not in zf.namelist():
+        return set()
+    _no_doctype(zf, "xl/styles.xml")
+    root = ElementTree.fromstring(zf.read("xl/styles.xml"))
+    custom: dict[int, str] = {}
+    xfs: list[int] = []
+    for elem in root:
+        tag = _local(elem.tag)
+        if tag == "numFmts":
+            for fmt in elem:
+                custom[int(fmt.get("numFmtId", "0"))] = fmt.get("formatCode", "")
+        elif tag == "cellXfs":
+            xfs = [int(xf.get("numFmtId", "0")) for xf in elem]
+    dates = set()
+    for index, fmt_id in enumerate(xfs):
+        if fmt_id in BUILTIN_DATE_FORMATS:
+            dates.add(index)
+        elif fmt_id in custom:
+            code = re.sub(r'"[^"]*"|\\.|\[[^]]*\]', "", custom[fmt_id]).lower()
+            if any(ch in code for ch in "ymd") and "general" not in code:
+                dates.add(index)
+    return dates
+
+
+def _column_index(ref: str) -> int:
+    n = 0
+    for ch in ref:
+        if "A" <= ch <= "Z":
+            n = n * 26 + ord(ch) - 64
+        else:
+            break
+    return n - 1
+
+
+def _read_xlsx_fast(upload: Upload) -> Table:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(upload.data))
+        sheet = _first_sheet(zf)
+        shared = _shared_strings(zf)
+        date_styles = _date_styles(zf)
+        _no_doctype(zf, sheet)
+        with zf.open(sheet) as f:
+            dimension = re.search(rb'<(?:\w+:)?dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', f.read(4096))
+        declared = int(dimension.group(1)) if dimension else 0
+        handle = zf.open(sheet)
+    except UploadRefused:
+        raise
+    except Exception as exc:
+        raise UploadRefused(BROKEN) from exc
+
+    def rows():
+        expected = 1
+        try:
+            # Only "end" events: a row's cells are complete when the row ends. Each row is cleared
+            # once read, so memory stays flat (an empty element per row remains).
+            for _, elem in ElementTree.iterparse(handle, events=("end",)):
+                if elem.tag not in ROW_TAGS:
+                    continue
+                number = int(elem.get("r") or expected)
+                while expected < number:
+                    yield ()
+                    expected += 1
+                values: list = []
+                for position, cell in enumerate(elem):
+                    ref = cell.get("r")
+                    index = _column_index(ref) if ref else position
+                    if index < len(values):
+                        continue
+                    if index > len(values):
+                        values.extend([None] * (index - len(values)))
+                    kind = cell.get("t")
+                    v = None
+                    for child in cell:
+                        if child.tag in V_TAGS:
+                            v = child.text
+                        elif child.tag in IS_TAGS:
+                            v = "".join(t.text or "" for t in child.iter() if t.tag in T_TAGS)
+                    if v is None or kind == "e":
+                        values.append(None)
+                    elif kind == "s":
+                        values.append(shared[int(v)])
+                    elif kind == "str" or kind == "inlineStr":
+                        values.append(v)
+                    elif kind == "b":
+                        values.append(v == "1")
+                    else:
+                        style = cell.get("s")
+                        if style is not None and int(style) in date_styles:
+                            values.append(EXCEL_EPOCH + timedelta(days=float(v)))
+                        elif v.isdigit():
+                            values.append(int(v))
+                        else:
+                            number_value = float(v)
+                            values.append(int(number_value) if number_value.is_integer() and "E" not in v.upper()
+                                          and "." not in v else number_value)
+                elem.clear()
+                yield tuple(values)
+                expected = number + 1
+        except UploadRefused:
+            raise
+        except Exception as exc:
+            raise UploadRefused(BROKEN) from exc
+        finally:
+            handle.close()
+            zf.close()
+
+    if declared > max_rows() + 50:
+        raise UploadRefused(f"工作表有 {declared:,} 行，超过上限 {max_rows():,} 行，请拆分成几个文件分别导入。")
+    return _header_and_rows(rows(), declared)

@@ -97,3 +97,50 @@ def test_csv_encodings_are_detected():
     assert uploads.check_upload("a.csv", "名称\n甲".encode()).encoding == "UTF-8"
     assert uploads.check_upload("a.csv", "\ufeff名称\n甲".encode()).encoding == "UTF-8-BOM"
     assert uploads.check_upload("a.csv", "名称\n甲".encode("gb18030")).encoding == "GB18030"
+
+
+def test_the_streaming_reader_reads_what_openpyxl_reads(settings):
+    import datetime
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    ws = wb.add_worksheet()
+    day = wb.add_format({"num_format": "yyyy-mm-dd"})
+    cn_day = wb.add_format({"num_format": 'yyyy"年"m"月"d"日"'})
+    ws.write_row(0, 0, ["名称", "日期", "数", "真"])
+    ws.write_string(1, 0, "甲协会")
+    ws.write_datetime(1, 1, datetime.datetime(2024, 5, 1), day)
+    ws.write_number(1, 2, 5000)
+    ws.write_boolean(1, 3, True)
+    ws.write_string(3, 0, "乙协会")  # a gap: row 3 is empty
+    ws.write_datetime(3, 1, datetime.datetime(2020, 1, 2), cn_day)
+    ws.write_number(3, 2, 2.5)
+    wb.close()
+    upload = uploads.check_upload("a.xlsx", buffer.getvalue())
+
+    def read(reader):
+        settings.CSO_IMPORT_XLSX_READER = reader
+        table = uploads.read_table(upload)
+        return table.header, [(n, tuple(v for v in r)) for n, r in table.rows]
+
+    fast, slow = read("fast"), read("openpyxl")
+    assert fast[0] == slow[0] == ["名称", "日期", "数", "真"]
+    def padded(rows):  # openpyxl pads every row to the widest one
+        return [(n, (*r, None, None, None, None)[:4]) for n, r in rows]
+
+    assert padded(fast[1]) == padded(slow[1])
+    assert fast[1][0] == (2, ("甲协会", datetime.datetime(2024, 5, 1), 5000, True))
+    assert fast[1][1][0] == 4
+
+
+def test_a_workbook_with_a_doctype_is_refused(cast):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx([row()]))) as src, zipfile.ZipFile(buffer, "w") as dst:
+        for item in src.infolist():
+            body = src.read(item)
+            if item.filename == "xl/sharedStrings.xml":
+                body = body.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY a "aaaa">]>', 1)
+            dst.writestr(item, body)
+    assert "DOCTYPE" in refused(cast["county"], "orgs.xlsx", buffer.getvalue())
