@@ -11,12 +11,15 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from cso.accounts.models import SignInEvent, User
+from cso.core.models import ImportJob, ImportStatus
+from cso.orgs.models import Organization
+from cso.orgs.tests.factories import make_filed
 from cso.regions.models import Division
 
 HOME_ROLES = ["county", "street", "community", "operator", "organization"]
 FOREIGN_COUNTY = "450103000000"  # 青秀区
 FOREIGN_MARKERS = ["青秀区", "新竹街道", "新竹社区居委会", "思贤社区居委会", "outsider_county", "outsider_community",
-                   "4501030"]
+                   "4501030", "新竹社区太极拳队", "新竹街道组织"]
 # URLs that need no object and serve everyone, or only sign the user out.
 SKIP_NAMES = {"accounts:logout", "core:healthz"}
 
@@ -43,10 +46,22 @@ def site_urls():
 
 def foreign_objects(cast):
     """For each URL parameter name, the identifier of an object in the sibling county."""
+    organization = make_filed(cast["superuser"], name="新竹社区太极拳队", division="450103001005")
+    job = ImportJob.objects.create(
+        kind="orgs", user=cast["outsider_county"], division_id=FOREIGN_COUNTY, file_name="新竹街道组织.xlsx",
+        content=b"", status=ImportStatus.VALIDATED, valid_rows=1,
+    )
     return {
         "code": FOREIGN_COUNTY,
         "pk": cast["outsider_county"].pk,
+        "uid": organization.uid,
+        "batch": job.pk,
     }
+
+
+def body_of(response) -> str:
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    return data.decode("utf-8", errors="replace")
 
 
 def fill(route: str, values: dict) -> str:
@@ -68,6 +83,8 @@ def test_no_page_lets_a_county_user_near_another_countys_objects(cast, client, r
     values = foreign_objects(cast)
     before_divisions = list(Division.objects.filter(code__startswith="450103").values())
     before_users = list(User.objects.filter(division__code__startswith="450103").values())
+    before_orgs = list(Organization.objects.filter(division__code__startswith="450103").values())
+    before_jobs = list(ImportJob.objects.values("pk", "status", "created_rows"))
     checked = 0
     for name, route in site_urls():
         if "<" not in route and "{" not in route:
@@ -83,6 +100,8 @@ def test_no_page_lets_a_county_user_near_another_countys_objects(cast, client, r
     # nothing foreign was changed by any of those requests
     assert list(Division.objects.filter(code__startswith="450103").values()) == before_divisions
     assert list(User.objects.filter(division__code__startswith="450103").values()) == before_users
+    assert list(Organization.objects.filter(division__code__startswith="450103").values()) == before_orgs
+    assert list(ImportJob.objects.values("pk", "status", "created_rows")) == before_jobs
 
 
 @pytest.mark.parametrize("role", HOME_ROLES)
@@ -90,6 +109,7 @@ def test_no_list_page_shows_a_row_of_another_county(cast, client, role):
     SignInEvent.objects.create(
         username="outsider_county", user=cast["outsider_county"], division_id=FOREIGN_COUNTY, success=True
     )
+    foreign_objects(cast)  # a foreign organization and a foreign import job exist
     client.force_login(cast[role])
     checked = 0
     for name, route in site_urls():
@@ -97,14 +117,18 @@ def test_no_list_page_shows_a_row_of_another_county(cast, client, role):
             continue
         url = fill(route, {})
         queries = [""]
-        if name in {"regions:search", "accounts:user_list", "accounts:audit"}:
-            queries += ["?q=新竹", "?q=450103", "?q=outsider", "?tab=signins", "?tab=users", "?tab=divisions"]
+        if name in {"regions:search", "accounts:user_list", "accounts:audit", "orgs:list", "orgs:export"}:
+            queries += ["?q=新竹", "?q=450103", "?q=outsider", "?tab=signins", "?tab=users", "?tab=divisions",
+                        "?q=xinzhu", "?q=xz", "?division=450103", "?division=450103001005", "?format=csv",
+                        "?format=xlsx"]
         if name.startswith("api:"):
             queries += ["?q=新竹", "?q=450103", "?parent=450103000000", "?limit=1000"]
         for query in queries:
             response = client.get(url + query, follow=True)
             assert response.status_code in (200, 403, 404, 405), f"{role} GET {url}{query}: {response.status_code}"
-            body = response.content.decode("utf-8", errors="replace")
+            body = body_of(response)
+            for echoed in re.findall(r"=([^&]+)", query):  # forms and links repeat what was typed
+                body = body.replace(echoed, "")
             for marker in FOREIGN_MARKERS:
                 assert marker not in body, f"{role} saw {marker!r} on {url}{query} ({name})"
             checked += 1

@@ -32,6 +32,8 @@ def _account_manager(user) -> bool:
 
 NAV_ITEMS = [
     NavItem("首页", "core:home", "house", _any),
+    NavItem("社会组织", "orgs:list", "building", _any),
+    NavItem("批量导入", "orgs:import", "file-earmark-arrow-up", _staff),
     NavItem("行政区划", "regions:browse", "diagram-3", _any),
     NavItem("区划检索", "regions:search", "search", _any),
     NavItem("账号管理", "accounts:user_list", "people", _account_manager),
