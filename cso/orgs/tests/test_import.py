@@ -129,12 +129,13 @@ def test_a_second_apply_of_the_same_job_is_refused(cast):
 
 def test_a_failure_during_apply_leaves_nothing(cast):
     job = dry_run(cast["county"], [row(名称=f"兴宁社区协会{i}", 类别="生活服务") for i in range(5)])
-    with mock.patch.object(importing, "_write_m2m", side_effect=RuntimeError("disk full")), \
-            pytest.raises(RuntimeError):
+    # The job is marked applied last, after every row is written: failing there must undo them all.
+    with mock.patch.object(ImportJob, "save", side_effect=RuntimeError("disk full")), pytest.raises(RuntimeError):
         importing.apply_job(job, cast["county"])
     assert Organization.objects.count() == 0
     assert OrgStateSpan.objects.count() == 0
     assert Organization.history.count() == 0
+    assert Leader.objects.count() == StatusChange.objects.count() == 0
     assert ImportJob.objects.get(pk=job.pk).status == ImportStatus.VALIDATED
 
 
