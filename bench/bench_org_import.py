@@ -1,0 +1,164 @@
+#!/usr/bin/env python
+"""Benchmark: import a 100,000-row .xlsx of organizations end to end through ``cso.orgs.importing``.
+
+    .venv/bin/python bench/bench_org_import.py [--db sqlite|postgres|both] [--rows 100000]
+
+Each database runs in its own child process on a fresh copy (a temporary SQLite file; the PostgreSQL
+database ``cso_bench_import``, dropped and created again): migrate, import the Guangxi divisions
+(data/divisions/divisions_2023_guangxi_45.csv), write an .xlsx of ``--rows`` organizations on real
+community codes (xlsxwriter, constant_memory; registered and filed mixed, every column filled),
+then time as the province clerk: the dry run (check + read + validate) and the apply. The baseline
+beside it is hand-written: read the same file with openpyxl read_only and load the same rows
+into a plain table (COPY on PostgreSQL, executemany on SQLite), without any checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GUANGXI = ROOT / "data" / "divisions" / "divisions_2023_guangxi_45.csv"
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+PG_DATABASE = "cso_bench_import"
+TARGET_ROWS_PER_SECOND = 5000
+KINDS = ["老年人协会", "书画协会", "志愿服务队", "太极拳队", "合唱团", "读书会", "调解委员会", "互助会", "舞蹈队", "象棋协会"]  # noqa: E501
+
+
+def fresh_postgres() -> str:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+        conn.execute(f"CREATE DATABASE {PG_DATABASE}")
+    return f"{PG_SERVER}/{PG_DATABASE}"
+
+
+def write_xlsx(path: Path, communities: list[tuple[str, str]], n: int, headers: list[str]) -> None:
+    import xlsxwriter
+    from stdnum.cn import uscc
+
+    rnd = random.Random(45)
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = wb.add_worksheet("组织")
+    ws.write_row(0, 0, headers)
+    for i in range(1, n + 1):
+        code, cname = communities[rnd.randrange(len(communities))]
+        short = cname.replace("社区居委会", "").replace("村委会", "村").replace("居委会", "")
+        name = f"{short}{KINDS[i % len(KINDS)]}{i}"
+        registered = i % 4 == 0
+        if registered:
+            partial = f"51{code[:6]}MJ{i:07d}"
+            values = {"名称": name, "统一社会信用代码": partial + uscc.calc_check_digit(partial), "管理方式": "登记",
+                      "组织类型": "社会团体", "登记日期": "2019-06-01", "注册资金（元）": 5000}
+        else:
+            values = {"名称": name, "管理方式": "备案", "组织类型": "群众活动团队", "备案日期": "2021/3/1"}
+        values.update({"所在区划代码": code, "所在区划": cname, "成立日期": "2019年5月1日", "类别": "文体娱乐、居民互助",  # noqa: E501
+                       "服务对象": "老年人", "成员数": 20 + i % 50, "住所": f"{cname}活动室", "联系人": "张三",
+                       "联系电话": "13812345678", "党建情况": "党建指导员", "负责人姓名": "李四",
+                       "负责人电话": "13912345678"})
+        ws.write_row(i, 0, [values.get(h, "") for h in headers])
+    wb.close()
+
+
+def run_one(db: str, n: int) -> dict:
+    tmp = tempfile.TemporaryDirectory(prefix="cso_bench_import_")
+    url = f"sqlite:///{tmp.name}/bench.sqlite3" if db == "sqlite" else fresh_postgres()
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "cso.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from cso.accounts.choices import Role
+    from cso.core.testing import make_user
+    from cso.orgs import importing
+    from cso.orgs.models import Organization
+    from cso.regions.importer import import_divisions
+    from cso.regions.models import Division
+
+    settings.CSO_IMPORT_MAX_ROWS = max(n, 200_000)
+    call_command("migrate", verbosity=0)
+    import_divisions(GUANGXI, edition=2023)
+    user = make_user("bench_province", Role.CIVIL_AFFAIRS, "450000000000")
+    communities = list(Division.objects.filter(level=5).values_list("code", "name"))
+    path = Path(tmp.name) / "orgs.xlsx"
+    headers = [c.header for c in importing.COLUMNS]
+    write_xlsx(path, communities, n, headers)
+    data = path.read_bytes()
+
+    started = time.perf_counter()
+    job = importing.validate_job(importing.start_job(user, "orgs.xlsx", data))
+    validate_s = time.perf_counter() - started
+    assert job.status == "validated" and job.error_rows == 0, (job.message, job.report[:5])
+    started = time.perf_counter()
+    job = importing.apply_job(job, user)
+    apply_s = time.perf_counter() - started
+    assert Organization.objects.count() == n
+
+    # Baseline: read with openpyxl read_only, load into a plain table without checks.
+    from openpyxl import load_workbook
+
+    started = time.perf_counter()
+    wb = load_workbook(str(path), read_only=True, data_only=True)
+    rows = [tuple("" if v is None else str(v) for v in r) for r in wb.worksheets[0].iter_rows(min_row=2, values_only=True)]  # noqa: E501
+    wb.close()
+    read_s = time.perf_counter() - started
+    cols = ", ".join(f"c{i} text" for i in range(len(headers)))
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE bench_plain ({cols})")
+        if db == "postgres":
+            with cursor.cursor.copy("COPY bench_plain FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row(r)
+        else:
+            marks = ", ".join(["%s"] * len(headers))
+            cursor.executemany(f"INSERT INTO bench_plain VALUES ({marks})", rows)
+    load_s = time.perf_counter() - started
+    version = (f"SQLite {connection.Database.sqlite_version}" if db == "sqlite"
+               else f"PostgreSQL {connection.pg_version // 10000}")
+    connection.close()
+    tmp.cleanup()
+    return {"db": db, "version": version, "rows": n, "file_mb": len(data) / 1024 / 1024, "validate_s": validate_s,
+            "apply_s": apply_s, "read_s": read_s, "load_s": load_s}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--child", action="store_true")
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run_one(args.db, args.rows)))
+        return
+    results = []
+    for db in (["postgres", "sqlite"] if args.db == "both" else [args.db]):
+        out = subprocess.run([sys.executable, __file__, "--child", "--db", db, "--rows", str(args.rows)],
+                             check=True, capture_output=True, text=True)
+        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    for r in results:
+        total = r["validate_s"] + r["apply_s"]
+        base = r["read_s"] + r["load_s"]
+        print(f"{r['version']}: {r['rows']:,} rows, {r['file_mb']:.1f} MB .xlsx")
+        print(f"  import end to end : {total:6.1f} s = {r['rows'] / total:7,.0f} rows/s "
+              f"(dry run {r['validate_s']:.1f} s + apply {r['apply_s']:.1f} s; target ≥ {TARGET_ROWS_PER_SECOND:,})")
+        print(f"  hand-written base : {base:6.1f} s = {r['rows'] / base:7,.0f} rows/s "
+              f"(openpyxl read {r['read_s']:.1f} s + plain load {r['load_s']:.1f} s)")
+        print(f"  ratio             : {total / base:.1f}×")
+
+
+if __name__ == "__main__":
+    main()
