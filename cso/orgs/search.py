@@ -5,19 +5,24 @@ query time.
 
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 
 @lru_cache(maxsize=65536)
 def pinyin_keys(name: str) -> tuple[str, str]:
     """(full pinyin without separators, initials), lower case; other characters kept as typed.
 
-    Heteronyms take pypinyin's phrase-aware reading (银行 → yinhang, 重庆 → chongqing).
+    Heteronyms take pypinyin's phrase-aware reading (银行 → yinhang, 重庆 → chongqing). pypinyin is
+    called once: the initials are the first letters of the Chinese syllables, while runs that are
+    not Chinese (digits, Latin letters) pass through whole in both keys.
     """
     name = (name or "").strip()
-    syllables = lazy_pinyin(name, errors="default")
-    full = "".join(syllables).lower().replace(" ", "")
-    initials = "".join(
-        s[0] for s in lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default") if s
-    ).lower().replace(" ", "")
-    return full[:600], initials[:200]
+    full_parts: list[str] = []
+    initials: list[str] = []
+    for part in lazy_pinyin(name, errors="default"):
+        token = part.lower().replace(" ", "")
+        if not token:
+            continue
+        full_parts.append(token)
+        initials.append(token if part in name else token[0])
+    return "".join(full_parts)[:600], "".join(initials)[:200]
