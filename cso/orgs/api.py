@@ -13,7 +13,7 @@ from decimal import Decimal
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from cso.core.scoping import CHANGE
+from cso.core.scoping import CHANGE, Scope
 
 from . import queries
 from .filters import OrganizationFilter
@@ -189,9 +189,13 @@ def list_orgs(
             f"{filterset.form.fields[k].label}：{' '.join(v)}" for k, v in filterset.form.errors.items()))
     qs = filterset.qs
     sort = filterset.sort_order
+    term = (filterset.form.cleaned_data.get("q") or "").strip()
+    if queries.search_needs_scope(term, national=Scope.for_user(request.user).is_national,
+                                  division=filterset.form.cleaned_data.get("division")):
+        raise HttpError(422, queries.NATIONAL_TERM_NOTICE)
     cursor = after or before
     page = queries.paginate(qs, sort=sort, after=after, before=before, offset=None if cursor else (offset or 0),
-                            per_page=limit, rows_queryset=_rows_queryset())
+                            per_page=limit, rows_queryset=_rows_queryset(), probe_order=bool(term))
     offset = None if cursor else min(offset or 0, sort.max_page * limit)
     return {
         "count": page.count, "limit": limit, "offset": offset, "next_cursor": page.next_cursor,

@@ -23,11 +23,12 @@ from cso.regions.models import Division
 from . import exports, queries, services
 from .filters import OrganizationFilter
 from .forms import LeaderFormSet, OrganizationForm, RegisterForm, StatusForm, apply_errors, leader_initial
-from .history import field_changes
+from .history import timeline
 from .models import Category, HubMembership, Leader, Organization, StatusChange
 from .tables import OrganizationTable, status_badge
 
 LIST_TITLE = "社会组织"
+TIMELINE_RECORDS = 30  # the detail page shows the newest 30 history records; ?history=all shows every one
 
 
 def _crumbs(*tail) -> list[dict]:
@@ -76,13 +77,26 @@ def _division_options(user) -> list[Division]:
     return [own, *Division.objects.visible_to(user).filter(parent=own).current().order_by("code")[:200]]
 
 
+def _search_term(request, filterset) -> tuple[str, bool]:
+    """The search term, and whether it is too short to search the whole country (see queries)."""
+    if not filterset.is_bound or not filterset.form.is_valid():
+        return "", False
+    data = filterset.form.cleaned_data
+    term = (data.get("q") or "").strip()
+    national = Scope.for_user(request.user).is_national
+    return term, queries.search_needs_scope(term, national=national, division=data.get("division"))
+
+
 @require_GET
 def org_list(request):
     filterset, qs = filtered(request)
     sort = filterset.sort_order
+    term, needs_scope = _search_term(request, filterset)
+    if needs_scope:
+        qs = qs.none()
     page = queries.paginate(
         qs, sort=sort, page=request.GET.get("page"), after=request.GET.get("after"),
-        before=request.GET.get("before"), rows_queryset=list_rows_queryset(),
+        before=request.GET.get("before"), rows_queryset=list_rows_queryset(), probe_order=bool(term),
     )
     context = {
         "filter": filterset,
@@ -92,6 +106,7 @@ def org_list(request):
         "can_create": can_create(request.user),
         "division_options": _division_options(request.user),
         "count_cap": queries.COUNT_CAP,
+        "search_notice": queries.NATIONAL_TERM_NOTICE if needs_scope else None,
         "as_of": filterset.as_of_date if filterset.is_bound else None,
     }
     template = "orgs/includes/results.html" if request.htmx and request.htmx.target == "org-results" else \
@@ -125,6 +140,7 @@ def detail(request, uid):
         HubMembership.objects.filter(hub=org, member__in=visible).select_related("member").order_by("left_on", "id")
     )
     hubs = list(HubMembership.objects.filter(member=org, hub__in=visible).select_related("hub").order_by("-joined_on"))
+    changes, more_changes = timeline(org, None if request.GET.get("history") == "all" else TIMELINE_RECORDS)
     sharing = []
     if org.venue_id:
         sharing = list(visible.filter(venue_id=org.venue_id).exclude(pk=org.pk).only("uid", "name")[:20])
@@ -143,7 +159,9 @@ def detail(request, uid):
         "base": org.incubated_by,
         "status_changes": list(StatusChange.objects.filter(organization=org).select_related("recorded_by")
                                .order_by("-effective_date", "-id")),
-        "changes": list(reversed(field_changes(org))),
+        "changes": list(reversed(changes)),
+        "more_changes": more_changes,
+        "timeline_records": TIMELINE_RECORDS,
         "spans": list(org.spans.order_by("-valid_from").select_related("division")),
         "is_filed": org.track == "filed",
         "is_live": org.is_live,
