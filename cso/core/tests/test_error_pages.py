@@ -4,6 +4,7 @@ from django.test import RequestFactory
 from django.urls import path
 
 from cso.core import views
+from cso.urls import urlpatterns as site_urlpatterns
 
 
 def _forbidden(request):
@@ -17,6 +18,7 @@ def _boom(request):
 urlpatterns = [
     path("forbidden/", _forbidden),
     path("boom/", _boom),
+    *site_urlpatterns,
 ]
 handler403 = "cso.core.views.permission_denied"
 handler500 = "cso.core.views.server_error"
