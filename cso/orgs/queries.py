@@ -330,25 +330,30 @@ def _probe_order_walk(keys_qs) -> list | None:
     badly (380 for 太极拳, which 52,710 of 3.8 million names contain), so it collects every match
     through the trigram index and sorts them (≈200 ms). A frequent term is found sooner by walking
     the ``(division_id, name, id)`` index and stopping after a page of matches (a few ms). This
-    tries that walk — bitmap scans, the only way to use a GIN index, switched off — under a short
-    ``statement_timeout``; a rare term times out and the caller runs the ordinary plan, which the
-    trigram index makes fast for rare terms. Both settings are ``SET LOCAL`` inside a savepoint and
+    tries that walk — bitmap scans, the only way to use a GIN index, and parallel workers switched
+    off — under a short ``statement_timeout``; a rare term times out and the caller runs the ordinary plan, which the
+    trigram index makes fast for rare terms. The settings are ``SET LOCAL`` inside a savepoint and
     restored, so nothing leaks into the rest of the request.
     """
     connection = connections[keys_qs.db]
     if connection.vendor != "postgresql":
         return None
+    settings = {
+        "enable_bitmapscan": "off",
+        # A walk that stops after one page gains nothing from workers; starting them costs 10–30 ms.
+        "max_parallel_workers_per_gather": "0",
+        "statement_timeout": f"{ORDER_WALK_TIMEOUT_MS}ms",
+    }
+    current = ", ".join(f"current_setting('{name}')" for name in settings)
     try:
         with transaction.atomic(using=keys_qs.db), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT current_setting('enable_bitmapscan'), current_setting('statement_timeout'), "
-                "set_config('enable_bitmapscan', 'off', true), set_config('statement_timeout', %s, true)",
-                [f"{ORDER_WALK_TIMEOUT_MS}ms"],
-            )
-            bitmap, timeout = cursor.fetchone()[:2]
+            cursor.execute(f"SELECT {current}")
+            previous = cursor.fetchone()
+            cursor.execute("SELECT " + ", ".join(f"set_config('{name}', %s, true)" for name in settings),
+                           list(settings.values()))
             keys = list(keys_qs)
-            cursor.execute("SELECT set_config('enable_bitmapscan', %s, true), "
-                           "set_config('statement_timeout', %s, true)", [bitmap, timeout])
+            cursor.execute("SELECT " + ", ".join(f"set_config('{name}', %s, true)" for name in settings),
+                           list(previous))
     except OperationalError:  # canceled by the timeout: the savepoint's rollback undid the settings
         return None
     return keys
