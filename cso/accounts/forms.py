@@ -1,14 +1,13 @@
-import re
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from cso.core.validators import validate_phone
+
 from . import services
 from .models import User
-
-PHONE_RE = re.compile(r"^[0-9][0-9\- ]{4,18}[0-9]$")
 
 
 class BootstrapMixin:
@@ -46,9 +45,7 @@ def add_rule_errors(form: forms.Form, error: ValidationError) -> None:
 
 def clean_phone(value: str) -> str:
     value = (value or "").strip()
-    if value and not PHONE_RE.match(value):
-        raise ValidationError("请输入有效的手机号码或固定电话，只能包含数字、空格和“-”。")
-    return value
+    return validate_phone(value) if value else ""
 
 
 # --- sign-in and own account ----------------------------------------------------------------

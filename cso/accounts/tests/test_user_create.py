@@ -13,7 +13,7 @@ URL = reverse("accounts:user_create")
 def form(**overrides):
     data = {
         "username": "new_clerk", "full_name": "新办事员", "role": Role.STREET, "division": "450102002000",
-        "phone": "0771-1234567", "title": "民政办", "password1": "", "password2": "",
+        "phone": "0771-5551234", "title": "民政办", "password1": "", "password2": "",
     }
     data.update(overrides)
     return data
