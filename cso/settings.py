@@ -100,6 +100,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # A test run may name its own throw-away database, so that two runs on one server don't collide.
+    if env_str("CSO_TEST_DB_NAME"):
+        DATABASES["default"]["TEST"] = {"NAME": env_str("CSO_TEST_DB_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

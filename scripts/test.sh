@@ -51,7 +51,7 @@ if ! pg_ready && command -v pg_ctlcluster >/dev/null 2>&1; then
   sleep 2
 fi
 if pg_ready; then
-  DATABASE_URL=$PG_URL run_pytest "PostgreSQL" "$@" || status=1
+  DATABASE_URL=$PG_URL CSO_TEST_DB_NAME=${CSO_TEST_DB_NAME:-test_cso_$$} run_pytest "PostgreSQL" "$@" || status=1
 elif [ "${CI:-}" = "true" ]; then
   echo "!! CI 中没有可用的 PostgreSQL：失败"
   status=1
