@@ -478,7 +478,9 @@ class Generator:
             self._restore_indexes(dropped)
         if connection.vendor == "postgresql" and self.result.organizations >= 10_000:
             with connection.cursor() as cursor:
-                for model in (Organization, OrgStateSpan, Leader, StatusChange):
+                # Every table written in bulk: a table never analysed (hub memberships) once made
+                # the detail page plan parallel scans for zero rows.
+                for model in (Organization, OrgStateSpan, Leader, StatusChange, HubMembership, Venue, IncubationBase):
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
                 for table in (self.cat_table, self.tgt_table):
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
