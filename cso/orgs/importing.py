@@ -356,6 +356,8 @@ class RowChecker:
         self._any_divisions: dict[str, Division] = {}
         self._asked_divisions: set[str] = set()
         self._asked_ancestors: set[str] = set()
+        self._community: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        self._asked_communities: set[str] = set()
         # Field defaults of the instances built per row (Model.__init__ per row costs ~100 µs).
         self._org_defaults = _defaults(Organization(status=Status.ACTIVE, created_by=user))
         self._leader_defaults = _defaults(Leader(role=LeaderRole.HEAD))
@@ -384,8 +386,10 @@ class RowChecker:
         communities = sorted({p["division"] for p in parsed if p.get("division")})
         names = sorted({p["name"] for p in parsed if p.get("name")})
         live = Organization.objects.filter(status__in=LIVE_STATUSES)
-        out = {"credit": {}, "community": defaultdict(list), "authority_names": {}}
-        visible_ids = set()
+        # live organizations per community: cached for the whole file, like the divisions
+        out = {"credit": {}, "community": self._community, "authority_names": {}}
+        communities = [c for c in communities if c not in self._asked_communities]
+        self._asked_communities.update(communities)
         for i in range(0, len(credit), QUERY_BATCH):
             rows = live.filter(credit_code__in=credit[i:i + QUERY_BATCH]).values_list("credit_code", "name", "uid",
                                                                                          "division_id")
@@ -396,7 +400,6 @@ class RowChecker:
                 "division_id", "name", "uid", "track")
             for division_id, name, uid, track in rows:
                 out["community"][division_id].append((name, uid, track))
-                visible_ids.add(uid)
         for i in range(0, len(names), QUERY_BATCH):
             rows = live.filter(track=Track.REGISTERED, name__in=names[i:i + QUERY_BATCH],
                                registration_authority_division__isnull=False).values_list(
@@ -918,19 +921,17 @@ def _copy(model, values: Iterable[dict]) -> None:
     fields = list(model._meta.concrete_fields)
     qn = connection.ops.quote_name
     columns = ", ".join(qn(f.column) for f in fields)
-    json_fields = {f.attname for f in fields if isinstance(f, JSONField)}
-    defaults = {f.attname: f.get_default() for f in fields}
-    names = [f.attname for f in fields]
+    json_at = [i for i, f in enumerate(fields) if isinstance(f, JSONField)]
+    pairs = [(f.attname, f.get_default()) for f in fields]
     with connection.cursor() as cursor, cursor.cursor.copy(
             f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+        write = copy.write_row
         for row in values:
-            out = []
-            for name in names:
-                value = row[name] if name in row else defaults[name]
-                if name in json_fields:
-                    value = json.dumps(value, ensure_ascii=False)
-                out.append(value)
-            copy.write_row(out)
+            get = row.get
+            out = [get(name, default) for name, default in pairs]
+            for i in json_at:
+                out[i] = json.dumps(out[i], ensure_ascii=False)
+            write(out)
 
 
 def _started_on(r: dict) -> date:
