@@ -17,44 +17,23 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, median_ms, postgres_database
+
 NATIONAL = ROOT / "data" / "divisions" / "divisions_2023_national.csv.gz"
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 PG_DATABASE = "cso_bench"
 TARGET_IMPORT_SECONDS = 60
 TARGET_COUNT_MS = 50
 
 
-def fresh_postgres() -> str:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-        conn.execute(f"CREATE DATABASE {PG_DATABASE}")
-    return f"{PG_SERVER}/{PG_DATABASE}"
-
-
-def median_ms(fn, runs: int) -> tuple[float, object]:
-    value = fn()  # warm-up
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        value = fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), value
-
-
 def run_one(db: str, runs: int, prefix: str) -> dict:
     """Runs in the child process: set up the database, import twice, time the counts."""
     tmp = tempfile.TemporaryDirectory(prefix="cso_bench_")
-    url = f"sqlite:///{tmp.name}/bench.sqlite3" if db == "sqlite" else fresh_postgres()
+    url = f"sqlite:///{tmp.name}/bench.sqlite3" if db == "sqlite" else postgres_database(PG_DATABASE, fresh=True)
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "cso.settings"
     sys.path.insert(0, str(ROOT))

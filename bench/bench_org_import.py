@@ -24,21 +24,12 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, postgres_database
+
 GUANGXI = ROOT / "data" / "divisions" / "divisions_2023_guangxi_45.csv"
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 PG_DATABASE = "cso_bench_import"
 TARGET_ROWS_PER_SECOND = 5000
 KINDS = ["老年人协会", "书画协会", "志愿服务队", "太极拳队", "合唱团", "读书会", "调解委员会", "互助会", "舞蹈队", "象棋协会"]  # noqa: E501
-
-
-def fresh_postgres() -> str:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-        conn.execute(f"CREATE DATABASE {PG_DATABASE}")
-    return f"{PG_SERVER}/{PG_DATABASE}"
 
 
 def write_xlsx(path: Path, communities: list[tuple[str, str]], n: int, headers: list[str]) -> None:
@@ -70,7 +61,7 @@ def write_xlsx(path: Path, communities: list[tuple[str, str]], n: int, headers: 
 
 def run_one(db: str, n: int) -> dict:
     tmp = tempfile.TemporaryDirectory(prefix="cso_bench_import_")
-    url = f"sqlite:///{tmp.name}/bench.sqlite3" if db == "sqlite" else fresh_postgres()
+    url = f"sqlite:///{tmp.name}/bench.sqlite3" if db == "sqlite" else postgres_database(PG_DATABASE, fresh=True)
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "cso.settings"
     sys.path.insert(0, str(ROOT))

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,9 +26,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, median_ms, postgres_database
+
 DIVISIONS = ROOT / "data" / "divisions"
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 AS_OF = date(2025, 6, 30)
 SQLITE_DENSITY = 3.6  # 广西: ~97,000 organizations at 10 / 5 per community; ×3.6 ≈ 350,000
 TERM3 = "太极拳"
@@ -40,22 +39,7 @@ DEEP_PAGE = 1000
 
 def pg_database(scale: float) -> str:
     name = "cso_bench_orgs" if scale >= 1 else f"cso_bench_orgs_s{str(scale).replace('.', '')}"
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f"CREATE DATABASE {name}")
-    return f"{PG_SERVER}/{name}"
-
-
-def median_ms(fn, runs: int) -> tuple[float, object]:
-    value = fn()  # warm-up
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        value = fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), value
+    return postgres_database(name, fresh=False)
 
 
 def log(message: str) -> None:

@@ -1,0 +1,35 @@
+"""Helpers shared by the benchmark scripts in this folder (run as ``python bench/<script>.py``)."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+
+
+def postgres_database(name: str, *, fresh: bool) -> str:
+    """The URL of database ``name`` on the local server: dropped and created anew when ``fresh``,
+    else created only when missing (a cache kept between runs)."""
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        if fresh:
+            conn.execute(f"DROP DATABASE IF EXISTS {name}")
+            conn.execute(f"CREATE DATABASE {name}")
+        elif not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f"CREATE DATABASE {name}")
+    return f"{PG_SERVER}/{name}"
+
+
+def median_ms(fn, runs: int) -> tuple[float, object]:
+    """Median wall time of ``fn`` in ms over ``runs`` calls after one warm-up, and its last value."""
+    value = fn()  # warm-up
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        value = fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), value
