@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "cso.regions",
     "cso.accounts",
     "cso.orgs",
+    "cso.stats",
+    "cso.reports",
+    "cso.dashboards",
 ]
 
 MIDDLEWARE = [

@@ -11,13 +11,18 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --dev || exit 1
 
-if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+# Debian packages the tests use: Chromium for the browser tests, LibreOffice to check that an
+# exported statistics table prints on one page. Installed when missing and we may install.
+missing=()
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium fonts-noto-cjk)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui fonts-noto-cjk)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "==> 安装 Debian 的 Chromium（浏览器测试用）"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) >/dev/null \
-      || echo "!! 未能安装 chromium，浏览器测试将被跳过"
+    echo "==> 安装 Debian 软件包（测试用）：${missing[*]}"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}") >/dev/null || echo "!! 未能安装 ${missing[*]}，相关测试将被跳过"
   else
-    echo "!! 未找到 chromium（sudo apt-get install chromium），浏览器测试将被跳过"
+    echo "!! 未找到 ${missing[*]}（sudo apt-get install ${missing[*]}），相关测试将被跳过"
   fi
 fi
 
