@@ -1,2 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "stats"
-urlpatterns = []
+urlpatterns = [
+    path("", views.indicators, name="indicators"),
+    path("communities/", views.communities, name="communities"),
+    path("targets/", views.targets, name="targets"),
+]
