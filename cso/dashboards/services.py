@@ -1,0 +1,502 @@
+"""What the dashboard shows, assembled from the statistics engine.
+
+Every number comes from ``cso.stats.indicators`` (``compute``, ``community_stats``, ``drill_url``)
+and every target from ``cso.stats.targets.effective_targets``: no formula is written here. This
+module only picks indicators, pairs them with their targets and drill-down links, and shapes the
+chart payloads that ``static/cso/dashboards/dashboards.js`` draws.
+
+Scoping: ``resolve_division`` is the one entry point; a division outside the user's subtree is a
+404 (through ``Division.objects.visible_to``), and the engine is called with ``user`` so it checks
+again.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+
+from cso.core.scoping import Scope
+from cso.orgs.models import Category, ServiceTarget
+from cso.regions import codes
+from cso.regions.models import Division
+from cso.regions.services import breadcrumb_divisions, visible_root
+from cso.stats import indicators
+from cso.stats.targets import effective_targets
+
+NATIONAL_CODE = ""
+
+# The target cards, in the order they are shown. A ratio's card also shows its numerator and
+# denominator (``indicators.RATIOS``), each linking to the list behind it.
+CARD_KEYS = (
+    "per_10k",
+    "avg_urban",
+    "avg_rural",
+    "communities_at_target_share",
+    "incubation_bases",
+    "facility_share",
+    "party_coverage",
+)
+# Labels of helper counts the engine uses as ratio denominators but does not list as indicators.
+HELPER_LABELS = {"communities_classified": ("已划分城乡的社区数", "个")}
+# Incubation bases are a per-county target (1–2 bases in each county).
+INCUBATION_MIN = "incubation_bases_min"
+INCUBATION_MAX = "incubation_bases_max"
+
+# Counts shown in the first trend chart, ratios in the second.
+TREND_COUNTS = ("orgs_live", "cso_live", "new_in_period", "ended_in_period")
+TREND_RATIOS = ("per_10k", "avg_urban", "avg_rural", "communities_at_target_share")
+TREND_QUARTERS = 8
+
+TODO_LIMIT = 20
+
+
+def cache_seconds() -> int:
+    """How long computed past quarter ends stay cached (backdated registry edits show up after this)."""
+    return int(getattr(settings, "CSO_DASHBOARD_CACHE_SECONDS", 15 * 60))
+
+
+# --- division and date ----------------------------------------------------------------------
+
+
+def resolve_division(user, code: str | None) -> Division | None:
+    """The division the dashboard is about: ``code`` inside the user's subtree (404 outside), or the
+    user's own division; None means the whole country (national accounts only)."""
+    if Scope.for_user(user).nothing:
+        raise Http404("no division")
+    code = (code or "").strip()
+    if code == "0" * codes.CODE_LENGTH:
+        if not Scope.for_user(user).is_national:
+            raise Http404("national view for national accounts only")
+        return None
+    if code:
+        return get_object_or_404(Division.objects.visible_to(user), code=code)
+    return visible_root(user)
+
+
+def parent_code(division: Division | None) -> str:
+    return division.code if division is not None else NATIONAL_CODE
+
+
+def parse_day(value: str | None) -> tuple[datetime.date, str | None]:
+    """The as-of date from a query parameter, and an error message when it was unusable."""
+    today = timezone.localdate()
+    value = (value or "").strip()
+    if not value:
+        return today, None
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        return today, f"日期“{value}”格式不正确，应为“年-月-日”（如 {today:%Y-%m-%d}），已按今天显示。"
+    if day > today:
+        return today, "统计日期不能晚于今天，已按今天显示。"
+    if day.year < 1990:
+        return today, "统计日期过早（早于1990年），已按今天显示。"
+    return day, None
+
+
+def dashboard_url(code: str | None, day: datetime.date) -> str:
+    query = {"as_of": day.isoformat()}
+    if code:
+        query = {"division": code, **query}
+    return f"{reverse('dashboards:home')}?{urlencode(query)}"
+
+
+def breadcrumbs(user, division: Division | None, day: datetime.date) -> list[dict]:
+    crumbs = []
+    if visible_root(user) is None:
+        crumbs.append({"label": "全国", "url": dashboard_url(None, day)})
+    for d in breadcrumb_divisions(division, user):
+        crumbs.append({"label": d.name, "url": dashboard_url(d.code, day)})
+    if crumbs:
+        crumbs[-1]["url"] = None
+    return crumbs
+
+
+# --- numbers --------------------------------------------------------------------------------
+
+
+def _number(value) -> float | int | None:
+    """A JSON-friendly number (Decimal → float)."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _source_label(target, division_code: str) -> str:
+    if target is None:
+        return ""
+    if target.is_default:
+        return target.source_label
+    if target.source_code == division_code:
+        return "本级设定"
+    return f"沿用{target.source_name}设定"
+
+
+@dataclass
+class Card:
+    key: str
+    label: str
+    unit: str
+    meaning: str
+    formula: str
+    value: object
+    url: str | None
+    target: Decimal | None = None
+    target_max: Decimal | None = None
+    target_source: str = ""
+    gap: object = None
+    met: bool | None = None
+    note: str = ""
+    parts: list[dict] = field(default_factory=list)
+
+    @property
+    def has_target(self) -> bool:
+        return self.target is not None
+
+
+def build_cards(result, division: Division | None, targets: dict) -> list[Card]:
+    """One card per target indicator: value, target, gap and the lists behind each number."""
+    code = parent_code(division)
+    level = division.level if division is not None else 0
+    values = result.parent.values
+    cards = []
+    for key in CARD_KEYS:
+        ind = indicators.INDICATORS.get(key)
+        if ind is None:
+            continue
+        value = values.get(key)
+        card = Card(
+            key=key, label=ind.label, unit=ind.unit, meaning=ind.meaning, formula=ind.formula,
+            value=value, url=indicators.drill_url(key, code, result.day, result.period_start),
+        )
+        if key == "incubation_bases":
+            low, high = targets.get(INCUBATION_MIN), targets.get(INCUBATION_MAX)
+            card.target = low.value if low else None
+            card.target_max = high.value if high else None
+            card.target_source = _source_label(low, code)
+            if level == codes.COUNTY:
+                card.gap, card.met = result.parent.gap(key), result.parent.meets(key)
+            else:
+                card.note = (
+                    "该目标按县（区）考核，请在下方图中或进入各县（区）看板查看。" if level < codes.COUNTY
+                    else "该目标按县（区）考核，此处为本辖区内的基地数。"
+                )
+        else:
+            target = targets.get(ind.target_key) if ind.target_key else None
+            if target is None and key == "party_coverage":
+                # Shown only when an administrator has set a party-building coverage target.
+                continue
+            card.target = target.value if target else None
+            card.target_source = _source_label(target, code)
+            if card.target is not None:
+                card.gap, card.met = result.parent.gap(key), result.parent.meets(key)
+        for part in indicators.RATIOS.get(key, ())[:2]:
+            part_ind = indicators.INDICATORS.get(part)
+            label, unit = (part_ind.label, part_ind.unit) if part_ind else HELPER_LABELS.get(part, (part, ""))
+            url = indicators.drill_url(part, code, result.day, result.period_start)
+            if url is None and part == "communities_classified" and values.get(part) == values.get("communities"):
+                # Every community is classified: the list of all communities is exactly this set.
+                url = indicators.drill_url("communities", code, result.day, result.period_start)
+            card.parts.append({"key": part, "label": label, "unit": unit, "value": values.get(part), "url": url})
+        cards.append(card)
+    return cards
+
+
+def gap_charts(result, division: Division | None, cards: list[Card]) -> list[dict]:
+    """One bar chart per target indicator: each child division's value against the target.
+
+    Clicking a bar opens that child's dashboard. Incubation bases are charted only when the children
+    are counties (the target is per county).
+    """
+    charts = []
+    rows = result.rows
+    if not rows:
+        return charts
+    child_level = rows[0].level
+    for card in cards:
+        if card.target is None:
+            continue
+        if card.key == "incubation_bases" and child_level != codes.COUNTY:
+            continue
+        bars = []
+        for row in rows:
+            value = row.values.get(card.key)
+            bars.append({
+                "name": row.name,
+                "code": row.code,
+                "value": _number(value),
+                "met": _row_meets(row, card),
+                "url": _row_link(row, card.key, result),
+                "drill": indicators.drill_url(card.key, row.code, result.day, result.period_start),
+            })
+        charts.append({
+            "key": card.key,
+            "title": f"{card.label}（{card.unit}）",
+            "unit": card.unit,
+            "target": _number(card.target),
+            "target_label": f"目标 {_plain(card.target)}{card.unit}",
+            "bars": bars,
+        })
+    return charts
+
+
+def _row_meets(row, card: Card) -> bool | None:
+    """Whether a child meets its own effective target (a child may set its own)."""
+    if card.target is None:
+        return None
+    if card.key == "incubation_bases" and row.level != codes.COUNTY:
+        return None
+    return row.meets(card.key)
+
+
+def _row_link(row, key: str, result) -> str | None:
+    """A child's dashboard; for the organizations placed on the parent itself ("本级"), their list."""
+    if getattr(row, "is_direct", False):
+        return indicators.drill_url(key, row.code, result.day, result.period_start)
+    return dashboard_url(row.code, result.day)
+
+
+def _plain(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, Decimal):
+        value = value.normalize()
+        return f"{value:f}"
+    return str(value)
+
+
+def child_rows(result, cards: list[Card]) -> list[dict]:
+    """The table beside the charts: each child's values, each linking to its list."""
+    table = []
+    for row in result.rows:
+        cells = []
+        for card in cards:
+            value = row.values.get(card.key)
+            cells.append({
+                "key": card.key, "value": value, "unit": card.unit, "met": _row_meets(row, card),
+                "url": indicators.drill_url(card.key, row.code, result.day, result.period_start),
+            })
+        table.append({
+            "code": row.code, "name": row.name,
+            "url": None if getattr(row, "is_direct", False) else dashboard_url(row.code, result.day),
+            "orgs_live": row.values.get("orgs_live"),
+            "orgs_live_url": indicators.drill_url("orgs_live", row.code, result.day, result.period_start),
+            "cells": cells,
+        })
+    return table
+
+
+def composition(result, division: Division | None) -> dict:
+    """Live organizations by category and by service target (dynamic keys of the engine)."""
+    code = parent_code(division)
+    values = result.parent.values
+
+    def series(model, prefix):
+        items = []
+        for term in model.objects.order_by("order", "bit"):
+            key = f"{prefix}:{term.code}"
+            if key not in values:
+                continue
+            items.append({
+                "code": term.code, "name": term.name, "value": _number(values.get(key)) or 0,
+                "url": indicators.drill_url(key, code, result.day, result.period_start),
+            })
+        return items
+
+    return {
+        "total": _number(values.get("orgs_live")),
+        "total_url": indicators.drill_url("orgs_live", code, result.day, result.period_start),
+        "categories": series(Category, "category"),
+        "targets": series(ServiceTarget, "target"),
+    }
+
+
+def todo_list(user, division: Division | None, day: datetime.date, limit: int = TODO_LIMIT):
+    """The communities furthest below target, with what they lack (the cultivation to-do list)."""
+    rows = indicators.community_stats(parent_code(division), day, user=user, below_target_only=True,
+                                      limit=limit)
+    for row in rows:
+        row.drill = indicators.drill_url("cso_live", row.code, day)
+        row.dashboard = dashboard_url(row.code, day)
+    return rows
+
+
+def full_todo_url(division: Division | None, day: datetime.date) -> str:
+    query = {"as_of": day.isoformat(), "at_target": "no"}
+    if division is not None:
+        query = {"division": division.code, **query}
+    return f"{reverse('stats:communities')}?{urlencode(query)}"
+
+
+# --- the dashboard as a whole ---------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    division: Division | None
+    day: datetime.date
+    result: object
+    cards: list[Card]
+    gap_charts: list[dict]
+    children: list[dict]
+    composition: dict
+    todo: list
+    todo_all_url: str
+    urban_rule_label: str
+
+    @property
+    def child_level_name(self) -> str:
+        if not self.result.rows:
+            return ""
+        return codes.LEVEL_SHORT_NAMES.get(self.result.rows[0].level, "下级区划")
+
+
+def build(user, division: Division | None, day: datetime.date, *, with_todo: bool = True) -> Dashboard:
+    """Everything the page shows except the trend (served by its own JSON endpoint)."""
+    code = parent_code(division)
+    result = indicators.compute(code, day, user=user)
+    targets = effective_targets(code, day.year)
+    cards = build_cards(result, division, targets)
+    return Dashboard(
+        division=division,
+        day=day,
+        result=result,
+        cards=cards,
+        gap_charts=gap_charts(result, division, cards),
+        children=child_rows(result, cards),
+        composition=composition(result, division),
+        todo=todo_list(user, division, day) if with_todo else [],
+        todo_all_url=full_todo_url(division, day),
+        urban_rule_label=result.urban_rule_label,
+    )
+
+
+# --- trend over quarters --------------------------------------------------------------------
+
+
+def last_quarters(day: datetime.date, n: int = TREND_QUARTERS) -> list[tuple[int, int]]:
+    """The ``n`` quarters ending with the one that contains ``day``, oldest first."""
+    year, quarter = indicators.quarter_of(day)
+    out = []
+    for _ in range(n):
+        out.append((year, quarter))
+        quarter -= 1
+        if quarter == 0:
+            year, quarter = year - 1, 4
+    return out[::-1]
+
+
+def _frozen_values(division: Division | None, year: int, quarter: int) -> dict | None:
+    """The total row of a submitted (frozen) quarterly table, when the reports app has one."""
+    if division is None or division.level != codes.COUNTY:
+        return None
+    try:
+        from cso.reports.models import QuarterlyReport
+    except ImportError:
+        return None
+    report = (
+        QuarterlyReport.objects.filter(county_id=division.code, year=year, quarter=quarter, status="submitted")
+        .order_by("-version")
+        .first()
+    )
+    if report is None:
+        return None
+    total = (report.data or {}).get("total") or {}
+    values = total.get("values", total)
+    return values or None
+
+
+def _computed_values(user, code: str, day: datetime.date, start: datetime.date, past: bool) -> dict:
+    keys = (*TREND_COUNTS, *TREND_RATIOS)
+    cache_key = f"dashboards:trend:v1:{code or 'national'}:{day.isoformat()}:{start.isoformat()}"
+    if past:
+        cached = cache.get(cache_key)
+        if cached is not None:
+            return cached
+    result = indicators.compute(code, day, period_start=start, user=user)
+    values = {key: _number(result.parent.values.get(key)) for key in keys}
+    if past:
+        cache.set(cache_key, values, cache_seconds())
+    return values
+
+
+def trend(user, division: Division | None, day: datetime.date, n: int = TREND_QUARTERS) -> dict:
+    """Key counts and ratios at each of the last ``n`` quarter ends (the last point is ``day``).
+
+    A county's submitted quarterly tables are used as they were frozen; other points are computed
+    by the engine, past quarter ends cached for ``cache_seconds()``.
+    """
+    code = parent_code(division)
+    today = timezone.localdate()
+    points = []
+    for year, quarter in last_quarters(day, n):
+        start, end = indicators.quarter_bounds(year, quarter)
+        at = min(end, day)
+        values = None
+        source = "computed"
+        if at == end:
+            frozen = _frozen_values(division, year, quarter)
+            if frozen is not None:
+                values = {key: _number(_to_decimal(frozen.get(key))) for key in (*TREND_COUNTS, *TREND_RATIOS)}
+                source = "frozen"
+        if values is None:
+            # The chosen day itself is always computed fresh, so the trend agrees with the cards.
+            values = _computed_values(user, code, at, start, past=end < today and at != day)
+        points.append({
+            "label": f"{year}年{quarter}季度" + ("" if at == end else f"（截至{at.month}月{at.day}日）"),
+            "day": at.isoformat(),
+            "source": source,
+            "values": values,
+            "urls": {key: indicators.drill_url(key, code, at, start) for key in (*TREND_COUNTS, *TREND_RATIOS)},
+        })
+
+    def series(keys):
+        return [
+            {
+                "key": key,
+                "name": indicators.INDICATORS[key].label,
+                "unit": indicators.INDICATORS[key].unit,
+                "data": [{"value": p["values"].get(key), "url": p["urls"][key]} for p in points],
+            }
+            for key in keys
+            if key in indicators.INDICATORS
+        ]
+
+    return {
+        "labels": [p["label"] for p in points],
+        "days": [p["day"] for p in points],
+        "sources": [p["source"] for p in points],
+        "counts": series(TREND_COUNTS),
+        "ratios": series(TREND_RATIOS),
+    }
+
+
+def _to_decimal(value):
+    if value is None or isinstance(value, int | float | Decimal):
+        return value
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return None
+
+
+# --- chart payloads (also served as JSON) --------------------------------------------------
+
+
+def gaps_payload(dashboard: Dashboard) -> dict:
+    return {"charts": dashboard.gap_charts, "child_level": dashboard.child_level_name}
+
+
+def composition_payload(dashboard: Dashboard) -> dict:
+    return dashboard.composition
