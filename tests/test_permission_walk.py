@@ -15,6 +15,8 @@ from cso.core.models import ImportJob, ImportStatus
 from cso.orgs.models import Organization
 from cso.orgs.tests.factories import make_filed
 from cso.regions.models import Division
+from cso.reports import services as report_services
+from cso.reports.models import QuarterlyReport
 
 HOME_ROLES = ["county", "street", "community", "operator", "organization"]
 FOREIGN_COUNTY = "450103000000"  # 青秀区
@@ -51,11 +53,15 @@ def foreign_objects(cast):
         kind="orgs", user=cast["outsider_county"], division_id=FOREIGN_COUNTY, file_name="新竹街道组织.xlsx",
         content=b"", status=ImportStatus.VALIDATED, valid_rows=1,
     )
+    year, quarter = report_services.current_quarter()
+    report = report_services.generate(Division.objects.get(code=FOREIGN_COUNTY), year, quarter,
+                                      cast["outsider_county"], prepared_by_name="青秀区制表人")
     return {
         "code": FOREIGN_COUNTY,
         "pk": cast["outsider_county"].pk,
         "uid": organization.uid,
         "batch": job.pk,
+        "report": report.pk,
     }
 
 
@@ -85,6 +91,7 @@ def test_no_page_lets_a_county_user_near_another_countys_objects(cast, client, r
     before_users = list(User.objects.filter(division__code__startswith="450103").values())
     before_orgs = list(Organization.objects.filter(division__code__startswith="450103").values())
     before_jobs = list(ImportJob.objects.values("pk", "status", "created_rows"))
+    before_reports = list(QuarterlyReport.objects.values())
     checked = 0
     for name, route in site_urls():
         if "<" not in route and "{" not in route:
@@ -102,6 +109,7 @@ def test_no_page_lets_a_county_user_near_another_countys_objects(cast, client, r
     assert list(User.objects.filter(division__code__startswith="450103").values()) == before_users
     assert list(Organization.objects.filter(division__code__startswith="450103").values()) == before_orgs
     assert list(ImportJob.objects.values("pk", "status", "created_rows")) == before_jobs
+    assert list(QuarterlyReport.objects.values()) == before_reports
 
 
 @pytest.mark.parametrize("role", HOME_ROLES)
@@ -117,7 +125,8 @@ def test_no_list_page_shows_a_row_of_another_county(cast, client, role):
             continue
         url = fill(route, {})
         queries = [""]
-        if name in {"regions:search", "accounts:user_list", "accounts:audit", "orgs:list", "orgs:export"}:
+        if name in {"regions:search", "accounts:user_list", "accounts:audit", "orgs:list", "orgs:export",
+                    "reports:overview", "reports:overview_export"}:
             queries += ["?q=新竹", "?q=450103", "?q=outsider", "?tab=signins", "?tab=users", "?tab=divisions",
                         "?q=xinzhu", "?q=xz", "?division=450103", "?division=450103001005", "?format=csv",
                         "?format=xlsx"]

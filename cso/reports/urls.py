@@ -1,2 +1,19 @@
+from django.urls import path
+
+from . import views
+
 app_name = "reports"
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("overview/", views.overview, name="overview"),
+    path("overview/export/", views.overview_export, name="overview_export"),
+    path("county/<str:code>/", views.county, name="county"),
+    path("county/<str:code>/generate/", views.generate, name="generate"),
+    path("<int:report>/", views.detail, name="detail"),
+    path("<int:report>/export/", views.export, name="export"),
+    path("<int:report>/regenerate/", views.regenerate, name="regenerate"),
+    path("<int:report>/review/", views.review, name="review"),
+    path("<int:report>/return/", views.return_to_draft, name="return"),
+    path("<int:report>/submit/", views.submit, name="submit"),
+    path("<int:report>/correct/", views.correct, name="correct"),
+]
