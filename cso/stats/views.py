@@ -1,13 +1,296 @@
-from django.http import HttpResponse
+"""Pages of the statistics app: the indicator table, the community list and the targets page.
+
+Every page starts from the engine (``cso.stats.indicators``) with the signed-in user, so the one
+scoping mechanism applies: a division outside the user's subtree is a 404.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from cso.core.scoping import Scope, subtree_q
+from cso.regions import codes
+from cso.regions.models import Division
+
+from . import exports, services
+from .choices import TARGET_UNITS, TargetKey, UrbanRule
+from .forms import CommunityFilterForm, PeriodForm, TargetForm, UrbanRuleForm, clean_division_code
+from .indicators import GROUPS, INDICATORS, CommunityList, compute, drill_url, resolve_parent
+from .models import ProvinceSetting, Target
+from .targets import NATIONAL_NAME, effective_targets, rule_for_prefix
+
+PAGE_SIZE = 50
+
+# Column sets of the indicator table (the export has them all).
+VIEWS = {
+    "summary": ("概要", ["communities", "population", "orgs_live", "orgs_registered", "orgs_filed", "cso_live",
+                         "new_in_period", "ended_in_period", "per_10k", "avg_urban", "avg_rural",
+                         "communities_at_target", "communities_at_target_share", "incubation_bases",
+                         "facility_share", "party_coverage"]),
+    "communities": ("社区与目标", ["communities", "communities_urban", "communities_rural", "population", "households",
+                                   "cso_urban", "cso_rural", "avg_urban", "avg_rural", "communities_at_target",
+                                   "communities_at_target_share", "facility_ok", "facility_share"]),
+    "structure": ("层级与状态", ["orgs_live", "tier_registered", "tier_street", "tier_community", "status_active",
+                                 "status_abnormal", "status_suspended", "status_deregistered", "status_revoked",
+                                 "status_cleared", "orgs_incubated", "orgs_hub", "party_covered",
+                                 "party_coverage"]),
+    "category": ("类别构成", None),
+    "service": ("服务对象构成", None),
+}
 
 
+def default_code(user) -> str:
+    division = getattr(user, "division", None)
+    if user.is_superuser and division is None:
+        return ""
+    return division.code if division else ""
+
+
+def breadcrumbs(user, parent: Division | None, url_name: str, extra: str = "") -> list[dict]:
+    """From the top of the user's reach down to ``parent``, each a link to the same page."""
+    base = reverse(url_name)
+    scope = Scope.for_user(user)
+    crumbs = []
+    if scope.is_national:
+        crumbs.append({"label": NATIONAL_NAME, "url": f"{base}?division={'0' * codes.CODE_LENGTH}{extra}"})
+    if parent is not None:
+        chain = [*parent.ancestors(), parent]
+        for division in chain:
+            if scope.contains(division.code):
+                crumbs.append({"label": division.name, "url": f"{base}?division={division.code}{extra}"})
+    return crumbs
+
+
+def _period_form(request, form_class=PeriodForm):
+    """The form, the division code ("" = national), the day and the period start of a request.
+    No ``division`` (or an empty one) means the user's own division; ``000000000000`` is national."""
+    form = form_class(request.GET or None)
+    if form.is_bound:
+        form.is_valid()  # errors are shown; invalid parts fall back to their defaults
+    raw = (request.GET.get("division") or "").strip()
+    if not raw:
+        code = default_code(request.user)
+    else:
+        try:
+            code = clean_division_code(raw)
+        except ValidationError as exc:
+            raise Http404("区划代码无效。") from exc
+    day, period_start = form.period()
+    return form, code, day, period_start
+
+
+def _cell(result, row, key, day, period_start):
+    indicator = INDICATORS.get(key) or next(i for i in result.dynamic if i.key == key)
+    value = row.values.get(key)
+    gap = row.gap(key)
+    target = row.targets.get(indicator.target_key) if indicator.target_key else None
+    return {
+        "key": key,
+        "value": value,
+        "unit": indicator.unit,
+        "is_ratio": indicator.kind == "ratio",
+        "url": drill_url(key, row.code, day, period_start) if value not in (None, "") else None,
+        "target": target,
+        "gap": gap,
+        "below": gap is not None and gap > 0,
+    }
+
+
+def _columns(result, view: str) -> list:
+    if view == "category":
+        return [i for i in result.dynamic if i.group == "category"]
+    if view == "service":
+        return [i for i in result.dynamic if i.group == "service"]
+    return [INDICATORS[k] for k in VIEWS[view][1]]
+
+
+@require_http_methods(["GET"])
 def indicators(request):
-    return HttpResponse("")
+    form, code, day, period_start = _period_form(request)
+    result = compute(code, day, period_start=period_start, user=request.user)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        return exports.indicators_response(result, fmt)
+    view = request.GET.get("view") if request.GET.get("view") in VIEWS else "summary"
+    columns = _columns(result, view)
+    scope = Scope.for_user(request.user)
+
+    def row_of(row, is_total=False):
+        child_url = None
+        if not row.is_direct and not is_total and row.level < codes.COMMUNITY and scope.contains(row.code):
+            child_url = f"{reverse('stats:indicators')}?{_keep(request, division=row.code)}"
+        return {"row": row, "is_total": is_total, "child_url": child_url,
+                "cells": [_cell(result, row, c.key, day, period_start) for c in columns]}
+
+    parent = resolve_parent(code, request.user)
+    target_rows = []
+    for key, indicator in INDICATORS.items():
+        if indicator.target_key:
+            target_rows.append({
+                "indicator": indicator,
+                "target": result.targets.get(indicator.target_key),
+                "value": result.parent.values.get(key),
+                "gap": result.parent.gap(key),
+                "url": drill_url(key, result.parent.code, day, period_start),
+            })
+    context = {
+        "form": form,
+        "result": result,
+        "parent": parent,
+        "columns": columns,
+        "rows": [row_of(r) for r in result.rows],
+        "total": row_of(result.parent, is_total=True),
+        "view": view,
+        "views": [(k, v[0]) for k, v in VIEWS.items()],
+        "target_rows": target_rows,
+        "definitions": [
+            {"label": i.label, "meaning": i.meaning, "formula": i.formula, "unit": i.unit,
+             "group_label": GROUPS.get(i.group, "")}
+            for i in [*INDICATORS.values(), *result.dynamic]
+        ],
+        "breadcrumbs": breadcrumbs(request.user, parent, "stats:indicators"),
+        "communities_url": drill_url("communities", result.parent.code, day, period_start),
+        "can_set_targets": services.can_set_targets(request.user, parent),
+        "query": _keep(request),
+    }
+    return render(request, "stats/indicators.html", context)
 
 
+def _keep(request, **changes) -> str:
+    params = request.GET.copy()
+    for key in ("page", "format"):
+        params.pop(key, None)
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()
+
+
+@require_http_methods(["GET"])
 def communities(request):
-    return HttpResponse("")
+    form, code, day, _start = _period_form(request, CommunityFilterForm)
+    filters = form.filters()
+    rows = CommunityList(code, day, user=request.user, **filters)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        return exports.communities_response(rows, fmt, day)
+    paginator = Paginator(rows, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    parent = rows.parent
+    _rule, rule_label = rule_for_prefix(rows.prefix)
+    context = {
+        "form": form,
+        "page_obj": page,
+        "rows": page.object_list,
+        "parent": parent,
+        "day": day,
+        "rule_label": rule_label,
+        "breadcrumbs": [{"label": "统计指标", "url": reverse("stats:indicators")},
+                        *breadcrumbs(request.user, parent, "stats:communities", f"&as_of={day.isoformat()}")],
+        "query": _keep(request),
+        "indicators_url": f"{reverse('stats:indicators')}?division={code}&as_of={day.isoformat()}",
+    }
+    return render(request, "stats/communities.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 def targets(request):
-    return HttpResponse("")
+    raw = (request.POST.get("division") if request.method == "POST" else request.GET.get("division")) or ""
+    try:
+        code = clean_division_code(raw) if raw.strip() else default_code(request.user)
+    except ValidationError as exc:
+        raise Http404("区划代码无效。") from exc
+    parent = resolve_parent(code, request.user)
+    try:
+        year = int((request.POST if request.method == "POST" else request.GET).get("year") or date.today().year)
+    except ValueError:
+        year = date.today().year
+    if not 2000 <= year <= 2100:
+        year = date.today().year
+    effective = effective_targets(parent.code, year) if parent else {}
+    can_edit = services.can_set_targets(request.user, parent)
+    province = None
+    if parent is not None:
+        province = Division.objects.filter(code=parent.code[:2].ljust(12, "0")).first()
+    can_rule = services.can_set_urban_rule(request.user, province)
+    target_form = TargetForm(effective=effective)
+    rule_form = None
+    if province is not None:
+        setting = ProvinceSetting.objects.filter(division=province).first()
+        rule_form = UrbanRuleForm(initial={"urban_rule": setting.urban_rule if setting else UrbanRule.COMMITTEE})
+    back = f"{reverse('stats:targets')}?division={code}&year={year}"
+
+    if request.method == "POST":
+        if parent is None:
+            raise Http404("全国默认值为政策默认值，请选择具体区划设置。")
+        if request.POST.get("action") == "urban_rule":
+            if not can_rule:
+                raise PermissionDenied("只有省级民政部门工作人员或系统管理员可以设置本省的城市社区口径。")
+            rule_form = UrbanRuleForm(request.POST)
+            if rule_form.is_valid():
+                rule = UrbanRule(rule_form.cleaned_data["urban_rule"])
+                services.set_urban_rule(request.user, province, rule)
+                messages.success(request, f"已将{province.name}的城市社区口径设为“{rule.label}”。")
+                return redirect(back)
+        else:
+            if not can_edit:
+                raise PermissionDenied("您的账号无权设置该区划的目标值。")
+            target_form = TargetForm(request.POST, effective=effective)
+            if target_form.is_valid():
+                data = target_form.cleaned_data
+                label = TargetKey(data["key"]).label
+                try:
+                    if data.get("clear"):
+                        removed = services.clear_target(request.user, parent, year, data["key"])
+                        messages.success(request, f"已取消{parent.name}{year}年“{label}”的本级设定，恢复继承。"
+                                         if removed else f"{parent.name}{year}年“{label}”本无本级设定。")
+                    else:
+                        services.set_target(request.user, parent, year, data["key"], data["value"], data["note"])
+                        messages.success(request, f"已设置{parent.name}{year}年“{label}”为 {data['value']}。")
+                    return redirect(back)
+                except ValidationError as exc:
+                    for message in exc.messages:
+                        target_form.add_error("value", message)
+
+    rows = []
+    for key, tv in effective.items():
+        rows.append({"key": key, "label": TargetKey(key).label, "unit": TARGET_UNITS[TargetKey(key)], "tv": tv,
+                     "own": not tv.is_default and tv.source_code == (parent.code if parent else "")})
+    history = []
+    if parent is not None:
+        history = list(
+            Target.history.filter(division_id__in=[a.code for a in parent.ancestors()] + [parent.code])
+            .select_related("history_user", "division").order_by("-history_date")[:20]
+        ) + list(
+            Target.history.filter(subtree_q("division_id", parent.prefix)).exclude(division_id=parent.code)
+            .select_related("history_user", "division").order_by("-history_date")[:20]
+        )
+        history = [h for h in history if Scope.for_user(request.user).contains(h.division_id)]
+        history.sort(key=lambda h: h.history_date, reverse=True)
+        history = history[:20]
+    _rule, rule_label = rule_for_prefix(parent.prefix if parent else "")
+    context = {
+        "parent": parent,
+        "year": year,
+        "years": list(range(date.today().year + 1, date.today().year - 6, -1)),
+        "rows": rows,
+        "form": target_form,
+        "rule_form": rule_form,
+        "province": province,
+        "rule_label": rule_label,
+        "can_edit": can_edit,
+        "can_rule": can_rule,
+        "history": history,
+        "breadcrumbs": breadcrumbs(request.user, parent, "stats:targets", f"&year={year}"),
+    }
+    return render(request, "stats/targets.html", context)
