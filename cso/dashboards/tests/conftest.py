@@ -48,6 +48,11 @@ FIGURES = {
 
 @pytest.fixture
 def registry(cast):
+    return build_registry(cast)
+
+
+def build_registry(cast):
+    """Populations and organizations of the table above (also used by the browser test)."""
     for code, (population, households, area) in FIGURES.items():
         Division.objects.filter(code=code).update(population=population, households=households, facility_area=area)
     county = cast["county"]

@@ -85,13 +85,15 @@
     const option = horizontalBars(chart.bars.map(function (b) { return b.name; }), items);
     const values = chart.bars.map(function (b) { return b.value || 0; });
     option.xAxis.max = function (extent) {
-      return Math.ceil(Math.max(extent.max, chart.target || 0, ...values) * 1.15) || 1;
+      const top = Math.ceil(Math.max(extent.max, chart.target || 0, ...values) * 1.15) || 1;
+      return chart.unit === "%" ? Math.min(top, 100) : top;
     };
+    option.grid.top = 34;
     option.series[0].markLine = {
       symbol: "none",
       silent: true,
       lineStyle: { type: "dashed", color: "#212529", width: 1.5 },
-      label: { formatter: chart.target_label, position: "insideEndTop" },
+      label: { formatter: chart.target_label, position: "end", color: "#212529" },
       data: [{ xAxis: chart.target }],
     };
     return option;
@@ -117,8 +119,8 @@
     const option = {
       color: PALETTE,
       animation: false,
-      grid: { left: 8, right: percentKeys ? 8 : 16, top: 56, bottom: 8, containLabel: true },
-      legend: { type: "scroll", top: 0, left: 0, right: 0 },
+      grid: { left: 8, right: percentKeys ? 8 : 16, top: narrow() ? 56 : 76, bottom: 8, containLabel: true },
+      legend: { type: narrow() ? "scroll" : "plain", top: 0, left: 0, right: 0 },
       tooltip: { trigger: "axis", valueFormatter: fmt, confine: true },
       xAxis: {
         type: "category",
