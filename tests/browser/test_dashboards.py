@@ -50,11 +50,15 @@ def test_on_a_phone_the_page_does_not_scroll_sideways(registry, sign_in, live_se
     # The charts take the phone's width, not more.
     box = page.get_by_test_id("chart-gap-avg_urban").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    # The cultivation list is a stacked list on a phone, a table on a desktop.
+    expect(page.get_by_test_id("todo-phone")).to_be_visible()
+    expect(page.get_by_test_id("todo-phone")).to_contain_text("朝阳社区居委会")
     # Resizing back to a desktop widens the charts (they follow the window).
     page.set_viewport_size({"width": 1280, "height": 900})
     page.wait_for_function(
         "() => document.querySelector('[data-testid=chart-trend-counts] canvas').getBoundingClientRect().width > 390"
     )
+    expect(page.get_by_test_id("todo-phone")).to_be_hidden()
 
 
 def test_clicking_a_number_opens_the_organization_list_behind_it(registry, sign_in, live_server):

@@ -88,12 +88,11 @@
       const top = Math.ceil(Math.max(extent.max, chart.target || 0, ...values) * 1.15) || 1;
       return chart.unit === "%" ? Math.min(top, 100) : top;
     };
-    option.grid.top = 34;
     option.series[0].markLine = {
       symbol: "none",
       silent: true,
       lineStyle: { type: "dashed", color: "#212529", width: 1.5 },
-      label: { formatter: chart.target_label, position: "end", color: "#212529" },
+      label: { show: false },
       data: [{ xAxis: chart.target }],
     };
     return option;
