@@ -204,3 +204,22 @@ def test_a_dashboard_page_uses_a_bounded_number_of_queries(registry, login, djan
     client = login(registry["county"])
     with django_assert_max_num_queries(30):
         client.get("/dashboards/", {"as_of": DAY.isoformat()})
+
+
+def test_the_full_cultivation_list_holds_the_same_communities_in_the_same_order(registry, login):
+    client = login(registry["county"])
+    _, soup = page(client)
+    shown = [tr["data-testid"].removeprefix("todo-") for tr in soup.by_testid("todo").find("tbody").all(tag="tr")]
+    response = client.get(soup.by_testid("todo-all")["href"])
+    assert response.status_code == 200
+    assert [row.code for row in response.context["rows"]] == shown
+
+
+def test_a_ratio_links_to_the_community_list_with_the_same_communities(registry, login):
+    client = login(registry["county"])
+    _, soup = page(client)
+    response = client.get(soup.by_testid("part-avg_urban-communities_urban")["href"])
+    assert response.status_code == 200
+    assert response.context["page_obj"].paginator.count == 3
+    response = client.get(soup.by_testid("value-communities_at_target_share")["href"])
+    assert sorted(row.code for row in response.context["rows"]) == [XINGNING, HUQIU]
