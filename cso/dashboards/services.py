@@ -57,6 +57,8 @@ TREND_RATIOS = ("per_10k", "avg_urban", "avg_rural", "communities_at_target_shar
 TREND_QUARTERS = 8
 
 TODO_LIMIT = 20
+# National and provincial dashboards of today are cached this long (see ``_computed``).
+BIG_TODAY_SECONDS = 5 * 60
 
 
 def cache_seconds() -> int:
@@ -95,7 +97,7 @@ def parse_day(value: str | None) -> tuple[datetime.date, str | None]:
     try:
         day = datetime.date.fromisoformat(value)
     except ValueError:
-        return today, f"日期“{value}”格式不正确，应为“年-月-日”（如 {today:%Y-%m-%d}），已按今天显示。"
+        return today, f"日期“{value[:20]}”格式不正确，应为“年-月-日”（如 {today:%Y-%m-%d}），已按今天显示。"
     if day > today:
         return today, "统计日期不能晚于今天，已按今天显示。"
     if day.year < 1990:
@@ -354,6 +356,7 @@ class Dashboard:
     todo: list
     todo_all_url: str
     urban_rule_label: str
+    generated_at: datetime.datetime | None = None
 
     @property
     def child_level_name(self) -> str:
@@ -362,10 +365,36 @@ class Dashboard:
         return codes.LEVEL_SHORT_NAMES.get(self.result.rows[0].level, "下级区划")
 
 
+def _fresh(user, division: Division | None, day: datetime.date, with_todo: bool):
+    result = indicators.compute(parent_code(division), day, user=user)
+    todo = todo_list(user, division, day) if with_todo else []
+    return result, todo
+
+
+def _computed(user, division: Division | None, day: datetime.date, with_todo: bool):
+    """The engine's result and the to-do list, and when a cached copy was made (None: computed now).
+
+    National and provincial results take seconds to compute over millions of organizations, so they
+    are cached (five minutes for today, ``cache_seconds()`` for past days) and the page says when
+    they were computed; cities, counties, streets and communities are always computed fresh.
+    """
+    if division is not None and division.level > codes.PROVINCE:
+        return (*_fresh(user, division, day, with_todo), None)
+    key = f"dashboards:page:v1:{parent_code(division) or 'national'}:{day.isoformat()}"
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    result, todo = _fresh(user, division, day, True)
+    generated_at = timezone.localtime()
+    seconds = BIG_TODAY_SECONDS if day >= timezone.localdate() else cache_seconds()
+    cache.set(key, (result, todo, generated_at), seconds)
+    return result, todo, generated_at
+
+
 def build(user, division: Division | None, day: datetime.date, *, with_todo: bool = True) -> Dashboard:
     """Everything the page shows except the trend (served by its own JSON endpoint)."""
     code = parent_code(division)
-    result = indicators.compute(code, day, user=user)
+    result, todo, generated_at = _computed(user, division, day, with_todo)
     targets = effective_targets(code, day.year)
     cards = build_cards(result, division, targets)
     return Dashboard(
@@ -376,9 +405,10 @@ def build(user, division: Division | None, day: datetime.date, *, with_todo: boo
         gap_charts=gap_charts(result, division, cards),
         children=child_rows(result, cards),
         composition=composition(result, division),
-        todo=todo_list(user, division, day) if with_todo else [],
+        todo=todo,
         todo_all_url=full_todo_url(division, day),
         urban_rule_label=result.urban_rule_label,
+        generated_at=generated_at,
     )
 
 
@@ -397,24 +427,27 @@ def last_quarters(day: datetime.date, n: int = TREND_QUARTERS) -> list[tuple[int
     return out[::-1]
 
 
-def _frozen_values(division: Division | None, year: int, quarter: int) -> dict | None:
-    """The total row of a submitted (frozen) quarterly table, when the reports app has one."""
-    if division is None or division.level != codes.COUNTY:
+def _frozen_values(user, division: Division | None, year: int, quarter: int) -> dict | None:
+    """A quarter's figures from submitted (frozen) quarterly tables, when the reports app has them:
+    a county's own official table, or for a city, a province or the country the roll-up of its
+    counties' tables when every county has submitted (a partial sum would understate the figures).
+    Streets and communities have no table of their own."""
+    if division is not None and division.level > codes.COUNTY:
         return None
     try:
-        from cso.reports.models import QuarterlyReport
+        from cso.reports import services as reports
     except ImportError:
         return None
-    report = (
-        QuarterlyReport.objects.filter(county_id=division.code, year=year, quarter=quarter, status="submitted")
-        .order_by("-version")
-        .first()
-    )
-    if report is None:
+    if division is not None and division.level == codes.COUNTY:
+        report = reports.official_version(division.code, year, quarter)
+        if report is None:
+            return None
+        total = (report.data or {}).get("total") or {}
+        return total.get("values") or None
+    rollup = reports.rollup(division, year, quarter, user)
+    if not rollup.total.expected or not rollup.total.complete:
         return None
-    total = (report.data or {}).get("total") or {}
-    values = total.get("values", total)
-    return values or None
+    return rollup.total.values
 
 
 def _computed_values(user, code: str, day: datetime.date, start: datetime.date, past: bool) -> dict:
@@ -446,7 +479,7 @@ def trend(user, division: Division | None, day: datetime.date, n: int = TREND_QU
         values = None
         source = "computed"
         if at == end:
-            frozen = _frozen_values(division, year, quarter)
+            frozen = _frozen_values(user, division, year, quarter)
             if frozen is not None:
                 values = {key: _number(_to_decimal(frozen.get(key))) for key in (*TREND_COUNTS, *TREND_RATIOS)}
                 source = "frozen"

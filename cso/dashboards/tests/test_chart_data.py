@@ -12,13 +12,6 @@ from .conftest import COUNTY, DAY, STREET, STREET_2
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def data(client, chart, **params):
     response = client.get(f"/dashboards/data/{chart}/", {"as_of": DAY.isoformat(), **params})
     assert response.status_code == 200, response.content
@@ -125,6 +118,7 @@ def test_a_countys_submitted_tables_feed_its_trend_as_frozen(registry, login):
     QuarterlyReport.objects.create(
         county_id=COUNTY, year=2025, quarter=1, version=1, status="submitted", as_of=date(2025, 3, 31),
         period_start=date(2025, 1, 1), generated_at="2025-04-02T10:00:00+08:00", prepared_by_name="张三",
+        submitted_at="2025-04-10T10:00:00+08:00",
         data={"rows": [], "total": {"code": COUNTY, "name": "兴宁区",
                                     "values": {"orgs_live": 17, "avg_urban": "4.10"}}},
     )
@@ -151,3 +145,30 @@ def test_a_street_sees_its_communities_as_bars(registry, login):
     assert [(b["name"], b["value"]) for b in bars] == [("兴宁社区居委会", 11.0), ("北宁社区居委会", 2.0),
                                                         ("官桥村委会", None)]
     assert payload["division"] == STREET
+
+
+def submitted_table(county_code, name, year, quarter, values):
+    from cso.reports.models import QuarterlyReport
+
+    start, end = services.indicators.quarter_bounds(year, quarter)
+    return QuarterlyReport.objects.create(
+        county_id=county_code, year=year, quarter=quarter, version=1, status="submitted", as_of=end,
+        period_start=start, generated_at="2025-04-02T10:00:00+08:00", prepared_by_name="张三",
+        submitted_at="2025-04-10T10:00:00+08:00",
+        data={"rows": [], "total": {"code": county_code, "name": name, "values": values}},
+    )
+
+
+def test_a_citys_trend_uses_the_roll_up_of_its_counties_only_when_all_have_submitted(registry, login):
+    client = login(registry["city"])
+    submitted_table(COUNTY, "兴宁区", 2025, 1, {"orgs_live": 17, "cso_urban": 10, "communities_urban": 4})
+    cache.clear()
+    partial = data(client, "trend")
+    assert partial["sources"][-2] == "computed"  # 青秀区 has not submitted: no partial sums
+    submitted_table("450103000000", "青秀区", 2025, 1, {"orgs_live": 3, "cso_urban": 2, "communities_urban": 2})
+    cache.clear()
+    full = data(client, "trend")
+    assert full["sources"][-2] == "frozen"
+    assert {s["key"]: s for s in full["counts"]}["orgs_live"]["data"][-2]["value"] == 20
+    # The ratio is recomputed by the engine from the summed parts: 12 / 6.
+    assert {s["key"]: s for s in full["ratios"]}["avg_urban"]["data"][-2]["value"] == 2.0

@@ -2,6 +2,7 @@
 the lists behind the numbers and the cultivation to-do list."""
 
 import re
+from datetime import date
 
 import pytest
 from django.utils import timezone
@@ -223,3 +224,17 @@ def test_a_ratio_links_to_the_community_list_with_the_same_communities(registry,
     assert response.context["page_obj"].paginator.count == 3
     response = client.get(soup.by_testid("value-communities_at_target_share")["href"])
     assert sorted(row.code for row in response.context["rows"]) == [XINGNING, HUQIU]
+
+
+def test_provincial_figures_are_cached_briefly_and_say_when_they_were_computed(registry, login):
+    from cso.orgs.tests.factories import make_filed
+
+    _, soup = page(login(registry["province"]))
+    assert text(soup, "composition-total") == "22"
+    assert "数据计算于" in text(soup, "generated-at")
+    make_filed(registry["county"], division=BEINING, name="北宁新队", filed_on=date(2024, 1, 15))
+    _, soup = page(login(registry["province"]))
+    assert text(soup, "composition-total") == "22"  # served from the cache
+    _, soup = page(login(registry["city"]))
+    assert text(soup, "composition-total") == "23"  # a city is always computed fresh
+    assert soup.by_testid("generated-at") is None
