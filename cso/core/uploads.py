@@ -24,7 +24,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import PurePath
 from xml.etree import ElementTree
 
@@ -179,7 +179,10 @@ def read_table(upload: Upload, sheet: str | None = None) -> Table:
     """Open the checked file and return its header and rows. Raises ``UploadRefused``."""
     if upload.kind == "csv":
         return _read_csv(upload)
-    if getattr(settings, "CSO_IMPORT_XLSX_READER", "fast") == "fast" and sheet is None:
+    reader = getattr(settings, "CSO_IMPORT_XLSX_READER", "calamine")
+    if reader == "calamine" and sheet is None and _calamine_available():
+        return _read_xlsx_calamine(upload)
+    if reader in ("calamine", "fast") and sheet is None:
         return _read_xlsx_fast(upload)
     return _read_xlsx(upload, sheet)
 
@@ -434,3 +437,72 @@ def _read_xlsx_fast(upload: Upload) -> Table:
     if declared > max_rows() + 50:
         raise UploadRefused(f"工作表有 {declared:,} 行，超过上限 {max_rows():,} 行，请拆分成几个文件分别导入。")
     return _header_and_rows(rows(), declared)
+
+
+# --- the Rust reader (python-calamine) ---------------------------------------------------------
+# calamine reads the whole first worksheet in Rust, about three times faster again than the
+# streaming reader above (100,000 rows × 23 columns in ≈3 s instead of ≈9 s). The same checks run
+# first (no DOCTYPE/ENTITY in the parts it parses, the declared size against the row limit), and
+# values come back as the other readers give them: None for empty cells, whole numbers as int,
+# date cells as datetime. ``CSO_IMPORT_XLSX_READER = "fast"`` (streaming) or ``"openpyxl"``
+# switches back.
+def _calamine_available() -> bool:
+    try:
+        import python_calamine  # noqa: F401
+    except ImportError:  # pragma: no cover - a dependency, but the other readers still work
+        return False
+    return True
+
+
+def _calamine_value(v):
+    kind = type(v)
+    if kind is str:
+        return v if v else None
+    if kind is float:
+        return int(v) if v.is_integer() and abs(v) < 1e15 else v
+    if kind is date:
+        return datetime(v.year, v.month, v.day)
+    return v
+
+
+def _read_xlsx_calamine(upload: Upload) -> Table:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(upload.data)) as zf:
+            sheet = _first_sheet(zf)
+            for part in ("xl/sharedStrings.xml", "xl/styles.xml", sheet):
+                if part in zf.namelist():
+                    _no_doctype(zf, part)
+            with zf.open(sheet) as f:
+                dimension = re.search(rb'<(?:\w+:)?dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', f.read(4096))
+        declared = int(dimension.group(1)) if dimension else 0
+        if declared > max_rows() + 50:
+            raise UploadRefused(f"工作表有 {declared:,} 行，超过上限 {max_rows():,} 行，请拆分成几个文件分别导入。")
+        book = CalamineWorkbook.from_filelike(io.BytesIO(upload.data))
+        grid = book.get_sheet_by_index(0)
+    except UploadRefused:
+        raise
+    except Exception as exc:  # calamine raises its own error kinds for a broken file
+        raise UploadRefused(BROKEN) from exc
+    height = grid.total_height
+    if height > max_rows() + 50:
+        raise UploadRefused(f"工作表有 {height:,} 行，超过上限 {max_rows():,} 行，请拆分成几个文件分别导入。")
+    convert = _calamine_value
+    pad = [None] * ((grid.start or (0, 0))[1])  # calamine leaves out empty leading columns
+
+    def rows():
+        try:
+            for row in grid.iter_rows():
+                values = [*pad, *(convert(v) for v in row)]
+                while values and values[-1] is None:
+                    values.pop()
+                yield tuple(values)
+        except UploadRefused:
+            raise
+        except Exception as exc:
+            raise UploadRefused(BROKEN) from exc
+        finally:
+            book.close()
+
+    return _header_and_rows(rows(), max(declared, grid.total_height))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 
+from cso.core.models import ImportJob
 from cso.core.scoping import subtree_q
 from cso.regions import codes
 
@@ -188,10 +189,34 @@ class OrganizationFilter(django_filters.FilterSet):
         return self._apply(queryset, lambda qs: qs.filter(is_hub=False).exclude(pk__in=members),
                            lambda spans: spans.filter(is_hub=False).exclude(organization_id__in=members))
 
+    def filter_import(self, queryset, name, value):
+        """The organizations one import created; only for an organization import the user can see."""
+        job = self.import_job
+        return queryset.filter(import_job=job) if job is not None else queryset.none()
+
     # --- for views -----------------------------------------------------------------------
+    @property
+    def import_job(self) -> ImportJob | None:
+        """The organization import named by ``import`` when the user may see it; else None."""
+        if not hasattr(self, "_import_job"):
+            value = self.form.cleaned_data.get("import") if self.is_bound and self.form.is_valid() else None
+            user = getattr(self.request, "user", None)
+            self._import_job = None
+            if value and user is not None:
+                self._import_job = (ImportJob.objects.visible_to(user).filter(pk=value, kind="orgs")
+                                    .defer("content", "payload", "report").first())
+        return self._import_job
+
     @property
     def has_criteria(self) -> bool:
         if not self.is_bound:
             return False
         return any(self.data.get(name) for name in self.filters if name != "sort")
 
+
+
+# "import" (the id of an organization import job: the list right after an import) is a Python keyword,
+# so the filter is added by name; it travels as a hidden field of the filter form.
+OrganizationFilter.base_filters["import"] = django_filters.NumberFilter(
+    label="导入任务", method="filter_import", widget=forms.HiddenInput, min_value=1,
+)

@@ -238,9 +238,13 @@ class Organization(ScopedModel):
     )
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    import_job = models.ForeignKey(
+        "core.ImportJob", verbose_name="导入任务", null=True, blank=True, editable=False, db_index=False,
+        on_delete=models.SET_NULL, related_name="+", help_text="批量导入时创建该组织的导入任务；手工录入的为空。",
+    )
 
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "created_at", "name_pinyin", "name_initials"],
+        excluded_fields=["updated_at", "created_at", "name_pinyin", "name_initials", "import_job"],
         m2m_fields=[categories, service_targets],
         cascade_delete_history=False,
     )
@@ -260,6 +264,9 @@ class Organization(ScopedModel):
             # index-only scans.
             models.Index(fields=["division", "name", "id"], name="org_division_name_cover",
                          include=["status", "track", "org_type", "tier", "party_building", "is_community_org"]),
+            # "the organizations of this import" (the list after an import); generated and hand-entered
+            # organizations have none, so the index holds imported ones only.
+            models.Index(fields=["import_job"], name="org_import_job", condition=Q(import_job__isnull=False)),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -90,6 +90,12 @@ def _search_term(request, filterset) -> tuple[str, bool]:
 @require_GET
 def org_list(request):
     filterset, qs = filtered(request)
+    imported = None
+    if request.GET.get("import"):
+        # the list right after an import: an import the user cannot see is not found
+        imported = filterset.import_job
+        if imported is None:
+            raise Http404("导入任务不存在或不在您的管辖范围内。")
     sort = filterset.sort_order
     term, needs_scope = _search_term(request, filterset)
     if needs_scope:
@@ -108,6 +114,7 @@ def org_list(request):
         "count_cap": queries.COUNT_CAP,
         "search_notice": queries.NATIONAL_TERM_NOTICE if needs_scope else None,
         "as_of": filterset.as_of_date if filterset.is_bound else None,
+        "imported": imported,
     }
     template = "orgs/includes/results.html" if request.htmx and request.htmx.target == "org-results" else \
         "orgs/list.html"

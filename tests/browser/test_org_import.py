@@ -42,11 +42,17 @@ def test_the_county_clerk_imports_a_file_with_bad_rows(live_cast, sign_in, live_
     page.get_by_test_id("apply").click()
     page.wait_for_load_state("networkidle")
     assert sorted(Organization.objects.values_list("name", flat=True)) == sorted(good)
-    if "/orgs/import/" in page.url:
-        expect(page.get_by_test_id("import-applied")).to_contain_text("3")
-    else:  # the registry list
-        for name in good:
-            page.goto(live_server.url + "/orgs/?q=" + name)
-            expect(page.locator("main")).to_contain_text(name)
-        page.goto(live_server.url + "/orgs/")
-        expect(page.locator("main")).not_to_contain_text("外区的协会")
+    # the registry list of this import: exactly the imported rows, with a way back to the report
+    assert "/orgs/?import=" in page.url
+    expect(page.get_by_test_id("import-filter")).to_contain_text("本次导入的 3 个组织")
+    rows = page.locator("#org-results tbody tr")
+    expect(rows).to_have_count(3)
+    for name in good:
+        expect(page.locator("#org-results")).to_contain_text(name)
+    page.get_by_test_id("import-report-link").click()
+    expect(page.get_by_test_id("import-applied")).to_contain_text("3")
+    for name in good:  # search finds them in the whole registry
+        page.goto(live_server.url + "/orgs/?q=" + name)
+        expect(page.locator("main")).to_contain_text(name)
+    page.goto(live_server.url + "/orgs/")
+    expect(page.locator("main")).not_to_contain_text("外区的协会")

@@ -89,3 +89,41 @@ def test_an_outsider_cannot_apply_another_countys_job(cast, login):
 
 def test_an_organization_account_cannot_import(cast, login):
     assert login(cast["organization"]).get(reverse("orgs:import")).status_code == 403
+
+
+def test_after_an_import_the_list_shows_exactly_the_imported_organizations(cast, login):
+    from cso.orgs.tests.factories import make_filed
+
+    earlier = make_filed(cast["county"], name="兴宁社区早先的舞蹈队")
+    client = login(cast["county"])
+    upload(client, [row(名称="兴宁社区书画协会"), row(名称="兴宁社区读书会", 管理方式="备案"),
+                    row(名称="坏协会", 登记日期="昨天")])
+    job = ImportJob.objects.get()
+    response = client.post(reverse("orgs:import_apply", args=[job.pk]))
+    assert response.url == f"{reverse('orgs:list')}?import={job.pk}"
+    created = set(Organization.objects.filter(import_job=job).values_list("name", flat=True))
+    assert created == {"兴宁社区书画协会", "兴宁社区读书会"}
+    assert Organization.objects.get(pk=earlier.pk).import_job is None
+
+    page = client.get(response.url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert sorted(o.name for o in page.context["page"].rows) == sorted(created)
+    assert "兴宁社区早先的舞蹈队" not in html
+    assert "本次导入的 2 个组织（orgs.xlsx，" in html
+    assert reverse("orgs:import_job", args=[job.pk]) in html
+    assert f'name="import" value="{job.pk}"' in html  # kept when the list is filtered further
+    narrowed = client.get(reverse("orgs:list"), {"import": job.pk, "track": "filed"})
+    assert [o.name for o in narrowed.context["page"].rows] == ["兴宁社区读书会"]
+    whole = client.get(reverse("orgs:list"))
+    assert {o.name for o in whole.context["page"].rows} >= {"兴宁社区早先的舞蹈队", "兴宁社区书画协会"}
+
+
+def test_the_list_of_an_import_is_scoped_like_the_import(cast, login):
+    job = importing.validate_job(importing.start_job(cast["county"], "a.xlsx", xlsx([row()])))
+    importing.apply_job(job, cast["county"])
+    url = f"{reverse('orgs:list')}?import={job.pk}"
+    assert login(cast["outsider_county"]).get(url).status_code == 404
+    assert login(cast["city"]).get(url).status_code == 200  # the city sees its counties' imports
+    assert login(cast["county"]).get(f"{reverse('orgs:list')}?import={job.pk + 1000}").status_code == 404
+    assert login(cast["county"]).get(f"{reverse('orgs:list')}?import=abc").status_code == 404
