@@ -190,10 +190,12 @@ def build_cards(result, division: Division | None, targets: dict) -> list[Card]:
             if level == codes.COUNTY:
                 card.gap, card.met = result.parent.gap(key), result.parent.meets(key)
             else:
-                card.note = (
-                    "该目标按县（区）考核，请在下方图中或进入各县（区）看板查看。" if level < codes.COUNTY
-                    else "该目标按县（区）考核，此处为本辖区内的基地数。"
-                )
+                if level == codes.CITY:
+                    card.note = "该目标按县（区）考核，各县（区）情况见下方图表。"
+                elif level < codes.CITY:
+                    card.note = "该目标按县（区）考核，请进入各县（区）看板查看。"
+                else:
+                    card.note = "该目标按县（区）考核，此处为本辖区内的基地数。"
         else:
             target = targets.get(ind.target_key) if ind.target_key else None
             if target is None and key == "party_coverage":

@@ -15,8 +15,12 @@ CHARTS = ("chart-gap-per_10k", "chart-gap-avg_urban", "chart-gap-avg_rural", "ch
 
 @pytest.fixture
 def registry(live_cast):
-    # A transactional test flushes the tables between tests, the seeded categories included.
+    # A transactional test flushes the tables between tests, the seeded categories included; the
+    # dashboards' cache is emptied too, so no figure computed for an earlier test is served.
     from django.apps import apps
+    from django.core.cache import cache
+
+    cache.clear()
 
     seed_terms = importlib.import_module("cso.orgs.migrations.0002_seed_terms")
     seed_terms.seed(apps, None)
@@ -88,3 +92,13 @@ def test_clicking_a_bar_opens_that_streets_dashboard(registry, sign_in, live_ser
     page.mouse.click(box["x"] + x, box["y"] + y)
     page.wait_for_url(f"**/dashboards/?division={STREET_2}*")
     expect(page.get_by_test_id("dashboard-title")).to_contain_text("朝阳街道")
+
+
+def test_quarters_from_submitted_tables_are_named_under_the_trend(registry, sign_in, live_server):
+    from cso.dashboards.tests.test_chart_data import submitted_table
+
+    submitted_table("450102000000", "兴宁区", 2025, 1, {"orgs_live": 17, "cso_live": 17})
+    page = sign_in("county")
+    open_dashboard(page, live_server)
+    note = page.get_by_test_id("chart-trend-counts").locator("xpath=following-sibling::p[1]")
+    expect(note).to_contain_text("2025年1季度")

@@ -147,6 +147,16 @@
     return option;
   }
 
+  function noteFrozen(el, payload) {
+    // Say which quarters come from submitted (frozen) quarterly tables.
+    const frozen = payload.labels.filter(function (_, i) { return payload.sources[i] === "frozen"; });
+    if (!frozen.length || el.nextElementSibling && el.nextElementSibling.classList.contains("dash-frozen")) return;
+    const note = document.createElement("p");
+    note.className = "dash-frozen small text-muted mb-0 mt-1";
+    note.textContent = "取自已报送季度统计表（冻结数据）：" + frozen.join("、");
+    el.after(note);
+  }
+
   const DRAW = { gap: drawGap, composition: drawComposition, trend: drawTrend };
 
   function render(el) {
@@ -157,6 +167,7 @@
       const option = draw(el, payload);
       if (!option) return;
       el.textContent = "";
+      if (el.dataset.chart === "trend") noteFrozen(el, payload);
       const chart = window.echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(option);
       chart.on("click", function (params) {
