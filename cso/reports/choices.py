@@ -8,6 +8,14 @@ class ReportStatus(models.TextChoices):
     SUPERSEDED = "superseded", "已被更正版本替代"
 
 
+STATUS_BADGES = {
+    ReportStatus.DRAFT: "text-bg-secondary",
+    ReportStatus.REVIEWED: "text-bg-info",
+    ReportStatus.SUBMITTED: "text-bg-success",
+    ReportStatus.SUPERSEDED: "text-bg-light border",
+}
+
+
 class EventKind(models.TextChoices):
     GENERATED = "generated", "生成草稿"
     REGENERATED = "regenerated", "重新生成"

@@ -17,7 +17,7 @@ from cso.accounts.choices import Role
 from cso.core.scoping import CHANGE, VIEW, ScopedModel
 from cso.regions import codes
 
-from .choices import EventKind, ReportStatus
+from .choices import STATUS_BADGES, EventKind, ReportStatus
 
 # Roles that prepare, review and submit a county's table (bound to that county).
 PREPARER_ROLES = (Role.CIVIL_AFFAIRS, Role.ADMIN)
@@ -49,6 +49,12 @@ class QuarterlyReport(ScopedModel):
     as_of = models.DateField("统计截止日期")
     period_start = models.DateField("本期起始日期")
     data = models.JSONField("报表数据", default=dict, help_text="生成时的列定义、各行、合计行、城市社区口径和目标值。")
+    totals = models.JSONField(
+        "汇总用合计数", default=dict, editable=False,
+        help_text="合计行中汇总时相加的计数（各列计数及比率的分子、分母），与报表数据中的合计行相同，"
+                  "单独保存以便汇总时不读取整张表。",
+    )
+    urban_rule_label = models.CharField("城市社区口径", max_length=200, blank=True, editable=False)
     generated_at = models.DateTimeField("生成时间")
     prepared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="制表人账号", null=True, on_delete=models.SET_NULL, related_name="+"
@@ -71,7 +77,7 @@ class QuarterlyReport(ScopedModel):
         "self", verbose_name="上一版本", null=True, blank=True, on_delete=models.PROTECT, related_name="next_version"
     )
 
-    history = HistoricalRecords(excluded_fields=["data"])
+    history = HistoricalRecords(excluded_fields=["data", "totals"])
 
     scope_field = "county"
 
@@ -114,12 +120,7 @@ class QuarterlyReport(ScopedModel):
 
     @property
     def status_badge(self) -> str:
-        return {
-            ReportStatus.DRAFT: "text-bg-secondary",
-            ReportStatus.REVIEWED: "text-bg-info",
-            ReportStatus.SUBMITTED: "text-bg-success",
-            ReportStatus.SUPERSEDED: "text-bg-light border",
-        }[self.status]
+        return STATUS_BADGES[self.status]
 
 
 class ReportEvent(ScopedModel):

@@ -12,7 +12,7 @@ version n+1 as a new draft). A reviewed table may be returned to draft; only a d
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -25,7 +25,7 @@ from cso.regions import codes
 from cso.regions.models import Division
 from cso.stats import indicators
 
-from .choices import EventKind, ReportStatus, Timeliness
+from .choices import STATUS_BADGES, EventKind, ReportStatus, Timeliness
 from .columns import COLUMN_KEYS, GROUP_OF, SHORT_LABELS
 from .models import QuarterlyReport, ReportEvent, can_prepare
 
@@ -152,6 +152,13 @@ def build_table(county: Division, as_of: date, period_start: date) -> dict:
     }
 
 
+def _set_table(report: QuarterlyReport, data: dict) -> None:
+    report.data = data
+    values = data["total"]["values"]
+    report.totals = {key: values.get(key) for key in rollup_keys(data["columns"])}
+    report.urban_rule_label = data.get("urban_rule_label", "")[:200]
+
+
 # --- permissions and events -------------------------------------------------------------------
 
 def _require_preparer(user, county_code: str) -> None:
@@ -210,10 +217,11 @@ def generate(county: Division, year: int, quarter: int, user, *, prepared_by_nam
     as_of, start = as_of_for(year, quarter, day)
     report = QuarterlyReport(
         county=county, year=year, quarter=quarter, version=1, status=ReportStatus.DRAFT, as_of=as_of,
-        period_start=start, data=build_table(county, as_of, start), generated_at=timezone.now(), prepared_by=user,
+        period_start=start, generated_at=timezone.now(), prepared_by=user,
         prepared_by_name=_clean_name(prepared_by_name or user.display_name, "制表人"),
         contact_phone=_clean_phone(contact_phone or user.phone),
     )
+    _set_table(report, build_table(county, as_of, start))
     try:
         with transaction.atomic():
             report.save()
@@ -233,7 +241,7 @@ def regenerate(report: QuarterlyReport, user, *, prepared_by_name: str = "", con
                             + ("如需修改已报送的数据，请发起更正。" if report.status == ReportStatus.SUBMITTED else ""))
     as_of, start = as_of_for(report.year, report.quarter, day)
     report.as_of, report.period_start = as_of, start
-    report.data = build_table(report.county, as_of, start)
+    _set_table(report, build_table(report.county, as_of, start))
     report.generated_at = timezone.now()
     report.prepared_by = user
     report.prepared_by_name = _clean_name(prepared_by_name or report.prepared_by_name or user.display_name, "制表人")
@@ -308,14 +316,16 @@ def correct(report: QuarterlyReport, user, *, reason: str, prepared_by_name: str
     report.status = ReportStatus.SUPERSEDED
     report.save()
     as_of, start = as_of_for(report.year, report.quarter, day)
-    new = QuarterlyReport.objects.create(
+    new = QuarterlyReport(
         county=report.county, year=report.year, quarter=report.quarter, version=report.version + 1,
-        status=ReportStatus.DRAFT, as_of=as_of, period_start=start, data=build_table(report.county, as_of, start),
+        status=ReportStatus.DRAFT, as_of=as_of, period_start=start,
         generated_at=timezone.now(), prepared_by=user,
         prepared_by_name=_clean_name(prepared_by_name or report.prepared_by_name or user.display_name, "制表人"),
         contact_phone=_clean_phone(contact_phone or report.contact_phone), correction_reason=reason,
         previous_version=report,
     )
+    _set_table(new, build_table(report.county, as_of, start))
+    new.save()
     _event(report, EventKind.CORRECTED, user, f"由第{new.version}版更正：{reason}")
     _event(new, EventKind.CORRECTED, user, f"更正第{report.version}版：{reason}")
     return new
@@ -332,8 +342,8 @@ class QuarterState:
     year: int
     quarter: int
     deadline: date
-    live: QuarterlyReport | None = None
-    official: QuarterlyReport | None = None
+    live: ReportRef | None = None
+    official: ReportRef | None = None
     first_submitted_at: datetime | None = None
     versions: int = 0
     timeliness: str = Timeliness.NOT_DUE
@@ -361,35 +371,77 @@ class QuarterState:
         return f"{self.year}年第{self.quarter}季度"
 
 
-def timeliness(first_submitted_at: datetime | None, due: date, day: date) -> tuple[str, int]:
+def _day_end(day: date) -> datetime:
+    """The first moment after ``day`` ends, in the site's time zone."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), datetime.min.time()))
+
+
+def timeliness(first_submitted_at: datetime | None, due: date, day: date,
+               due_end: datetime | None = None) -> tuple[str, int]:
     """(Timeliness, days late). Late = not submitted by the deadline, or submitted after it."""
     if first_submitted_at is not None:
-        submitted_on = timezone.localdate(first_submitted_at)
-        if submitted_on <= due:
+        if first_submitted_at < (due_end or _day_end(due)):
             return Timeliness.ON_TIME, 0
-        return Timeliness.SUBMITTED_LATE, (submitted_on - due).days
+        return Timeliness.SUBMITTED_LATE, (timezone.localdate(first_submitted_at) - due).days
     if day > due:
         return Timeliness.OVERDUE, (day - due).days
     return Timeliness.NOT_DUE, 0
 
 
+STATE_FIELDS = ("pk", "county_id", "year", "quarter", "version", "status", "as_of", "period_start", "submitted_at")
+
+
+@dataclass
+class ReportRef:
+    """The few facts of one version that the lists need (read as plain values, not model instances)."""
+
+    pk: int
+    county_id: str
+    year: int
+    quarter: int
+    version: int
+    status: str
+    as_of: date
+    period_start: date
+    submitted_at: datetime | None
+    totals: dict | None = None  # read only for roll-ups
+
+    def get_status_display(self) -> str:
+        return ReportStatus(self.status).label
+
+    @property
+    def status_badge(self) -> str:
+        return STATUS_BADGES[self.status]
+
+
+def _refs(queryset, with_totals: bool = False):
+    fields = (*STATE_FIELDS, "totals") if with_totals else STATE_FIELDS
+    return (ReportRef(*values) for values in queryset.order_by("county_id", "year", "quarter", "version")
+            .values_list(*fields))
+
+
 def quarter_states(counties: list[tuple[str, str]], year: int, quarter: int,
-                   day: date | None = None) -> list[QuarterState]:
-    """The state of one quarter for each (code, name) county, in one query."""
+                   day: date | None = None, with_totals: bool = False) -> list[QuarterState]:
+    """The state of one quarter for each (code, name) county, in one query (with the counts a roll-up sums
+    when ``with_totals``)."""
     day = day or today()
     due = deadline(year, quarter)
     states = {code: QuarterState(code, name, year, quarter, due) for code, name in counties}
-    reports = QuarterlyReport.objects.filter(year=year, quarter=quarter, county_id__in=list(states)).order_by(
-        "county_id", "version"
-    ).defer("data")
-    for report in reports:
-        _absorb(states[report.county_id], report)
+    if len(states) > 500:  # a whole country or a large province: read the quarter, not a long IN list
+        queryset = QuarterlyReport.objects.filter(year=year, quarter=quarter)
+    else:
+        queryset = QuarterlyReport.objects.filter(year=year, quarter=quarter, county_id__in=list(states))
+    for ref in _refs(queryset, with_totals):
+        state = states.get(ref.county_id)
+        if state is not None:
+            _absorb(state, ref)
+    due_end = _day_end(due)
     for state in states.values():
-        state.timeliness, state.days_late = timeliness(state.first_submitted_at, due, day)
+        state.timeliness, state.days_late = timeliness(state.first_submitted_at, due, day, due_end)
     return list(states.values())
 
 
-def _absorb(state: QuarterState, report: QuarterlyReport) -> None:
+def _absorb(state: QuarterState, report: ReportRef) -> None:
     state.versions += 1
     if report.status != ReportStatus.SUPERSEDED:
         state.live = report
@@ -405,9 +457,9 @@ def county_quarters(county: Division, year: int, day: date | None = None) -> lis
     due = {q: deadline(year, q) for q in range(1, 5)}
     states = {q: QuarterState(county.code, county.name, year, q, due[q]) for q in range(1, 5)
               if indicators.quarter_bounds(year, q)[0] <= day}
-    for report in QuarterlyReport.objects.filter(county=county, year=year).order_by("quarter", "version"):
-        if report.quarter in states:
-            _absorb(states[report.quarter], report)
+    for ref in _refs(QuarterlyReport.objects.filter(county=county, year=year)):
+        if ref.quarter in states:
+            _absorb(states[ref.quarter], ref)
     for state in states.values():
         state.timeliness, state.days_late = timeliness(state.first_submitted_at, state.deadline, day)
     return sorted(states.values(), key=lambda s: s.quarter, reverse=True)
@@ -470,17 +522,6 @@ def differences(data: dict, previous: dict | None) -> dict[str, dict[str, int]]:
     return result
 
 
-def sum_counts(value_dicts: list[dict], kinds: dict[str, str]) -> dict:
-    """Sum every count indicator over some tables' rows; ratios are left to the engine."""
-    totals: dict[str, int] = {}
-    for values in value_dicts:
-        for key, value in values.items():
-            if kinds.get(key, "count") != "count" or value is None:
-                continue
-            totals[key] = totals.get(key, 0) + int(number(value))
-    return totals
-
-
 def with_ratios(counts: dict) -> dict:
     """Counts plus the ratios the engine recomputes from them (never a sum of ratios).
 
@@ -506,6 +547,10 @@ class RollupRow:
     def complete(self) -> bool:
         return self.submitted == self.expected
 
+    @property
+    def late(self) -> int:
+        return sum(1 for state in self.states if state.is_late)
+
 
 @dataclass
 class Rollup:
@@ -530,11 +575,22 @@ class Rollup:
         return [s for s in self.states if s.is_late]
 
 
-def counties_under(parent: Division | None, user) -> list[Division]:
+def counties_under(parent: Division | None, user) -> list[tuple[str, str]]:
+    """(code, name) of the current counties under a city, a province or the country, within the user's scope."""
     qs = Division.objects.visible_to(user).filter(level=codes.COUNTY).current()
     if parent is not None:
         qs = qs.within(parent.prefix)
-    return list(qs.only("code", "name", "level").order_by("code"))
+    return list(qs.order_by("code").values_list("code", "name"))
+
+
+def rollup_keys(columns: list[dict]) -> list[str]:
+    """The counts a roll-up needs: every count column, and the parts of every ratio column as the engine
+    names them in ``indicators.RATIOS`` (the engine divides them; nothing is computed here)."""
+    keys: list[str] = []
+    for column in columns:
+        parts = [column["key"]] if column["kind"] == "count" else list(indicators.RATIOS.get(column["key"], ())[:2])
+        keys.extend(key for key in parts if key not in keys)
+    return keys
 
 
 def _row_group_code(county_code: str, parent: Division | None) -> tuple[str, int]:
@@ -553,9 +609,13 @@ def _common(values: list):
 
 
 def rollup(parent: Division | None, year: int, quarter: int, user, day: date | None = None) -> Rollup:
-    """The roll-up of the submitted tables under a city, a province or the whole country."""
-    counties = counties_under(parent, user)
-    states = quarter_states([(c.code, c.name) for c in counties], year, quarter, day)
+    """The roll-up of the submitted tables under a city, a province or the whole country.
+
+    Only the needed numbers of each submitted table's total row are read, each extracted by the database
+    from the frozen JSON; counts are summed per child row and over all; the engine then recomputes every
+    ratio from the summed parts.
+    """
+    states = quarter_states(counties_under(parent, user), year, quarter, day, with_totals=True)
     group_codes: dict[str, list[QuarterState]] = {}
     levels: dict[str, int] = {}
     for state in states:
@@ -563,21 +623,25 @@ def rollup(parent: Division | None, year: int, quarter: int, user, day: date | N
         group_codes.setdefault(code, []).append(state)
         levels[code] = level
     names = dict(Division.objects.filter(code__in=list(group_codes)).values_list("code", "name"))
-    # Only the total rows of the submitted tables are read (never the whole frozen tables).
     official_ids = [s.official.pk for s in states if s.official is not None]
-    totals: dict[int, dict] = {}
-    rule_labels: list[str] = []
-    for pk, values, label in QuarterlyReport.objects.filter(pk__in=official_ids).values_list(
-            "pk", "data__total__values", "data__urban_rule_label"):
-        totals[pk] = values or {}
-        if label and label not in rule_labels:
-            rule_labels.append(label)
-    sample = QuarterlyReport.objects.filter(pk__in=official_ids[:1]).values_list("data__columns", "data__kinds").first()
-    columns, kinds = sample if sample else ([_definition(key) for key in COLUMN_KEYS], {})
+    sample = QuarterlyReport.objects.filter(pk__in=official_ids[:1]).values_list("data__columns", flat=True).first()
+    columns = sample or [_definition(key) for key in COLUMN_KEYS]
+    keys = rollup_keys(columns)
+    submitted = QuarterlyReport.objects.visible_to(user).filter(year=year, quarter=quarter, submitted_at__isnull=False)
+    if parent is not None:
+        submitted = submitted.within(parent.prefix)
+    rule_labels = sorted(
+        label for label in submitted.order_by().values_list("urban_rule_label", flat=True).distinct() if label
+    ) if official_ids else []
 
-    def make_row(code: str, name: str, level: int, members: list[QuarterState]) -> RollupRow:
+    def add(into: dict, values: dict) -> None:
+        for key in keys:
+            value = values.get(key)
+            if value is not None:
+                into[key] = into.get(key, 0) + int(value)
+
+    def make_row(code: str, name: str, level: int, members: list[QuarterState], counts: dict) -> RollupRow:
         official = [s.official for s in members if s.official is not None]
-        counts = sum_counts([totals[r.pk] for r in official], kinds)
         return RollupRow(
             code=code, name=name, level=level, values=with_ratios(counts) if official else {},
             submitted=len(official), expected=len(members), states=members,
@@ -585,10 +649,18 @@ def rollup(parent: Division | None, year: int, quarter: int, user, day: date | N
             period_start=_common([r.period_start for r in official]) if official else None,
         )
 
-    rows = [make_row(code, names.get(code, code), levels[code], members) for code, members in
-            sorted(group_codes.items())]
+    rows: list[RollupRow] = []
+    grand: dict[str, int] = {}
+    for code, members in sorted(group_codes.items()):
+        counts: dict[str, int] = {}
+        for state in members:
+            if state.official is not None:
+                add(counts, state.official.totals or {})
+        for key, value in counts.items():
+            grand[key] = grand.get(key, 0) + value
+        rows.append(make_row(code, names.get(code, code), levels[code], members, counts))
     parent_code = parent.code if parent is not None else ""
     parent_name = parent.name if parent is not None else "全国"
-    total = make_row(parent_code, parent_name, parent.level if parent is not None else 0, states)
+    total = make_row(parent_code, parent_name, parent.level if parent is not None else 0, states, grand)
     return Rollup(parent_code, parent_name, year, quarter, deadline(year, quarter), rows, total, states, columns,
                   rule_labels)

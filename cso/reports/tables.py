@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.urls import reverse
+
+from cso.regions import codes
 from cso.stats import indicators
 
 from . import xlsx
@@ -90,6 +93,15 @@ def headers(columns: list[dict]) -> tuple[list[HeaderCell], list[HeaderCell]]:
     return top, bottom
 
 
+def units_line(columns: list[dict]) -> str:
+    """"单位：个、人、…" from the units of the columns shown."""
+    seen: list[str] = []
+    for column in columns:
+        if column.get("unit") and column["unit"] not in seen:
+            seen.append(column["unit"])
+    return "单位：" + "、".join(seen)
+
+
 def _with_unit(label: str, column: dict) -> str:
     return f"{label}（{column['unit']}）" if column.get("unit") else label
 
@@ -148,10 +160,15 @@ def report_sheet(report) -> xlsx.Sheet:
 
 
 def rollup_rows(rollup) -> list[Row]:
+    """The roll-up's rows; a county's name leads to its quarters, a city's or province's to its own roll-up."""
     rows = []
     for row in rollup.rows:
+        if row.level == codes.COUNTY:
+            url = reverse("reports:county", args=[row.code]) + f"?year={rollup.year}"
+        else:
+            url = reverse("reports:overview") + f"?division={row.code}&year={rollup.year}&quarter={rollup.quarter}"
         rows.append(Row(row.code, row.name, cells(rollup.columns, row.values, row.code, row.as_of, row.period_start),
-                        extra={"submitted": row.submitted, "expected": row.expected}))
+                        url=url, extra={"submitted": row.submitted, "expected": row.expected}))
     total = rollup.total
     rows.append(Row(total.code, "合计", cells(rollup.columns, total.values, total.code, total.as_of,
                                             total.period_start),

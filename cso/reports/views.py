@@ -156,6 +156,7 @@ def detail(request, report: int):
         "top": top,
         "bottom": bottom,
         "rows": tables.report_rows(report.data, deltas),
+        "units": tables.units_line(report.data["columns"]),
         "previous": previous,
         "has_deltas": bool(deltas),
         "state": state,
@@ -267,7 +268,7 @@ def overview(request):
     rollup = services.rollup(parent, year, quarter, user)
     top, bottom = tables.headers(rollup.columns)
     by_city: list[tuple[str, list]] = []
-    if parent is None or parent.level == codes.PROVINCE:
+    if parent is not None and parent.level == codes.PROVINCE:
         names = dict(Division.objects.filter(code__in={codes.pad_code(s.county_code[:4]) for s in rollup.states})
                      .values_list("code", "name"))
         for state in rollup.states:
@@ -275,8 +276,9 @@ def overview(request):
             if not by_city or by_city[-1][0] != city:
                 by_city.append((city, []))
             by_city[-1][1].append(state)
-    else:
+    elif parent is not None:
         by_city = [("", rollup.states)]
+    # nationally, every province is one row (its counties are listed on the province's page)
     year_now = services.today().year
     return render(request, "reports/overview.html", {
         "parent": parent,
@@ -289,7 +291,8 @@ def overview(request):
         "bottom": bottom,
         "rows": tables.rollup_rows(rollup),
         "by_city": by_city,
-        "child_links": parent is None or parent.level == codes.PROVINCE,
+        "child_links": parent is not None and parent.level == codes.PROVINCE,
+        "national": parent is None,
         "deadlines_note": services.deadlines_note(),
         "breadcrumbs": _crumbs(None, f"{rollup.parent_name} {year}年第{quarter}季度"),
     })

@@ -185,3 +185,20 @@ def test_a_superseded_version_stays_readable(cast, login, submitted):
     assert "已被更正替代" in old and f'href="/reports/{v2.pk}/"' in old
     assert "更正原因：北宁社区漏报" in client.get(f"/reports/{v2.pk}/").content.decode()
     assert date(2025, 6, 30) == v2.as_of
+
+
+def test_the_pages_run_a_fixed_number_of_queries(cast, login, submitted, foreign, django_assert_max_num_queries):
+    client = login(cast["province"])
+    with django_assert_max_num_queries(10):
+        assert client.get("/reports/overview/?year=2025&quarter=2").status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(f"/reports/{submitted.pk}/").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(f"/reports/county/{COUNTY}/?year=2025").status_code == 200
+
+
+def test_the_national_overview_has_one_row_per_province(cast, login, submitted):
+    body = login(cast["superuser"]).get("/reports/overview/?year=2025&quarter=2").content.decode()
+    assert "全国 · 2025年第2季度" in body and "各省（区、市）报送情况" in body
+    assert 'data-division="450000000000"' in body
+    assert "?division=450000000000&amp;year=2025&amp;quarter=2" in body

@@ -143,10 +143,13 @@ def test_a_reviewed_table_is_not_regenerated_but_may_be_returned_to_draft(cast, 
 def test_a_submitted_table_does_not_change_when_the_registry_does(cast, registry, county):
     report = submitted_q2(cast, county)
     frozen = QuarterlyReport.objects.get(pk=report.pk).data
+    frozen_totals = QuarterlyReport.objects.get(pk=report.pk).totals
+    assert frozen_totals["orgs_live"] == frozen["total"]["values"]["orgs_live"] == 5
     # later registry edits: a new organization dated inside the quarter and a status change back-dated into it
     make_filed(cast["county"], division=XINGNING, filed_on=date(2025, 5, 20))
     org_services.change_status(registry["d"], "deregistered", date(2025, 6, 1), "自行解散", cast["county"])
     assert QuarterlyReport.objects.get(pk=report.pk).data == frozen
+    assert QuarterlyReport.objects.get(pk=report.pk).totals == frozen_totals
     with pytest.raises(services.WorkflowError, match="只有草稿可以重新生成"):
         services.regenerate(report, cast["county"])
     # the engine now sees the edits, and so does a corrected version
@@ -222,7 +225,7 @@ def test_quarter_states_show_who_is_late(cast, registry, county):
         services.submit(report, cast["county"])
     counties = [(COUNTY, "兴宁区"), ("450103000000", "青秀区")]
     ours, theirs = services.quarter_states(counties, 2025, 2, date(2025, 6, 25))
-    assert ours.timeliness == Timeliness.ON_TIME and ours.official == report
+    assert ours.timeliness == Timeliness.ON_TIME and ours.official.pk == report.pk
     assert theirs.timeliness == Timeliness.OVERDUE and theirs.days_late == 5 and theirs.live is None
     early = services.quarter_states(counties, 2025, 2, date(2025, 6, 19))
     assert early[1].timeliness == Timeliness.NOT_DUE
