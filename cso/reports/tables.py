@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from cso.regions import codes
 from cso.stats import indicators
+from cso.stats.choices import TargetKey
 
 from . import xlsx
 from .services import number
@@ -93,6 +94,19 @@ def headers(columns: list[dict]) -> tuple[list[HeaderCell], list[HeaderCell]]:
     return top, bottom
 
 
+def targets_line(data: dict) -> str:
+    """The targets in force when the table was generated, e.g. "每万人拥有社会组织数 ≥ 6.5；…"."""
+    labels = dict(TargetKey.choices)
+    items = []
+    for key, value in (data.get("targets") or {}).items():
+        value = number(value)
+        if value is None:
+            continue
+        shown = f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+        items.append(f"{labels.get(key, key)} {'≤' if key.endswith('_max') else '≥'} {shown}")
+    return "；".join(items)
+
+
 def units_line(columns: list[dict]) -> str:
     """"单位：个、人、…" from the units of the columns shown."""
     seen: list[str] = []
@@ -146,7 +160,8 @@ def report_sheet(report) -> xlsx.Sheet:
     notes = [
         f"说明：1. 统计截止日期 {data['as_of']}，本期为 {data['period_start']} 至 {data['as_of']}；"
         f"数据由社会组织信息库按统计截止日期的状态生成。2. {data.get('urban_rule_label', '')}。"
-        "3. 比率类指标由分子、分母计算，合计行的比率按合计数重新计算。",
+        "3. 比率类指标由分子、分母计算，合计行的比率按合计数重新计算。"
+        + (f"4. 目标值：{targets_line(data)}。" if data.get("targets") else ""),
     ]
     if report.version > 1:
         notes.append(f"本表为第{report.version}版（更正）：{report.correction_reason}")

@@ -157,6 +157,7 @@ def detail(request, report: int):
         "bottom": bottom,
         "rows": tables.report_rows(report.data, deltas),
         "units": tables.units_line(report.data["columns"]),
+        "targets": tables.targets_line(report.data),
         "previous": previous,
         "has_deltas": bool(deltas),
         "state": state,
