@@ -97,7 +97,8 @@ def _cell(result, row, key, day, period_start):
         "value": value,
         "unit": indicator.unit,
         "is_ratio": indicator.kind == "ratio",
-        "url": drill_url(key, row.code, day, period_start) if value not in (None, "") else None,
+        # the direct row has no list of its own: the registry filters a division with its subtree
+        "url": drill_url(key, row.code, day, period_start) if value is not None and not row.is_direct else None,
         "target": target,
         "gap": gap,
         "below": gap is not None and gap > 0,
@@ -279,7 +280,16 @@ def targets(request):
         history.sort(key=lambda h: h.history_date, reverse=True)
         history = history[:20]
     _rule, rule_label = rule_for_prefix(parent.prefix if parent else "")
+    children, below = [], []
+    if parent is not None:
+        children = list(Division.objects.filter(parent=parent, abolished_in__isnull=True).order_by("code")[:300])
+        below = list(
+            Target.objects.filter(subtree_q("division_id", parent.prefix), year=year).exclude(division=parent)
+            .select_related("division").order_by("division_id", "key")[:200]
+        )
     context = {
+        "children": children,
+        "below": below,
         "parent": parent,
         "year": year,
         "years": list(range(date.today().year + 1, date.today().year - 6, -1)),

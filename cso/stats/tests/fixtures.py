@@ -19,11 +19,12 @@ Incubation bases: 兴宁区 (opened 2024-01-01), 民生街道 (opened 2025-07-01
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 from decimal import Decimal
 
 from cso.orgs import services
-from cso.orgs.models import IncubationBase
+from cso.orgs.models import Category, IncubationBase, ServiceTarget
 from cso.orgs.tests.factories import credit_code, make_filed, make_registered
 from cso.regions.models import Division
 from cso.stats.models import Target
@@ -53,7 +54,16 @@ FIGURES = {
 }
 
 
+def ensure_terms() -> None:
+    """The seeded categories and service targets (a transactional test's flush removes them)."""
+    seed = importlib.import_module("cso.orgs.migrations.0002_seed_terms")
+    for model, rows in ((Category, seed.CATEGORIES), (ServiceTarget, seed.SERVICE_TARGETS)):
+        for bit, (code, name) in enumerate(rows):
+            model.objects.get_or_create(code=code, defaults={"name": name, "bit": bit, "order": bit})
+
+
 def build(cast) -> dict:
+    ensure_terms()
     county = cast["county"]
     for code, (population, households, area) in FIGURES.items():
         Division.objects.filter(code=code).update(population=population, households=households,
