@@ -452,25 +452,50 @@ def _frozen_values(user, division: Division | None, year: int, quarter: int) -> 
     return rollup.total.values
 
 
-def _computed_values(user, code: str, day: datetime.date, start: datetime.date, past: bool) -> dict:
-    keys = (*TREND_COUNTS, *TREND_RATIOS)
-    cache_key = f"dashboards:trend:v1:{code or 'national'}:{day.isoformat()}:{start.isoformat()}"
-    if past:
-        cached = cache.get(cache_key)
-        if cached is not None:
-            return cached
-    result = indicators.compute(code, day, period_start=start, user=user)
-    values = {key: _number(result.parent.values.get(key)) for key in keys}
-    if past:
-        cache.set(cache_key, values, cache_seconds())
-    return values
+TREND_KEYS = (*TREND_COUNTS, *TREND_RATIOS)
+
+
+def _trend_point(user, division: Division | None, year: int, quarter: int, at: datetime.date,
+                 cacheable: bool) -> tuple[dict, str]:
+    """The trend's values at ``at`` (a quarter end, or the chosen day within the last quarter) and
+    where they come from ("frozen" submitted tables or "computed" by the engine).
+
+    A county's own submitted table is looked up every time (one indexed query), so a submission shows
+    at once; for a city, a province or the country the whole point — roll-up or computation — is
+    cached when ``cacheable`` (a past quarter end other than the chosen day)."""
+    code = parent_code(division)
+    start, end = indicators.quarter_bounds(year, quarter)
+    county = division is not None and division.level == codes.COUNTY
+    key = f"dashboards:trend:v2:{code or 'national'}:{at.isoformat()}:{start.isoformat()}"
+    if cacheable and not county:
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    if at == end:
+        frozen = _frozen_values(user, division, year, quarter)
+        if frozen is not None:
+            point = ({k: _number(_to_decimal(frozen.get(k))) for k in TREND_KEYS}, "frozen")
+            if cacheable and not county:
+                cache.set(key, point, cache_seconds())
+            return point
+    if cacheable and county:
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    result = indicators.compute(code, at, period_start=start, user=user)
+    point = ({k: _number(result.parent.values.get(k)) for k in TREND_KEYS}, "computed")
+    if cacheable:
+        cache.set(key, point, cache_seconds())
+    return point
 
 
 def trend(user, division: Division | None, day: datetime.date, n: int = TREND_QUARTERS) -> dict:
     """Key counts and ratios at each of the last ``n`` quarter ends (the last point is ``day``).
 
-    A county's submitted quarterly tables are used as they were frozen; other points are computed
-    by the engine, past quarter ends cached for ``cache_seconds()``.
+    Submitted quarterly tables are used as they were frozen (a county's own; for higher levels the
+    roll-up once every county under them has submitted); other points are computed by the engine.
+    Past quarter ends are cached for ``cache_seconds()``; the chosen day itself is always computed
+    fresh, so the trend agrees with the cards.
     """
     code = parent_code(division)
     today = timezone.localdate()
@@ -478,22 +503,13 @@ def trend(user, division: Division | None, day: datetime.date, n: int = TREND_QU
     for year, quarter in last_quarters(day, n):
         start, end = indicators.quarter_bounds(year, quarter)
         at = min(end, day)
-        values = None
-        source = "computed"
-        if at == end:
-            frozen = _frozen_values(user, division, year, quarter)
-            if frozen is not None:
-                values = {key: _number(_to_decimal(frozen.get(key))) for key in (*TREND_COUNTS, *TREND_RATIOS)}
-                source = "frozen"
-        if values is None:
-            # The chosen day itself is always computed fresh, so the trend agrees with the cards.
-            values = _computed_values(user, code, at, start, past=end < today and at != day)
+        values, source = _trend_point(user, division, year, quarter, at, cacheable=end < today and at != day)
         points.append({
             "label": f"{year}年{quarter}季度" + ("" if at == end else f"（截至{at.month}月{at.day}日）"),
             "day": at.isoformat(),
             "source": source,
             "values": values,
-            "urls": {key: indicators.drill_url(key, code, at, start) for key in (*TREND_COUNTS, *TREND_RATIOS)},
+            "urls": {key: indicators.drill_url(key, code, at, start) for key in TREND_KEYS},
         })
 
     def series(keys):
