@@ -52,6 +52,9 @@ class PeriodForm(forms.Form):
     quarter = forms.ChoiceField(label="统计季度", required=False, widget=forms.Select(attrs=SELECT))
     as_of = forms.DateField(label="截至日期", required=False,
                             widget=forms.DateInput(attrs={**TEXT, "type": "date"}, format="%Y-%m-%d"))
+    period_start = forms.DateField(label="本期起始日", required=False,
+                                   widget=forms.DateInput(attrs={**TEXT, "type": "date"}, format="%Y-%m-%d"),
+                                   help_text="默认为截至日期所在季度的第一天。")
 
     def __init__(self, *args, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,6 +72,13 @@ class PeriodForm(forms.Form):
             raise forms.ValidationError("截至日期过早。")
         return day
 
+    def clean(self):
+        data = super().clean()
+        start, day = data.get("period_start"), data.get("as_of") or self.today
+        if start and not data.get("quarter") and start > day:
+            self.add_error("period_start", "本期起始日不能晚于截至日期。")
+        return data
+
     def period(self) -> tuple[date, date]:
         """(day, period_start) from valid data."""
         data = self.cleaned_data if self.is_valid() else {}
@@ -78,7 +88,7 @@ class PeriodForm(forms.Form):
             start, end = quarter_bounds(year, q)
             return min(end, self.today), start
         day = data.get("as_of") or self.today
-        return day, quarter_bounds(*quarter_of(day))[0]
+        return day, data.get("period_start") or quarter_bounds(*quarter_of(day))[0]
 
 
 class CommunityFilterForm(PeriodForm):

@@ -329,7 +329,7 @@ def _packed_key(prefix: str, period_start: date, provinces: list[str]):
         "party": flag(~Q(party_building=PartyBuilding.NONE)),
         "urban": Case(When(urban, then=Value(URBAN)), When(rural, then=Value(RURAL)), default=Value(0),
                       output_field=IntegerField()),
-        "ended": flag(Q(status__in=FINAL_STATUSES) & Q(valid_from__gte=period_start)),
+        "ended": flag(ended_in_period_q(period_start)),
     }
     expression, shift = None, 0
     for name, width in PACKING:
@@ -374,6 +374,27 @@ def _add_dimension_row(bucket: dict, key: int, n: int) -> None:
             add("cso_urban")
         elif row["urban"] == RURAL:
             add("cso_rural")
+
+
+def new_in_period_q(period_start: date) -> Q:
+    """Spans (as of the day) of organizations whose first span starts in the period."""
+    started_before = OrgStateSpan.objects.filter(organization_id=OuterRef("organization_id"),
+                                                 valid_from__lt=period_start)
+    return Q(valid_from__gte=period_start) & ~Q(Exists(started_before))
+
+
+def ended_in_period_q(period_start: date) -> Q:
+    """Spans (as of the day) whose final status (deregistered, revoked, cleared) began in the period."""
+    return Q(status__in=FINAL_STATUSES) & Q(valid_from__gte=period_start)
+
+
+def change_spans(kind: str, parent_code: str, day: date, period_start: date, user=None):
+    """The spans behind ``new_in_period`` / ``ended_in_period`` under a division — the list the
+    numbers link to (``/stats/changes/``)."""
+    parent = resolve_parent(parent_code, user)
+    spans = _span_queryset(parent.prefix if parent else "", day)
+    condition = new_in_period_q(period_start) if kind == "new" else ended_in_period_q(period_start)
+    return spans.filter(condition)
 
 
 def _span_queryset(prefix: str, day: date):
@@ -528,9 +549,7 @@ def _compute(parent_code: str, day: date, *, period_start: date | None, user) ->
         _add_dimension_row(grouped.setdefault(row["_k"], {}), row["_f"], row["n"])
     # ... the new ones: spans that start in the period (an index range) of organizations with no
     # earlier span (kept out of the query above, whose scan the correlated probe would serialise)
-    started_before = OrgStateSpan.objects.filter(organization_id=OuterRef("organization_id"),
-                                                 valid_from__lt=period_start)
-    new = spans.filter(valid_from__gte=period_start).exclude(Exists(started_before))
+    new = spans.filter(new_in_period_q(period_start))
     for row in new.values("_k").annotate(n=Count("*")).order_by():
         bucket = grouped.setdefault(row["_k"], {})
         bucket["new_in_period"] = bucket.get("new_in_period", 0) + row["n"]
@@ -827,10 +846,15 @@ COMMUNITY_FILTERS = {
 
 
 def drill_url(key: str, division_code: str, day: date, period_start: date | None = None) -> str | None:
-    """The list behind a number: the registry's list with the same filters and as-of date, or the
-    community list; None where a number has no list (new/ended in the period, incubation bases)."""
+    """The list behind a number: the registry's list with the same filters and as-of date, the
+    community list, or the list of organizations new or ended in the period; None where a number
+    has no list (incubation bases)."""
     code = targets_mod.normalise_code(division_code)
     base = {"division": code} if code else {}
+    if key in ("new_in_period", "ended_in_period"):
+        params = {**base, "kind": key.split("_")[0], "as_of": day.isoformat(),
+                  "period_start": (period_start or quarter_start(day)).isoformat()}
+        return f"{reverse('stats:changes')}?{urlencode(params)}"
     if key in ORG_FILTERS:
         params = {**base, "as_of": day.isoformat(), **ORG_FILTERS[key]}
         return f"{reverse('orgs:list')}?{urlencode(params)}"

@@ -6,5 +6,6 @@ app_name = "stats"
 urlpatterns = [
     path("", views.indicators, name="indicators"),
     path("communities/", views.communities, name="communities"),
+    path("changes/", views.changes, name="changes"),
     path("targets/", views.targets, name="targets"),
 ]

@@ -23,7 +23,7 @@ from cso.regions.models import Division
 from . import exports, services
 from .choices import TARGET_UNITS, TargetKey, UrbanRule
 from .forms import CommunityFilterForm, PeriodForm, TargetForm, UrbanRuleForm, clean_division_code
-from .indicators import GROUPS, INDICATORS, CommunityList, compute, drill_url, resolve_parent
+from .indicators import GROUPS, INDICATORS, CommunityList, change_spans, compute, drill_url, resolve_parent
 from .models import ProvinceSetting, Target
 from .targets import NATIONAL_NAME, effective_targets, rule_for_prefix
 
@@ -202,6 +202,39 @@ def communities(request):
         "indicators_url": f"{reverse('stats:indicators')}?division={code}&as_of={day.isoformat()}",
     }
     return render(request, "stats/communities.html", context)
+
+
+CHANGE_KINDS = {"new": "本期新增的组织", "ended": "本期注销（撤销、清理）的组织"}
+
+
+@require_http_methods(["GET"])
+def changes(request):
+    """The organizations behind "new in the period" and "ended in the period"."""
+    form, code, day, period_start = _period_form(request)
+    kind = request.GET.get("kind") if request.GET.get("kind") in CHANGE_KINDS else "new"
+    spans = (
+        change_spans(kind, code, day, period_start, user=request.user)
+        .select_related("organization", "division").order_by("division_id", "organization__name", "organization_id")
+    )
+    paginator = Paginator(spans, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    parent = resolve_parent(code, request.user)
+    context = {
+        "form": form,
+        "kind": kind,
+        "title": CHANGE_KINDS[kind],
+        "kinds": CHANGE_KINDS,
+        "page_obj": page,
+        "rows": page.object_list,
+        "parent": parent,
+        "day": day,
+        "period_start": period_start,
+        "breadcrumbs": [{"label": "统计指标", "url": reverse("stats:indicators")},
+                        *breadcrumbs(request.user, parent, "stats:changes",
+                                     f"&kind={kind}&as_of={day.isoformat()}&period_start={period_start.isoformat()}")],
+        "indicators_url": f"{reverse('stats:indicators')}?division={code}&as_of={day.isoformat()}",
+    }
+    return render(request, "stats/changes.html", context)
 
 
 @require_http_methods(["GET", "POST"])

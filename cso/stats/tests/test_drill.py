@@ -37,5 +37,28 @@ def test_drill_urls_carry_the_division_date_and_filters(db):
     assert url.startswith("/orgs/?") and "division=450102000000" in url and "as_of=2025-06-30" in url
     assert "status=live" in url and "track=registered" in url
     assert drill_url("communities_urban", COUNTY, D).startswith("/stats/communities/?")
-    assert drill_url("new_in_period", COUNTY, D) is None
+    assert drill_url("incubation_bases", COUNTY, D) is None
     assert "division" not in drill_url("orgs_live", "", D)
+
+
+def test_new_and_ended_numbers_link_to_lists_of_that_many_organizations(registry, cast, login):
+    client = login(cast["county"])
+    result = compute(COUNTY, D)
+    for key in ("new_in_period", "ended_in_period"):
+        for row in [result.parent, *[r for r in result.rows if not r.is_direct]]:
+            response = client.get(drill_url(key, row.code, D, result.period_start))
+            assert response.status_code == 200
+            assert response.context["page_obj"].paginator.count == row.values[key], (key, row.code)
+    body = client.get(drill_url("new_in_period", COUNTY, D)).content.decode()
+    assert "本期新增的组织" in body and "兴宁社区太极拳队" in body
+    assert client.get(drill_url("new_in_period", fx.FOREIGN_COUNTY, D)).status_code == 404
+
+
+def test_a_period_chosen_on_the_page_reaches_the_change_list(registry, cast, login):
+    client = login(cast["county"])
+    response = client.get("/stats/", {"as_of": "2025-06-30", "period_start": "2021-01-01"})
+    assert response.context["total"]["row"].values["new_in_period"] == 6
+    url = drill_url("new_in_period", COUNTY, D, response.context["result"].period_start)
+    assert client.get(url).context["page_obj"].paginator.count == 6
+    response = client.get("/stats/", {"as_of": "2025-06-30", "period_start": "2025-07-01"})
+    assert "本期起始日不能晚于截至日期" in response.content.decode()
