@@ -99,7 +99,7 @@ def test_csv_encodings_are_detected():
     assert uploads.check_upload("a.csv", "名称\n甲".encode("gb18030")).encoding == "GB18030"
 
 
-def test_the_streaming_reader_reads_what_openpyxl_reads(settings):
+def test_the_fast_readers_read_what_openpyxl_reads(settings):
     import datetime
 
     import xlsxwriter
@@ -125,7 +125,8 @@ def test_the_streaming_reader_reads_what_openpyxl_reads(settings):
         table = uploads.read_table(upload)
         return table.header, [(n, tuple(v for v in r)) for n, r in table.rows]
 
-    fast, slow = read("fast"), read("openpyxl")
+    rust, fast, slow = read("calamine"), read("fast"), read("openpyxl")
+    assert rust == fast  # calamine (the default) and the streaming reader give the same values
     assert fast[0] == slow[0] == ["名称", "日期", "数", "真"]
     def padded(rows):  # openpyxl pads every row to the widest one
         return [(n, (*r, None, None, None, None)[:4]) for n, r in rows]
@@ -144,3 +145,28 @@ def test_a_workbook_with_a_doctype_is_refused(cast):
                 body = body.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY a "aaaa">]>', 1)
             dst.writestr(item, body)
     assert "DOCTYPE" in refused(cast["county"], "orgs.xlsx", buffer.getvalue())
+
+
+def test_the_calamine_reader_keeps_columns_in_place_when_the_sheet_starts_further_right(settings):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["B2"], ws["C2"], ws["C4"] = "名称", "成员数", 5
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    upload = uploads.check_upload("a.xlsx", buffer.getvalue())
+    tables = {}
+    for reader in ("calamine", "fast"):
+        settings.CSO_IMPORT_XLSX_READER = reader
+        table = uploads.read_table(upload)
+        tables[reader] = (table.header, table.header_row, list(table.rows))
+    assert tables["calamine"] == tables["fast"] == (["", "名称", "成员数"], 2, [(4, (None, None, 5))])
+
+
+def test_the_calamine_reader_refuses_a_sheet_over_the_row_limit(settings):
+    settings.CSO_IMPORT_MAX_ROWS = 3
+    settings.CSO_IMPORT_XLSX_READER = "calamine"
+    upload = uploads.check_upload("a.xlsx", xlsx([row(名称=f"协会{i}") for i in range(60)]))
+    with pytest.raises(uploads.UploadRefused, match="超过上限"):
+        list(uploads.read_table(upload).rows)

@@ -1,0 +1,155 @@
+"""The fast paths of the organization import give the same results as the plain ones: the field
+screen in front of ``clean_fields``, pinyin keys from the worker process, the stored payload, the
+generated identifiers, and on PostgreSQL the COPY with foreign-key triggers set aside."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cso.core.models import ImportStatus
+from cso.orgs import importing, validators
+from cso.orgs.choices import OrgType, PartyBuilding, Status, Tier, Track
+from cso.orgs.models import Category, Leader, Organization
+from cso.orgs.search import pinyin_keys
+from cso.orgs.tests.test_import import dry_run, row
+
+ORG_EXCLUDE = importing.ORG_UNCHECKED
+
+texts = st.one_of(st.just(""), st.text(max_size=20), st.text(min_size=180, max_size=320),
+                  st.just("a\x00b"))
+choices = st.one_of(st.sampled_from(["", "nonsense"]), st.sampled_from([*Track, *OrgType, *Tier, *PartyBuilding]))
+numbers = st.one_of(st.none(), st.integers(min_value=-5, max_value=2**32))
+money = st.one_of(st.none(), st.decimals(min_value=-10, max_value=Decimal("1e16"), places=2, allow_nan=False),
+                  st.decimals(allow_nan=False, allow_infinity=False, places=4, min_value=0, max_value=10**6))
+
+
+def org_with(**values) -> Organization:
+    base = {"name": "兴宁社区书画协会", "track": Track.REGISTERED, "org_type": OrgType.SOCIAL_GROUP,
+            "tier": Tier.REGISTERED, "status": Status.ACTIVE, "party_building": PartyBuilding.NONE,
+            "founded_on": date(2020, 1, 1)}
+    base.update(values)
+    return Organization(**base)
+
+
+def clean_fields_passes(obj, exclude) -> bool:
+    try:
+        obj.clean_fields(exclude=exclude)
+    except ValidationError:
+        return False
+    return True
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=texts, address=texts, contact_phone=texts, track=choices, org_type=choices, tier=choices,
+       party=choices, member_count=numbers, capital=money)
+def test_the_field_screen_never_passes_what_clean_fields_refuses(name, address, contact_phone, track, org_type,
+                                                                  tier, party, member_count, capital):
+    org = org_with(name=name, address=address, contact_phone=contact_phone, track=track, org_type=org_type,
+                   tier=tier, party_building=party, member_count=member_count, registered_capital=capital)
+    if importing.FieldScreen(Organization, ORG_EXCLUDE).passes(org):
+        assert clean_fields_passes(org, ORG_EXCLUDE)
+
+
+@settings(max_examples=200, deadline=None)
+@given(name=texts, id_number=texts, phone=texts)
+def test_the_field_screen_of_leaders_agrees_with_clean_fields(name, id_number, phone):
+    leader = Leader(name=name, id_number=id_number, phone=phone)
+    if importing.FieldScreen(Leader, ["organization"]).passes(leader):
+        assert clean_fields_passes(leader, ["organization"])
+
+
+def test_the_field_screen_passes_an_ordinary_row_and_stops_a_field_it_does_not_know():
+    org = org_with(registered_capital=Decimal("5000.00"), member_count=20)
+    assert importing.FieldScreen(Organization, ORG_EXCLUDE).passes(org)
+    assert not importing.FieldScreen(Organization, [f for f in ORG_EXCLUDE if f != "tags"]).passes(org)  # JSON
+    assert not importing.FieldScreen(Organization, ORG_EXCLUDE).passes(org_with(name="x" * 201))
+
+
+def test_pinyin_keys_from_the_worker_are_the_keys_computed_here(monkeypatch):
+    monkeypatch.setattr(importing.PinyinKeys, "BATCH", 3)
+    names = ["兴宁社区书画协会", "重庆银行读书会", "ABC合唱团2", "长湖社区太极拳队", "", "行知调解委员会", "乐乐舞蹈队"]
+    keys = importing.PinyinKeys()
+    keys._failed = False  # even on a one-core machine
+    for name in names:
+        keys.add(name)
+    assert keys._worker is not None  # batches went to the worker
+    assert keys.keys() == [pinyin_keys(n) for n in names]
+
+
+def test_pinyin_keys_fall_back_to_computing_here_when_the_worker_fails(monkeypatch):
+    monkeypatch.setattr(importing.PinyinKeys, "BATCH", 2)
+    monkeypatch.setattr(importing.sys, "executable", "/nonexistent/python")
+    keys = importing.PinyinKeys()
+    keys._failed = False
+    for name in ["兴宁社区书画协会", "长湖社区太极拳队", "行知调解委员会"]:
+        keys.add(name)
+    assert keys.keys() == [pinyin_keys(n) for n in ["兴宁社区书画协会", "长湖社区太极拳队", "行知调解委员会"]]
+
+
+def test_generated_identifiers_have_the_registry_format_and_do_not_repeat():
+    uids = importing._uids(20000)
+    assert all(validators.UID_RE.match(u) for u in uids)
+    assert len(set(uids)) == len(uids)
+
+
+def test_the_stored_rows_come_back_as_they_were_and_older_payloads_still_read():
+    rows = [{"row": 2, "name": "甲", "leader": ["李四", "", ""], "categories": [1, 2], "capital": None},
+            {"row": 3, "name": "乙", "leader": None, "categories": [], "capital": "5000.00"}]
+    assert importing._unpack(importing._pack(rows)) == rows
+    import json
+    import zlib
+    assert importing._unpack(zlib.compress(json.dumps(rows).encode())) == rows
+
+
+def test_the_dry_run_stores_the_pinyin_keys_the_apply_writes(cast):
+    job = dry_run(cast["county"], [row(名称="兴宁社区书画协会")])
+    assert importing._unpack(job.payload)[0]["pinyin"] == list(pinyin_keys("兴宁社区书画协会"))
+    importing.apply_job(job, cast["county"])
+    org = Organization.objects.get()
+    assert (org.name_pinyin, org.name_initials) == pinyin_keys("兴宁社区书画协会")
+    assert org.import_job_id == job.pk
+
+
+def test_apply_refuses_when_a_referenced_term_is_gone_and_writes_nothing(cast):
+    term = Category.objects.create(name="临时类别", code="temp")
+    job = dry_run(cast["county"], [row(类别="临时类别"), row(名称="兴宁社区读书会", 管理方式="备案")])
+    assert job.valid_rows == 2
+    Category.objects.filter(pk=term.pk).delete()
+    with pytest.raises(importing.ApplyRefused, match="类别已被删除"):
+        importing.apply_job(job, cast["county"])
+    assert Organization.objects.count() == 0
+    job.refresh_from_db()
+    assert job.status == ImportStatus.VALIDATED
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path is PostgreSQL's")
+def test_the_copy_path_sets_the_triggers_aside_only_for_the_copy(cast):
+    from unittest import mock
+
+    seen = []
+    real = importing._copy_rows
+
+    def spy(*args):
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW session_replication_role")
+            seen.append(cursor.fetchone()[0])
+        return real(*args)
+
+    with mock.patch.object(importing, "_copy_rows", spy):
+        importing.apply_job(dry_run(cast["county"], [row()]), cast["county"])
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW session_replication_role")
+        after = cursor.fetchone()[0]
+    assert seen == (["replica"] if importing._may_skip_fk_triggers() else ["origin"])
+    assert after == "origin"
+    # every reference of the written rows exists
+    org = Organization.objects.select_related("division", "registration_authority_division", "created_by").get()
+    assert org.division.code and org.registration_authority_division.code and org.created_by == cast["county"]
+    assert org.leaders.count() == 0 and org.history.count() == 1
