@@ -294,6 +294,12 @@ def _finish(values: dict) -> dict:
     return values
 
 
+def finish_ratios(counts: dict) -> dict:
+    """Recompute every ratio of ``RATIOS`` from the counts in ``counts`` (in place, returned) — for
+    roll-ups that sum rows of count indicators (include the helper counts of ``HELPER_KEYS``)."""
+    return _finish(counts)
+
+
 # The span table is rolled up by a few low-cardinality facts packed into one small integer (one
 # COUNT per combination), and the combinations are then summed into the indicators: far cheaper for
 # the database than one filtered aggregate per indicator (and one packed key lets PostgreSQL hash the
@@ -870,7 +876,21 @@ def drill_url(key: str, division_code: str, day: date, period_start: date | None
 
 
 __all__ = [
-    "COUNT", "GROUPS", "INDICATORS", "RATIO", "CommunityList", "CommunityStats", "DivisionStats", "Indicator",
-    "StatsResult", "community_stats", "compute", "drill_url", "get_indicator", "quarter_bounds",
-    "quarter_of", "quarter_start",
+    "COUNT",
+    "GROUPS",
+    "INDICATORS",
+    "RATIO",
+    "CommunityList",
+    "CommunityStats",
+    "DivisionStats",
+    "Indicator",
+    "StatsResult",
+    "community_stats",
+    "compute",
+    "drill_url",
+    "finish_ratios",
+    "get_indicator",
+    "quarter_bounds",
+    "quarter_of",
+    "quarter_start",
 ]
