@@ -39,7 +39,7 @@ from django.db.models.functions import Substr
 from django.http import Http404
 from django.urls import reverse
 
-from cso.core.scoping import subtree_q
+from cso.core.scoping import Scope, subtree_q
 from cso.orgs.choices import FINAL_STATUSES, LIVE_STATUSES, PartyBuilding, Status, Tier, Track
 from cso.orgs.models import Category, IncubationBase, OrgStateSpan, ServiceTarget
 from cso.regions import codes
@@ -260,8 +260,6 @@ def resolve_parent(parent_code: str, user=None) -> Division | None:
     """The parent division (None = national), checked against the user's scope (404 outside)."""
     code = targets_mod.normalise_code(parent_code)
     if user is not None:
-        from cso.core.scoping import Scope
-
         scope = Scope.for_user(user)
         if not code:
             if not scope.is_national:
@@ -603,8 +601,9 @@ def _compute(parent_code: str, day: date, *, period_start: date | None, user) ->
         i.key for i in dynamic]
 
     def values_of(raw: dict) -> dict:
+        # communities without figures add nothing to population and households; ratios over a
+        # zero population or no communities are None ("—" on the pages)
         values = {k: int(raw.get(k) or 0) for k in count_keys}
-        # population and households are unknown (None) when no community has figures
         return _finish(values)
 
     child_targets = _targets_by_division([c.code for c in children] + ([parent.code] if parent else []), year)
