@@ -18,6 +18,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import BigIntegerField, Exists, OuterRef, Sum
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from cso.core.validators import validate_phone
@@ -404,7 +407,6 @@ class ReportRef:
     as_of: date
     period_start: date
     submitted_at: datetime | None
-    totals: dict | None = None  # read only for roll-ups
 
     def get_status_display(self) -> str:
         return ReportStatus(self.status).label
@@ -414,16 +416,14 @@ class ReportRef:
         return STATUS_BADGES[self.status]
 
 
-def _refs(queryset, with_totals: bool = False):
-    fields = (*STATE_FIELDS, "totals") if with_totals else STATE_FIELDS
+def _refs(queryset):
     return (ReportRef(*values) for values in queryset.order_by("county_id", "year", "quarter", "version")
-            .values_list(*fields))
+            .values_list(*STATE_FIELDS))
 
 
 def quarter_states(counties: list[tuple[str, str]], year: int, quarter: int,
-                   day: date | None = None, with_totals: bool = False) -> list[QuarterState]:
-    """The state of one quarter for each (code, name) county, in one query (with the counts a roll-up sums
-    when ``with_totals``)."""
+                   day: date | None = None) -> list[QuarterState]:
+    """The state of one quarter for each (code, name) county, in one query."""
     day = day or today()
     due = deadline(year, quarter)
     states = {code: QuarterState(code, name, year, quarter, due) for code, name in counties}
@@ -431,7 +431,7 @@ def quarter_states(counties: list[tuple[str, str]], year: int, quarter: int,
         queryset = QuarterlyReport.objects.filter(year=year, quarter=quarter)
     else:
         queryset = QuarterlyReport.objects.filter(year=year, quarter=quarter, county_id__in=list(states))
-    for ref in _refs(queryset, with_totals):
+    for ref in _refs(queryset):
         state = states.get(ref.county_id)
         if state is not None:
             _absorb(state, ref)
@@ -608,14 +608,40 @@ def _common(values: list):
     return distinct.pop() if len(distinct) == 1 else None
 
 
+def official_tables(year: int, quarter: int):
+    """The official version of each county's quarter: its newest submitted one (a superseded version stays
+    official until its correction is submitted)."""
+    newer = QuarterlyReport.objects.filter(county_id=OuterRef("county_id"), year=year, quarter=quarter,
+                                           submitted_at__isnull=False, version__gt=OuterRef("version"))
+    return QuarterlyReport.objects.filter(year=year, quarter=quarter, submitted_at__isnull=False).exclude(
+        Exists(newer))
+
+
+def summed_counts(parent: Division | None, year: int, quarter: int, user, keys: list[str]) -> dict[str, dict]:
+    """Sums of the counts ``keys`` over the official tables under ``parent``, by child row code, in one
+    grouped query over the frozen counts (``totals``)."""
+    length = {None: 2, codes.PROVINCE: 4, codes.CITY: 6}[parent.level if parent is not None else None]
+    queryset = official_tables(year, quarter).filter(
+        pk__in=QuarterlyReport.objects.visible_to(user).values("pk"), county__abolished_in__isnull=True)
+    if parent is not None:
+        queryset = queryset.within(parent.prefix)
+    aliases = {f"n{i}": key for i, key in enumerate(keys)}
+    sums = {alias: Sum(Cast(KeyTextTransform(key, "totals"), BigIntegerField())) for alias, key in aliases.items()}
+    result = {}
+    for row in queryset.annotate(k=Substr("county_id", 1, length)).values("k").annotate(**sums).order_by():
+        code = codes.pad_code(row.pop("k"))
+        result[code] = {aliases[a]: int(v) for a, v in row.items() if v is not None}
+    return result
+
+
 def rollup(parent: Division | None, year: int, quarter: int, user, day: date | None = None) -> Rollup:
     """The roll-up of the submitted tables under a city, a province or the whole country.
 
-    Only the needed numbers of each submitted table's total row are read, each extracted by the database
-    from the frozen JSON; counts are summed per child row and over all; the engine then recomputes every
-    ratio from the summed parts.
+    The counts are summed by the database over the frozen counts of the official tables, grouped by
+    the child row's code prefix; the engine then recomputes every ratio from the summed parts. The
+    submission state of every county comes from one more query.
     """
-    states = quarter_states(counties_under(parent, user), year, quarter, day, with_totals=True)
+    states = quarter_states(counties_under(parent, user), year, quarter, day)
     group_codes: dict[str, list[QuarterState]] = {}
     levels: dict[str, int] = {}
     for state in states:
@@ -627,18 +653,13 @@ def rollup(parent: Division | None, year: int, quarter: int, user, day: date | N
     sample = QuarterlyReport.objects.filter(pk__in=official_ids[:1]).values_list("data__columns", flat=True).first()
     columns = sample or [_definition(key) for key in COLUMN_KEYS]
     keys = rollup_keys(columns)
+    sums = summed_counts(parent, year, quarter, user, keys) if official_ids else {}
     submitted = QuarterlyReport.objects.visible_to(user).filter(year=year, quarter=quarter, submitted_at__isnull=False)
     if parent is not None:
         submitted = submitted.within(parent.prefix)
     rule_labels = sorted(
         label for label in submitted.order_by().values_list("urban_rule_label", flat=True).distinct() if label
     ) if official_ids else []
-
-    def add(into: dict, values: dict) -> None:
-        for key in keys:
-            value = values.get(key)
-            if value is not None:
-                into[key] = into.get(key, 0) + int(value)
 
     def make_row(code: str, name: str, level: int, members: list[QuarterState], counts: dict) -> RollupRow:
         official = [s.official for s in members if s.official is not None]
@@ -652,10 +673,7 @@ def rollup(parent: Division | None, year: int, quarter: int, user, day: date | N
     rows: list[RollupRow] = []
     grand: dict[str, int] = {}
     for code, members in sorted(group_codes.items()):
-        counts: dict[str, int] = {}
-        for state in members:
-            if state.official is not None:
-                add(counts, state.official.totals or {})
+        counts = sums.get(code, {})
         for key, value in counts.items():
             grand[key] = grand.get(key, 0) + value
         rows.append(make_row(code, names.get(code, code), levels[code], members, counts))
