@@ -19,6 +19,7 @@ updating existing organizations by import is not supported yet.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -516,6 +517,16 @@ class PinyinKeys:
         except (OSError, ValueError):
             self._failed = True
 
+    def close(self) -> None:
+        """Stop the worker, if one is still running (the dry run failed half-way)."""
+        if self._worker is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self._worker.stdin.close()
+            if self._worker.poll() is None:
+                self._worker.kill()
+            self._worker.wait()
+            self._worker = None
+
     def keys(self) -> list[tuple[str, str]]:
         """The keys of every name added, in order."""
         done: list = []
@@ -890,21 +901,24 @@ def validate_rows(user, upload, progress: Callable[[int, int], None] | None = No
         result.issues.append(Issue(table.header_row, "、".join(unknown), "这些列不在导入模板中，已忽略。", level="notice"))  # noqa: E501
     chunk: list[tuple[int, dict]] = []
     items = list(mapping.items())
-    for number, row in table.rows:
-        cells = {key: row[i] if i < len(row) else None for i, key in items}
-        chunk.append((number, cells))
-        result.total += 1
-        if len(chunk) >= CHUNK:
+    try:
+        for number, row in table.rows:
+            cells = {key: row[i] if i < len(row) else None for i, key in items}
+            chunk.append((number, cells))
+            result.total += 1
+            if len(chunk) >= CHUNK:
+                checker.check_chunk(chunk, result)
+                chunk = []
+                if progress:
+                    progress(result.total, max(table.estimated_rows, result.total))
+        if chunk:
             checker.check_chunk(chunk, result)
-            chunk = []
-            if progress:
-                progress(result.total, max(table.estimated_rows, result.total))
-    if chunk:
-        checker.check_chunk(chunk, result)
-    if result.total == 0:
-        raise UploadRefused("文件中只有标题行，没有要导入的组织。")
-    for row, keys in zip(result.rows, checker.pinyin.keys(), strict=True):
-        row["pinyin"] = keys
+        if result.total == 0:
+            raise UploadRefused("文件中只有标题行，没有要导入的组织。")
+        for row, keys in zip(result.rows, checker.pinyin.keys(), strict=True):
+            row["pinyin"] = keys
+    finally:
+        checker.pinyin.close()
     return result
 
 
