@@ -109,7 +109,10 @@ class QuarterlyReport(ScopedModel):
     @classmethod
     def scope_extra_q(cls, user, action):
         if action == VIEW and can_read(user):
-            return Q()
+            if user.is_superuser or user.division.level == codes.COUNTY:
+                return Q()
+            # above the county, a table is seen once it has been submitted (drafts are the county's work)
+            return Q(submitted_at__isnull=False)
         if action == CHANGE and can_prepare(user):
             return Q(county_id=user.division_id)
         return None
@@ -158,5 +161,7 @@ class ReportEvent(ScopedModel):
     @classmethod
     def scope_extra_q(cls, user, action):
         if action == VIEW and can_read(user):
-            return Q()
+            if user.is_superuser or user.division.level == codes.COUNTY:
+                return Q()
+            return Q(report__submitted_at__isnull=False)
         return None

@@ -484,15 +484,18 @@ def previous_official(report: QuarterlyReport) -> QuarterlyReport | None:
     return official_version(report.county_id, year, quarter)
 
 
-def versions_of(report: QuarterlyReport) -> list[QuarterlyReport]:
-    return list(QuarterlyReport.objects.filter(county_id=report.county_id, year=report.year,
-                                               quarter=report.quarter)
+def versions_of(report: QuarterlyReport, user=None) -> list[QuarterlyReport]:
+    """Every version of the report's quarter (those the user may see, when a user is given)."""
+    queryset = QuarterlyReport.objects.visible_to(user) if user is not None else QuarterlyReport.objects.all()
+    return list(queryset.filter(county_id=report.county_id, year=report.year, quarter=report.quarter)
                 .select_related("prepared_by", "submitted_by").order_by("-version"))
 
 
-def timeline_of(report: QuarterlyReport) -> list[ReportEvent]:
-    return list(ReportEvent.objects.filter(report__county_id=report.county_id, report__year=report.year,
-                                           report__quarter=report.quarter)
+def timeline_of(report: QuarterlyReport, user=None) -> list[ReportEvent]:
+    """The events of every version of the report's quarter (of the versions the user may see)."""
+    queryset = ReportEvent.objects.visible_to(user) if user is not None else ReportEvent.objects.all()
+    return list(queryset.filter(report__county_id=report.county_id, report__year=report.year,
+                                report__quarter=report.quarter)
                 .select_related("report").order_by("created_at", "id"))
 
 

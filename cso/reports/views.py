@@ -102,6 +102,7 @@ def county(request, code: str):
         "years": services.report_years(county, day),
         "states": states,
         "may_prepare": may_prepare,
+        "sees_drafts": request.user.is_superuser or request.user.division.level == codes.COUNTY,
         "deadlines_note": services.deadlines_note(),
         "breadcrumbs": _crumbs(county),
     })
@@ -161,10 +162,12 @@ def detail(request, report: int):
         "previous": previous,
         "has_deltas": bool(deltas),
         "state": state,
-        "versions": services.versions_of(report),
-        "events": services.timeline_of(report),
+        "versions": services.versions_of(report, request.user),
+        "events": services.timeline_of(report, request.user),
         "forms": forms,
-        "live": None if is_live else services.live_version(report.county_id, report.year, report.quarter),
+        "live": None if is_live else QuarterlyReport.objects.visible_to(request.user).filter(
+            county_id=report.county_id, year=report.year, quarter=report.quarter).exclude(
+            status=ReportStatus.SUPERSEDED).first(),
         "breadcrumbs": _crumbs(report.county, f"{report.quarter_label}（第{report.version}版）"),
     })
 

@@ -81,14 +81,23 @@ def test_a_step_out_of_order_shows_a_chinese_message(cast, login, draft):
     assert draft.status == ReportStatus.DRAFT
 
 
-def test_the_city_sees_the_table_but_may_not_change_it(cast, login, draft):
+def test_the_city_does_not_see_a_countys_draft(cast, login, draft):
     client = login(cast["city"])
-    assert client.get(f"/reports/{draft.pk}/").status_code == 200
-    assert client.post(f"/reports/{draft.pk}/review/", {"reviewer_name": "市里"}).status_code == 403
+    assert client.get(f"/reports/{draft.pk}/").status_code == 404
+    assert client.post(f"/reports/{draft.pk}/review/", {"reviewer_name": "市里"}).status_code == 404
+    assert f"/reports/{draft.pk}/" not in client.get(f"/reports/county/{COUNTY}/?year=2025").content.decode()
+
+
+def test_the_city_sees_a_submitted_table_but_may_not_change_it(cast, login, submitted):
+    client = login(cast["city"])
+    assert client.get(f"/reports/{submitted.pk}/").status_code == 200
+    assert f"/reports/{submitted.pk}/" in client.get(f"/reports/county/{COUNTY}/?year=2025").content.decode()
+    assert client.post(f"/reports/{submitted.pk}/correct/", {"reason": "市里改", "prepared_by_name": "x"}
+                       ).status_code == 403
     assert client.post(f"/reports/county/{COUNTY}/generate/", {"q2-year": 2025, "q2-quarter": 2,
                                                                "q2-prepared_by_name": "x"}).status_code == 403
-    draft.refresh_from_db()
-    assert draft.status == ReportStatus.DRAFT
+    submitted.refresh_from_db()
+    assert submitted.status == ReportStatus.SUBMITTED
 
 
 def test_another_county_gets_404_everywhere(cast, login, draft):
