@@ -60,8 +60,15 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def live_cast(transactional_db):
     """The fixed cast, committed so the live server thread sees it."""
+    import importlib
+
+    from django.apps import apps
+
     from cso.core.testing import build_cast, build_tree
 
+    # A transactional test's flush also removes the categories and service targets that a data
+    # migration seeded; put them back so that each browser test starts from the same registry.
+    importlib.import_module("cso.orgs.migrations.0002_seed_terms").seed(apps, None)
     build_tree()
     return build_cast()
 
