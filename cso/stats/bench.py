@@ -82,7 +82,8 @@ def main() -> int:
         spans = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM regions_division WHERE level = 5 AND abolished_in IS NULL")
         communities = cursor.fetchone()[0]
-    print(f"span rows {spans:,}, communities {communities:,}, day {day}")
+    print(f"span rows {spans:,}, communities {communities:,}, day {day}, "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores, median of {RUNS} runs")
 
     def baseline(prefix: str, n: int):
         low, high = subtree_bounds(prefix) if prefix else ("000000000000", "999999999999")
