@@ -10,6 +10,10 @@ community codes (xlsxwriter, constant_memory; registered and filed mixed, every 
 then time as the province clerk: the dry run (check + read + validate) and the apply. The baseline
 beside it is hand-written: read the same file with openpyxl read_only and load the same rows
 into a plain table (COPY on PostgreSQL, executemany on SQLite), without any checks.
+
+``--breakdown`` also prints where the time goes: wall and CPU seconds of the importer's steps
+(reading, row checks, lookups, packing, re-check, each COPY), timed by wrapping those functions.
+Wall minus CPU is time spent waiting: on the database, on the pinyin worker, or for a core.
 """
 
 from __future__ import annotations
@@ -59,7 +63,45 @@ def write_xlsx(path: Path, communities: list[tuple[str, str]], n: int, headers: 
     wb.close()
 
 
-def run_one(db: str, n: int) -> dict:
+def _wrap_steps(importing) -> dict:
+    """Wrap the importer's steps to sum their wall and CPU time (for --breakdown)."""
+    import functools
+
+    times: dict[str, list[float]] = {}
+
+    def wrap(owner, name, label=None):
+        original = getattr(owner, name)
+
+        @functools.wraps(original)
+        def timed(*args, **kwargs):
+            wall, cpu = time.perf_counter(), time.process_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                key = f"COPY {args[0]._meta.db_table}" if name == "_copy" else (label or name)
+                spent = times.setdefault(key, [0.0, 0.0])
+                spent[0] += time.perf_counter() - wall
+                spent[1] += time.process_time() - cpu
+
+        setattr(owner, name, timed)
+
+    wrap(importing, "read_table", "open the .xlsx (calamine loads the sheet)")
+    wrap(importing.RowChecker, "check_chunk", "check rows (parse, rules, duplicates, lookups)")
+    wrap(importing.RowChecker, "_existing", "  of which: lookups of live organizations")
+    wrap(importing.RowChecker, "_divisions", "  of which: lookups of divisions")
+    wrap(importing.PinyinKeys, "keys", "wait for the pinyin worker")
+    wrap(importing, "_pack", "pack the good rows")
+    wrap(importing, "_unpack", "unpack the good rows")
+    wrap(importing, "_recheck", "re-check scope and uniqueness")
+    wrap(importing, "_lock_references", "hold the referenced rows")
+    wrap(importing, "_next_ids", "draw identifiers from the sequences")
+    wrap(importing, "_copy")
+    wrap(importing, "_write_copy", "write (COPY path, all tables)")
+    wrap(importing, "_write_orm", "write (ORM path, all tables)")
+    return times
+
+
+def run_one(db: str, n: int, breakdown: bool = False) -> dict:
     tmp = tempfile.TemporaryDirectory(prefix="cso_bench_import_")
     url = f"sqlite:///{tmp.name}/bench.sqlite3" if db == "sqlite" else postgres_database(PG_DATABASE, fresh=True)
     os.environ["DATABASE_URL"] = url
@@ -88,6 +130,7 @@ def run_one(db: str, n: int) -> dict:
     headers = [c.header for c in importing.COLUMNS]
     write_xlsx(path, communities, n, headers)
     data = path.read_bytes()
+    steps = _wrap_steps(importing) if breakdown else {}
 
     started = time.perf_counter()
     job = importing.validate_job(importing.start_job(user, "orgs.xlsx", data))
@@ -123,21 +166,23 @@ def run_one(db: str, n: int) -> dict:
     connection.close()
     tmp.cleanup()
     return {"db": db, "version": version, "rows": n, "file_mb": len(data) / 1024 / 1024, "validate_s": validate_s,
-            "apply_s": apply_s, "read_s": read_s, "load_s": load_s}
+            "apply_s": apply_s, "read_s": read_s, "load_s": load_s, "steps": steps}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--breakdown", action="store_true", help="also print wall and CPU time per step")
     parser.add_argument("--child", action="store_true")
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(run_one(args.db, args.rows)))
+        print(json.dumps(run_one(args.db, args.rows, args.breakdown)))
         return
     results = []
     for db in (["postgres", "sqlite"] if args.db == "both" else [args.db]):
-        out = subprocess.run([sys.executable, __file__, "--child", "--db", db, "--rows", str(args.rows)],
+        command = [sys.executable, __file__, "--child", "--db", db, "--rows", str(args.rows)]
+        out = subprocess.run(command + (["--breakdown"] if args.breakdown else []),
                              check=True, capture_output=True, text=True)
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
     for r in results:
@@ -149,6 +194,10 @@ def main() -> None:
         print(f"  hand-written base : {base:6.1f} s = {r['rows'] / base:7,.0f} rows/s "
               f"(openpyxl read {r['read_s']:.1f} s + plain load {r['load_s']:.1f} s)")
         print(f"  ratio             : {total / base:.1f}×")
+        if r["steps"]:
+            print(f"  {'step':52s} {'wall s':>7s} {'CPU s':>7s}")
+            for step, (wall, cpu) in r["steps"].items():
+                print(f"  {step:52s} {wall:7.2f} {cpu:7.2f}")
 
 
 if __name__ == "__main__":

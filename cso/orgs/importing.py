@@ -1296,22 +1296,28 @@ def _copy_rows(rows: list[dict], user, job: ImportJob) -> int:
     now = timezone.now()
     n = len(rows)
     org_ids = _next_ids(Organization, n)
-    orgs = []
-    for pk, r, uid in zip(org_ids, rows, _uids(n), strict=True):
-        pinyin, initials = _keys(r)
-        orgs.append({
-            "id": pk, "uid": uid, "name": r["name"], "name_pinyin": pinyin,
-            "name_initials": initials, "track": r["track"], "org_type": r["org_type"], "tier": r["tier"],
-            "credit_code": r["credit_code"], "registration_authority": r["registration_authority"],
-            "registration_authority_division_id": r["authority"], "division_id": r["division"],
-            "address": r["address"], "founded_on": r["founded_on"], "registered_on": r["registered_on"],
-            "filed_on": r["filed_on"], "member_count": r["member_count"],
-            "registered_capital": r["registered_capital"], "contact_name": r["contact_name"],
-            "contact_phone": r["contact_phone"], "party_building": r["party_building"],
-            "is_community_org": r["is_community_org"], "status": Status.ACTIVE, "created_by_id": user.pk,
-            "created_at": now, "updated_at": now, "tags": [], "import_job_id": job.pk,
-        })
-    _copy(Organization, orgs)
+    orgs: list[dict] = []
+
+    def org_rows():
+        # built while they stream: the server works on the rows sent while the next ones are built
+        for pk, r, uid in zip(org_ids, rows, _uids(n), strict=True):
+            pinyin, initials = _keys(r)
+            org = {
+                "id": pk, "uid": uid, "name": r["name"], "name_pinyin": pinyin,
+                "name_initials": initials, "track": r["track"], "org_type": r["org_type"], "tier": r["tier"],
+                "credit_code": r["credit_code"], "registration_authority": r["registration_authority"],
+                "registration_authority_division_id": r["authority"], "division_id": r["division"],
+                "address": r["address"], "founded_on": r["founded_on"], "registered_on": r["registered_on"],
+                "filed_on": r["filed_on"], "member_count": r["member_count"],
+                "registered_capital": r["registered_capital"], "contact_name": r["contact_name"],
+                "contact_phone": r["contact_phone"], "party_building": r["party_building"],
+                "is_community_org": r["is_community_org"], "status": Status.ACTIVE, "created_by_id": user.pk,
+                "created_at": now, "updated_at": now, "tags": [], "import_job_id": job.pk,
+            }
+            orgs.append(org)
+            yield org
+
+    _copy(Organization, org_rows())
     history_model = Organization.history.model
     history_ids = _next_ids(history_model, n)
     _copy(history_model, (  # the fields history does not track are left out by _copy
