@@ -133,3 +133,23 @@ def test_the_page_uses_a_bounded_number_of_queries(registry, cast, login, django
     client = login(cast["county"])
     with django_assert_max_num_queries(25):
         client.get(PAGE, {"as_of": "2025-06-30"})
+
+
+def test_a_superuser_starts_from_the_whole_country(registry, cast, login):
+    client = login(cast["superuser"])
+    response = client.get(PAGE, {"as_of": "2025-06-30"})
+    assert response.context["result"].parent.name == "全国"
+    assert response.context["total"]["row"].values["orgs_live"] == 7
+    body = response.content.decode()
+    assert "广西壮族自治区" in body
+    assert client.get("/stats/targets/", {"division": "000000000000"}).status_code == 200
+    assert client.get(COMMUNITIES, {"division": "000000000000", "as_of": "2025-06-30"}).context[
+        "page_obj"].paginator.count == 8
+
+
+def test_a_community_account_sees_only_its_community(registry, cast, login):
+    response = login(cast["community"]).get(PAGE, {"as_of": "2025-06-30"})
+    assert response.status_code == 200
+    assert response.context["result"].parent.code == fx.XINGNING
+    assert response.context["total"]["row"].values["cso_live"] == 3
+    assert login(cast["community"]).get(PAGE, {"division": fx.MINSHENG}).status_code == 404
