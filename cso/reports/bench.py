@@ -81,7 +81,7 @@ def frozen_table(county_code: str, county_name: str, keys: list[str], kinds: dic
     def values():
         counts = {key: rng.randint(0, 400) for key in keys if kinds.get(key, "count") == "count"}
         counts["population"] = rng.randint(20_000, 90_000)
-        return {key: services._jsonable(value) for key, value in indicators._finish(counts).items()}
+        return {key: services._jsonable(value) for key, value in indicators.finish_ratios(counts).items()}
 
     rows = [{"code": county_code[:6] + f"{i + 1:03d}000", "name": f"第{i + 1}街道", "level": 4, "direct": False,
              "values": values()} for i in range(STREETS)]

@@ -526,12 +526,8 @@ def differences(data: dict, previous: dict | None) -> dict[str, dict[str, int]]:
 
 
 def with_ratios(counts: dict) -> dict:
-    """Counts plus the ratios the engine recomputes from them (never a sum of ratios).
-
-    The engine's ``_finish`` is the one place ratio formulas live (``indicators.RATIOS``); it is called
-    here rather than copied.
-    """
-    return indicators._finish(dict(counts))
+    """Counts plus the ratios the engine recomputes from them (never a sum of ratios)."""
+    return indicators.finish_ratios(dict(counts))
 
 
 @dataclass
