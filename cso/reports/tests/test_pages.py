@@ -211,3 +211,8 @@ def test_the_national_overview_has_one_row_per_province(cast, login, submitted):
     assert "全国 · 2025年第2季度" in body and "各省（区、市）报送情况" in body
     assert 'data-division="450000000000"' in body
     assert "?division=450000000000&amp;year=2025&amp;quarter=2" in body
+
+
+def test_the_exported_roll_up_prints_on_exactly_one_page(cast, login, submitted, tmp_path):
+    response = login(cast["city"]).get("/reports/overview/export/?year=2025&quarter=2")
+    assert pdf_pages(response.content, tmp_path) == 1
