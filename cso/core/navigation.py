@@ -30,10 +30,20 @@ def _account_manager(user) -> bool:
     return user.can_manage_accounts
 
 
+def _report_reader(user) -> bool:
+    from cso.reports.models import can_read
+
+    return can_read(user)
+
+
 NAV_ITEMS = [
     NavItem("首页", "core:home", "house", _any),
     NavItem("社会组织", "orgs:list", "building", _any),
     NavItem("批量导入", "orgs:import", "file-earmark-arrow-up", _staff),
+    NavItem("统计看板", "dashboards:home", "speedometer2", _any),
+    NavItem("统计指标", "stats:indicators", "bar-chart-line", _any),
+    NavItem("季度报表", "reports:index", "table", _report_reader),
+    NavItem("目标值", "stats:targets", "bullseye", _any),
     NavItem("行政区划", "regions:browse", "diagram-3", _any),
     NavItem("区划检索", "regions:search", "search", _any),
     NavItem("账号管理", "accounts:user_list", "people", _account_manager),
