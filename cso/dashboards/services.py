@@ -13,6 +13,7 @@ again.
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -55,6 +56,8 @@ INCUBATION_MAX = "incubation_bases_max"
 TREND_COUNTS = ("orgs_live", "cso_live", "new_in_period", "ended_in_period")
 TREND_RATIOS = ("per_10k", "avg_urban", "avg_rural", "communities_at_target_share")
 TREND_QUARTERS = 8
+# One trend request starts no new computation after this many seconds (the page asks again).
+TREND_BUDGET_SECONDS = 6
 
 TODO_LIMIT = 20
 # National and provincial dashboards of today are cached this long (see ``_computed``).
@@ -373,6 +376,11 @@ def _fresh(user, division: Division | None, day: datetime.date, with_todo: bool)
     return result, todo
 
 
+def _is_big(division: Division | None) -> bool:
+    """National and provincial dashboards: results that take seconds and are cached."""
+    return division is None or division.level <= codes.PROVINCE
+
+
 def _computed(user, division: Division | None, day: datetime.date, with_todo: bool):
     """The engine's result and the to-do list, and when a cached copy was made (None: computed now).
 
@@ -380,7 +388,7 @@ def _computed(user, division: Division | None, day: datetime.date, with_todo: bo
     are cached (five minutes for today, ``cache_seconds()`` for past days) and the page says when
     they were computed; cities, counties, streets and communities are always computed fresh.
     """
-    if division is not None and division.level > codes.PROVINCE:
+    if not _is_big(division):
         return (*_fresh(user, division, day, with_todo), None)
     key = f"dashboards:page:v1:{parent_code(division) or 'national'}:{day.isoformat()}"
     hit = cache.get(key)
@@ -456,9 +464,11 @@ TREND_KEYS = (*TREND_COUNTS, *TREND_RATIOS)
 
 
 def _trend_point(user, division: Division | None, year: int, quarter: int, at: datetime.date,
-                 cacheable: bool) -> tuple[dict, str]:
+                 cacheable: bool, may_compute: bool = True) -> tuple[dict, str, bool]:
     """The trend's values at ``at`` (a quarter end, or the chosen day within the last quarter) and
-    where they come from ("frozen" submitted tables or "computed" by the engine).
+    where they come from: "frozen" submitted tables, "computed" by the engine, or "pending" when the
+    point is neither at hand nor ``may_compute`` (the time budget of the request is spent); and
+    whether the engine ran for it.
 
     A county's own submitted table is looked up every time (one indexed query), so a submission shows
     at once; for a city, a province or the country the whole point — roll-up or computation — is
@@ -470,47 +480,69 @@ def _trend_point(user, division: Division | None, year: int, quarter: int, at: d
     if cacheable and not county:
         hit = cache.get(key)
         if hit is not None:
-            return hit
+            return (*hit, False)
     if at == end:
         frozen = _frozen_values(user, division, year, quarter)
         if frozen is not None:
             point = ({k: _number(_to_decimal(frozen.get(k))) for k in TREND_KEYS}, "frozen")
             if cacheable and not county:
                 cache.set(key, point, cache_seconds())
-            return point
+            return (*point, False)
     if cacheable and county:
         hit = cache.get(key)
         if hit is not None:
-            return hit
+            return (*hit, False)
+    if not cacheable and _is_big(division):
+        # The chosen day of a national or provincial dashboard: the page's own (cached) result.
+        result = _computed(user, division, at, with_todo=True)[0]
+        return {k: _number(result.parent.values.get(k)) for k in TREND_KEYS}, "computed", False
+    if not may_compute:
+        return dict.fromkeys(TREND_KEYS), "pending", False
     result = indicators.compute(code, at, period_start=start, user=user)
     point = ({k: _number(result.parent.values.get(k)) for k in TREND_KEYS}, "computed")
     if cacheable:
         cache.set(key, point, cache_seconds())
-    return point
+    return (*point, True)
 
 
-def trend(user, division: Division | None, day: datetime.date, n: int = TREND_QUARTERS) -> dict:
+def trend(user, division: Division | None, day: datetime.date, n: int = TREND_QUARTERS,
+          budget_seconds: float | None = None) -> dict:
     """Key counts and ratios at each of the last ``n`` quarter ends (the last point is ``day``).
 
     Submitted quarterly tables are used as they were frozen (a county's own; for higher levels the
     roll-up once every county under them has submitted); other points are computed by the engine.
     Past quarter ends are cached for ``cache_seconds()``; the chosen day itself is always computed
-    fresh, so the trend agrees with the cards.
+    fresh (national and provincial: the page's own cached result), so the trend agrees with the cards.
+
+    With ``budget_seconds``, points are filled newest first and no new computation starts once the
+    budget is spent: the rest come back "pending" (``pending`` counts them) and the page asks again,
+    so a national trend fills in over a few requests instead of one request of a minute.
     """
     code = parent_code(division)
     today = timezone.localdate()
-    points = []
-    for year, quarter in last_quarters(day, n):
+    started = time.monotonic()
+    quarters = last_quarters(day, n)
+    points: list[dict] = [{} for _ in quarters]
+    past_computed = 0
+    for index in reversed(range(len(quarters))):
+        year, quarter = quarters[index]
         start, end = indicators.quarter_bounds(year, quarter)
         at = min(end, day)
-        values, source = _trend_point(user, division, year, quarter, at, cacheable=end < today and at != day)
-        points.append({
+        last = index == len(quarters) - 1
+        # The chosen day and at least one past quarter per request are always computed (progress).
+        may_compute = (budget_seconds is None or last or not past_computed
+                       or time.monotonic() - started < budget_seconds)
+        values, source, ran = _trend_point(user, division, year, quarter, at,
+                                           cacheable=end < today and at != day, may_compute=may_compute)
+        if ran and not last:
+            past_computed += 1
+        points[index] = {
             "label": f"{year}年{quarter}季度" + ("" if at == end else f"（截至{at.month}月{at.day}日）"),
             "day": at.isoformat(),
             "source": source,
             "values": values,
             "urls": {key: indicators.drill_url(key, code, at, start) for key in TREND_KEYS},
-        })
+        }
 
     def series(keys):
         return [
@@ -528,6 +560,7 @@ def trend(user, division: Division | None, day: datetime.date, n: int = TREND_QU
         "labels": [p["label"] for p in points],
         "days": [p["day"] for p in points],
         "sources": [p["source"] for p in points],
+        "pending": sum(1 for p in points if p["source"] == "pending"),
         "counts": series(TREND_COUNTS),
         "ratios": series(TREND_RATIOS),
     }

@@ -42,7 +42,7 @@ def chart_data(request, chart):
     """The data of one chart kind (the URL names the kind)."""
     division, day, error = _request_context(request)
     if chart == "trend":
-        payload = services.trend(request.user, division, day)
+        payload = services.trend(request.user, division, day, budget_seconds=services.TREND_BUDGET_SECONDS)
     else:
         dashboard = services.build(request.user, division, day, with_todo=False)
         payload = services.gaps_payload(dashboard) if chart == "gaps" else services.composition_payload(dashboard)

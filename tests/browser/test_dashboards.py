@@ -100,5 +100,16 @@ def test_quarters_from_submitted_tables_are_named_under_the_trend(registry, sign
     submitted_table("450102000000", "兴宁区", 2025, 1, {"orgs_live": 17, "cso_live": 17})
     page = sign_in("county")
     open_dashboard(page, live_server)
-    note = page.get_by_test_id("chart-trend-counts").locator("xpath=following-sibling::p[1]")
+    note = page.get_by_test_id("chart-trend-counts").locator("xpath=..").locator(".dash-note-frozen")
     expect(note).to_contain_text("2025年1季度")
+
+
+def test_a_slow_trend_fills_in_over_a_few_requests(registry, sign_in, live_server, monkeypatch):
+    from cso.dashboards import services
+
+    monkeypatch.setattr(services, "TREND_BUDGET_SECONDS", 0)
+    page = sign_in("county")
+    open_dashboard(page, live_server)
+    chart = page.get_by_test_id("chart-trend-counts")
+    expect(chart).to_have_attribute("data-rendered", "true", timeout=30_000)
+    expect(chart.locator("xpath=..").locator(".dash-note-pending")).to_have_count(0)

@@ -172,3 +172,25 @@ def test_a_citys_trend_uses_the_roll_up_of_its_counties_only_when_all_have_submi
     assert {s["key"]: s for s in full["counts"]}["orgs_live"]["data"][-2]["value"] == 20
     # The ratio is recomputed by the engine from the summed parts: 12 / 6.
     assert {s["key"]: s for s in full["ratios"]}["avg_urban"]["data"][-2]["value"] == 2.0
+
+
+def test_a_trend_request_with_its_time_spent_leaves_older_quarters_pending(registry):
+    from cso.regions.models import Division
+
+    county = Division.objects.get(code=COUNTY)
+    user = registry["county"]
+    hurried = services.trend(user, county, DAY, budget_seconds=0)
+    # The chosen day and the newest past quarter are computed; each request makes progress.
+    assert hurried["sources"] == ["pending"] * 6 + ["computed"] * 2
+    assert hurried["pending"] == 6
+    assert {s["key"]: s for s in hurried["counts"]}["orgs_live"]["data"][0]["value"] is None
+    pending = [services.trend(user, county, DAY, budget_seconds=0)["pending"] for _ in range(6)]
+    assert pending == [5, 4, 3, 2, 1, 0]
+    again = services.trend(user, county, DAY, budget_seconds=0)
+    assert again["pending"] == 0 and again["sources"] == ["computed"] * 8
+    assert again == services.trend(user, county, DAY)
+
+
+def test_the_trend_endpoint_says_how_many_points_are_pending(registry, login):
+    payload = data(login(registry["county"]), "trend")
+    assert payload["pending"] == 0

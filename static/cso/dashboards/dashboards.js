@@ -147,14 +147,41 @@
     return option;
   }
 
-  function noteFrozen(el, payload) {
-    // Say which quarters come from submitted (frozen) quarterly tables.
+  function setNote(el, kind, text) {
+    // A caption under a chart (kept in one <p> per kind, updated when the data is refreshed).
+    let note = el.parentNode.querySelector(".dash-note-" + kind);
+    if (!text) {
+      if (note) note.remove();
+      return;
+    }
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "dash-note-" + kind + " small text-muted mb-0 mt-1";
+      el.after(note);
+    }
+    note.textContent = text;
+  }
+
+  function noteTrend(el, payload) {
     const frozen = payload.labels.filter(function (_, i) { return payload.sources[i] === "frozen"; });
-    if (!frozen.length || el.nextElementSibling && el.nextElementSibling.classList.contains("dash-frozen")) return;
-    const note = document.createElement("p");
-    note.className = "dash-frozen small text-muted mb-0 mt-1";
-    note.textContent = "取自已报送季度统计表（冻结数据）：" + frozen.join("、");
-    el.after(note);
+    setNote(el, "frozen", frozen.length ? "取自已报送季度统计表（冻结数据）：" + frozen.join("、") : "");
+    setNote(el, "pending", payload.pending
+      ? "数据量较大，其余 " + payload.pending + " 个季度正在计算，稍后自动补全…" : "");
+  }
+
+  const refreshing = {};
+
+  function refreshLater(url) {
+    // Pending points: ask again shortly; the server fills a few more each time.
+    if (refreshing[url]) return;
+    refreshing[url] = true;
+    window.setTimeout(function () {
+      delete fetched[url];
+      delete refreshing[url];
+      document.querySelectorAll('[data-chart="trend"]').forEach(function (el) {
+        if (el.dataset.url === url) render(el);
+      });
+    }, 1500);
   }
 
   const DRAW = { gap: drawGap, composition: drawComposition, trend: drawTrend };
@@ -166,16 +193,24 @@
       if (!payload) return;
       const option = draw(el, payload);
       if (!option) return;
-      el.textContent = "";
-      if (el.dataset.chart === "trend") noteFrozen(el, payload);
-      const chart = window.echarts.init(el, null, { renderer: "canvas" });
-      chart.setOption(option);
-      chart.on("click", function (params) {
-        if (params.data && params.data.url) window.location.href = params.data.url;
-      });
-      charts.push(chart);
-      el.dataset.rendered = "true";
+      let chart = window.echarts.getInstanceByDom(el);
+      if (!chart) {
+        el.textContent = "";
+        chart = window.echarts.init(el, null, { renderer: "canvas" });
+        chart.on("click", function (params) {
+          if (params.data && params.data.url) window.location.href = params.data.url;
+        });
+        charts.push(chart);
+      }
+      chart.setOption(option, true);
+      chart.resize();
+      if (el.dataset.chart === "trend") {
+        noteTrend(el, payload);
+        if (payload.pending) refreshLater(el.dataset.url);
+      }
+      el.dataset.rendered = payload.pending ? "partial" : "true";
     }).catch(function () {
+      if (window.echarts.getInstanceByDom(el)) return;
       el.classList.add("dash-chart-empty");
       el.textContent = "图表数据加载失败，请刷新页面重试。";
     });
