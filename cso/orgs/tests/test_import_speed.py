@@ -153,3 +153,25 @@ def test_the_copy_path_sets_the_triggers_aside_only_for_the_copy(cast):
     org = Organization.objects.select_related("division", "registration_authority_division", "created_by").get()
     assert org.division.code and org.registration_authority_division.code and org.created_by == cast["county"]
     assert org.leaders.count() == 0 and org.history.count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path is PostgreSQL's")
+def test_a_clash_found_by_the_database_during_the_copy_refuses_the_apply_and_leaves_nothing(cast):
+    from unittest import mock
+
+    from cso.orgs.tests.factories import credit_code
+
+    code = credit_code("1")
+    job = dry_run(cast["county"], [row(统一社会信用代码=code), row(名称="兴宁社区读书会", 管理方式="备案")])
+    taken = dry_run(cast["county"], [row(名称="抢先的协会", 统一社会信用代码=code)])
+    importing.apply_job(taken, cast["county"])
+    before = Organization.objects.count()
+    # with the re-check skipped, the live credit-code unique index is what refuses the row
+    with mock.patch.object(importing, "_recheck"), pytest.raises(importing.ApplyRefused, match="本次未导入任何数据"):
+        importing.apply_job(job, cast["county"])
+    assert Organization.objects.count() == before == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone()[0] == "origin"
+    job.refresh_from_db()
+    assert job.status == ImportStatus.VALIDATED
