@@ -199,11 +199,12 @@ class OrganizationFilter(django_filters.FilterSet):
     def import_job(self) -> ImportJob | None:
         """The organization import named by ``import`` when the user may see it; else None."""
         if not hasattr(self, "_import_job"):
-            value = self.form.cleaned_data.get("import") if self.is_bound and self.form.is_valid() else None
+            # read on its own, so that another invalid parameter does not hide the import's banner
+            value = str(self.data.get("import") or "") if self.is_bound else ""
             user = getattr(self.request, "user", None)
             self._import_job = None
-            if value and user is not None:
-                self._import_job = (ImportJob.objects.visible_to(user).filter(pk=value, kind="orgs")
+            if value.isdigit() and len(value) < 19 and int(value) > 0 and user is not None:
+                self._import_job = (ImportJob.objects.visible_to(user).filter(pk=int(value), kind="orgs")
                                     .defer("content", "payload", "report").first())
         return self._import_job
 

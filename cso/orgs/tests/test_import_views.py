@@ -127,3 +127,7 @@ def test_the_list_of_an_import_is_scoped_like_the_import(cast, login):
     assert login(cast["city"]).get(url).status_code == 200  # the city sees its counties' imports
     assert login(cast["county"]).get(f"{reverse('orgs:list')}?import={job.pk + 1000}").status_code == 404
     assert login(cast["county"]).get(f"{reverse('orgs:list')}?import=abc").status_code == 404
+    assert login(cast["county"]).get(f"{reverse('orgs:list')}?import={'9' * 30}").status_code == 404
+    # another parameter that does not validate does not hide the import's banner
+    page = login(cast["county"]).get(reverse("orgs:list"), {"import": job.pk, "as_of": "not a date"})
+    assert page.status_code == 200 and "本次导入的 1 个组织" in page.content.decode()
