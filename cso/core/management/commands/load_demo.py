@@ -32,6 +32,7 @@ DEMO_ACCOUNTS = [
     ("gx_minzheng", "韦晓燕", Role.CIVIL_AFFAIRS, "450000000000", "广西壮族自治区民政厅社会组织管理局"),
     ("nn_minzheng", "黄志强", Role.CIVIL_AFFAIRS, "450100000000", "南宁市民政局社会组织管理科"),
     ("xn_minzheng", "陆海燕", Role.CIVIL_AFFAIRS, "450102000000", "兴宁区民政局"),
+    ("qx_minzheng", "劳文杰", Role.CIVIL_AFFAIRS, "450103000000", "青秀区民政局"),
     ("minsheng_jd", "覃丽娟", Role.STREET, "450102001000", "民生街道办事处社会事务办"),
     ("xingning_sq", "莫春梅", Role.COMMUNITY, "450102001003", "兴宁社区居委会"),
     ("xn_fuhua", "梁建华", Role.OPERATOR, "450102000000", "兴宁区社会组织孵化基地"),
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             self.stdout.write(f"估算 {prefix}：{result.summary()}")
         self._accounts()
         self._organizations()
+        self._reports()
 
     def _organizations(self):
         """Generated organizations: full density (10 per urban, 5 per rural community) in a few
@@ -72,6 +74,44 @@ class Command(BaseCommand):
         for prefixes, scale in DEMO_ORGS:
             result = generate(prefixes, per_urban=10, per_rural=5, seed=1, scale=scale)
             self.stdout.write(f"演示社会组织（{'、'.join(prefixes)}，比例 {scale:g}）：{result.summary()}")
+
+    def _reports(self):
+        """Submitted quarterly tables of 兴宁区 and 青秀区 for the last four ended quarters, so that the
+        city sees submissions, roll-ups, lateness (the other counties of 南宁 have none) and trends.
+        The submission times are set a few days before each deadline, as if filed on time."""
+        import datetime
+
+        from django.utils import timezone
+
+        from cso.reports import services as reports
+        from cso.reports.models import QuarterlyReport, ReportEvent
+
+        if QuarterlyReport.objects.exists():
+            self.stdout.write("演示季度统计表：已存在，跳过。")
+            return
+        today = timezone.localdate()
+        year, quarter = reports.current_quarter(today)
+        quarters = []
+        for _ in range(4):
+            year, quarter = reports.previous_quarter(year, quarter)
+            quarters.append((year, quarter))
+        made = 0
+        for username in ("xn_minzheng", "qx_minzheng"):
+            user = User.objects.get(username=username)
+            for year, quarter in reversed(quarters):
+                with transaction.atomic():
+                    report = reports.generate(user.division, year, quarter, user)
+                    report = reports.review(report, user)
+                    report = reports.submit(report, user)
+                    due = reports.deadline(year, quarter)
+                    on_time = timezone.make_aware(datetime.datetime.combine(
+                        min(due, today) - datetime.timedelta(days=3), datetime.time(16, 30)))
+                    QuarterlyReport.objects.filter(pk=report.pk).update(
+                        generated_at=on_time - datetime.timedelta(hours=5),
+                        reviewed_at=on_time - datetime.timedelta(hours=1), submitted_at=on_time)
+                    ReportEvent.objects.filter(report=report).update(created_at=on_time, note="")
+                made += 1
+        self.stdout.write(f"演示季度统计表：兴宁区、青秀区各 {len(quarters)} 个季度，已报送 {made} 份。")
 
     @transaction.atomic
     def _accounts(self):
