@@ -230,7 +230,8 @@ def gap_charts(result, division: Division | None, cards: list[Card]) -> list[dic
     rows = result.rows
     if not rows:
         return charts
-    child_level = rows[0].level
+    children = [row for row in rows if not row.is_direct]
+    child_level = children[0].level if children else rows[0].level
     for card in cards:
         if card.target is None:
             continue
@@ -239,6 +240,8 @@ def gap_charts(result, division: Division | None, cards: list[Card]) -> list[dic
         bars = []
         for row in rows:
             value = row.values.get(card.key)
+            if row.is_direct and value is None:
+                continue  # the "本级" row has no communities or residents of its own
             bars.append({
                 "name": row.name,
                 "code": row.code,
@@ -365,9 +368,10 @@ class Dashboard:
 
     @property
     def child_level_name(self) -> str:
-        if not self.result.rows:
+        children = [row for row in self.result.rows if not row.is_direct]  # not the "本级" row
+        if not children:
             return ""
-        return codes.LEVEL_SHORT_NAMES.get(self.result.rows[0].level, "下级区划")
+        return codes.LEVEL_SHORT_NAMES.get(children[0].level, "下级区划")
 
 
 def _fresh(user, division: Division | None, day: datetime.date, with_todo: bool):
