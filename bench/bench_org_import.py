@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """Benchmark: import a 100,000-row .xlsx of organizations end to end through ``cso.orgs.importing``.
 
-    .venv/bin/python bench/bench_org_import.py [--db sqlite|postgres|both] [--rows 100000]
+    .venv/bin/python bench/bench_org_import.py [--db sqlite|postgres|both] [--rows 100000] [--breakdown]
+                                               [--profile FILE]
 
 Each database runs in its own child process on a fresh copy (a temporary SQLite file; the PostgreSQL
 database ``cso_bench_import``, dropped and created again): migrate, import the Guangxi divisions
@@ -14,6 +15,7 @@ into a plain table (COPY on PostgreSQL, executemany on SQLite), without any chec
 ``--breakdown`` also prints where the time goes: wall and CPU seconds of the importer's steps
 (reading, row checks, lookups, packing, re-check, each COPY), timed by wrapping those functions.
 Wall minus CPU is time spent waiting: on the database, on the pinyin worker, or for a core.
+``--profile FILE`` writes cProfile statistics of the dry run and the apply (this process only).
 """
 
 from __future__ import annotations
@@ -101,7 +103,7 @@ def _wrap_steps(importing) -> dict:
     return times
 
 
-def run_one(db: str, n: int, breakdown: bool = False) -> dict:
+def run_one(db: str, n: int, breakdown: bool = False, profile: str | None = None) -> dict:
     tmp = tempfile.TemporaryDirectory(prefix="cso_bench_import_")
     url = f"sqlite:///{tmp.name}/bench.sqlite3" if db == "sqlite" else postgres_database(PG_DATABASE, fresh=True)
     os.environ["DATABASE_URL"] = url
@@ -132,6 +134,12 @@ def run_one(db: str, n: int, breakdown: bool = False) -> dict:
     data = path.read_bytes()
     steps = _wrap_steps(importing) if breakdown else {}
 
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     started = time.perf_counter()
     job = importing.validate_job(importing.start_job(user, "orgs.xlsx", data))
     validate_s = time.perf_counter() - started
@@ -139,6 +147,9 @@ def run_one(db: str, n: int, breakdown: bool = False) -> dict:
     started = time.perf_counter()
     job = importing.apply_job(job, user)
     apply_s = time.perf_counter() - started
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(profile)
     assert Organization.objects.count() == n
 
     # Baseline: read with openpyxl read_only, load into a plain table without checks.
@@ -174,16 +185,17 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--breakdown", action="store_true", help="also print wall and CPU time per step")
+    parser.add_argument("--profile", metavar="FILE", help="write cProfile statistics of the import to FILE")
     parser.add_argument("--child", action="store_true")
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(run_one(args.db, args.rows, args.breakdown)))
+        print(json.dumps(run_one(args.db, args.rows, args.breakdown, args.profile)))
         return
     results = []
     for db in (["postgres", "sqlite"] if args.db == "both" else [args.db]):
         command = [sys.executable, __file__, "--child", "--db", db, "--rows", str(args.rows)]
-        out = subprocess.run(command + (["--breakdown"] if args.breakdown else []),
-                             check=True, capture_output=True, text=True)
+        extra = (["--breakdown"] if args.breakdown else []) + (["--profile", args.profile] if args.profile else [])
+        out = subprocess.run(command + extra, check=True, capture_output=True, text=True)
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
     for r in results:
         total = r["validate_s"] + r["apply_s"]

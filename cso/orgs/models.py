@@ -178,7 +178,9 @@ class Organization(ScopedModel):
 
     uid = models.CharField("组织标识", max_length=16, unique=True, editable=False,
                            default=validators.generate_uid)
-    name = models.CharField("名称", max_length=200, db_index=True)
+    # Indexed by Meta.indexes ("org_name", for the sort by name): a field-level index would add a
+    # varchar_pattern_ops twin on PostgreSQL that no query uses (the name is searched by trigram).
+    name = models.CharField("名称", max_length=200)
     # Search keys derived from the name (cso.orgs.search.pinyin_keys); kept in step by save() and
     # by every bulk loader.
     name_pinyin = models.CharField("名称拼音", max_length=600, blank=True, editable=False)
@@ -188,13 +190,16 @@ class Organization(ScopedModel):
     tier = models.CharField("管理层级", max_length=12, choices=Tier.choices)
     credit_code = models.CharField("统一社会信用代码", max_length=18, null=True, blank=True)
     registration_authority = models.CharField("登记（备案）机关", max_length=200, blank=True)
+    # Division codes are filtered by range or equality, never by LIKE: their indexes are explicit
+    # (Meta.indexes), without the varchar_pattern_ops twin a field-level index adds on PostgreSQL;
+    # ``division`` needs no index of its own, the composite indexes below lead with it.
     registration_authority_division = models.ForeignKey(
         "regions.Division", verbose_name="登记（备案）机关所在区划", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        on_delete=models.PROTECT, related_name="+", db_index=False,
     )
     division = models.ForeignKey(
         "regions.Division", verbose_name="所在社区（区划）", on_delete=models.PROTECT,
-        related_name="organizations",
+        related_name="organizations", db_index=False,
     )
     address = models.CharField("住所（活动地址）", max_length=300, blank=True)
     founded_on = models.DateField("成立日期", null=True, blank=True)
@@ -243,10 +248,14 @@ class Organization(ScopedModel):
         on_delete=models.SET_NULL, related_name="+", help_text="批量导入时创建该组织的导入任务；手工录入的为空。",
     )
 
+    # The history is read per organization (its ``id``) and by date; the indexes simple-history
+    # would copy from the model's fields serve no query and slow every write (the import's most).
     history = HistoricalRecords(
         excluded_fields=["updated_at", "created_at", "name_pinyin", "name_initials", "import_job"],
         m2m_fields=[categories, service_targets],
         cascade_delete_history=False,
+        no_db_index=["uid", "name", "registration_authority_division", "division", "venue", "incubated_by",
+                     "created_by"],
     )
 
     objects = OrganizationManager()
@@ -258,6 +267,8 @@ class Organization(ScopedModel):
         ordering = ["division_id", "name", "id"]
         indexes = [
             models.Index(fields=["division", "status"], name="org_division_status"),
+            models.Index(fields=["name"], name="org_name"),
+            models.Index(fields=["registration_authority_division"], name="org_authority_division"),
             models.Index(fields=["credit_code"], name="org_credit_code"),
             # The list's default order inside a division subtree (keyset and OFFSET pages); on
             # PostgreSQL the common list filters ride along, so that filtered deep pages stay
@@ -475,7 +486,8 @@ class Leader(ScopedModel):
     is_party_member = models.BooleanField("中共党员", default=False)
     order = models.PositiveSmallIntegerField("排序", default=0)
 
-    history = HistoricalRecords()
+    # Leader history is read per leader (its ``id``), never per organization.
+    history = HistoricalRecords(no_db_index=["organization"])
     scope_field = "organization__division"
 
     class Meta:
@@ -552,8 +564,9 @@ class HubMembership(ScopedModel):
 class StatusChange(ScopedModel):
     """A change of status: a domain row with who, when, why and the date it took effect."""
 
+    # Indexed by "orgs_statuschange_org_date", which leads with it.
     organization = models.ForeignKey(Organization, verbose_name="组织", on_delete=models.CASCADE,
-                                     related_name="status_changes")
+                                     related_name="status_changes", db_index=False)
     from_status = models.CharField("原状态", max_length=14, choices=Status.choices, blank=True)
     to_status = models.CharField("新状态", max_length=14, choices=Status.choices)
     effective_date = models.DateField("生效日期")
@@ -606,14 +619,16 @@ class OrgStateSpan(ScopedModel):
     gap from the day it started. Written only by ``cso.orgs.services``.
     """
 
+    # Neither foreign key needs an index of its own: "orgs_span_one_per_start" leads with the
+    # organization and "orgs_span_division_from" with the division (filtered by code range).
     organization = models.ForeignKey(Organization, verbose_name="组织", on_delete=models.CASCADE,
-                                     related_name="spans")
+                                     related_name="spans", db_index=False)
     valid_from = models.DateField("起始日期")
     valid_to = models.DateField("截止日期（不含）", null=True, blank=True)
     status = models.CharField("状态", max_length=14, choices=Status.choices)
     division = models.ForeignKey(
         "regions.Division", verbose_name="所在区划", on_delete=models.PROTECT, related_name="+",
-        db_constraint=True,
+        db_constraint=True, db_index=False,
     )
     track = models.CharField("管理方式", max_length=12, choices=Track.choices)
     org_type = models.CharField("组织类型", max_length=20, choices=OrgType.choices)
