@@ -248,7 +248,8 @@ def gap_charts(result, division: Division | None, cards: list[Card]) -> list[dic
                 "value": _number(value),
                 "met": _row_meets(row, card),
                 "url": _row_link(row, card.key, result),
-                "drill": indicators.drill_url(card.key, row.code, result.day, result.period_start),
+                "drill": indicators.drill_url(card.key, row.code, result.day, result.period_start,
+                                              direct=row.is_direct),
             })
         charts.append({
             "key": card.key,
@@ -273,7 +274,7 @@ def _row_meets(row, card: Card) -> bool | None:
 def _row_link(row, key: str, result) -> str | None:
     """A child's dashboard; for the organizations placed on the parent itself ("本级"), their list."""
     if getattr(row, "is_direct", False):
-        return indicators.drill_url(key, row.code, result.day, result.period_start)
+        return indicators.drill_url(key, row.code, result.day, result.period_start, direct=True)
     return dashboard_url(row.code, result.day)
 
 
@@ -295,13 +296,15 @@ def child_rows(result, cards: list[Card]) -> list[dict]:
             value = row.values.get(card.key)
             cells.append({
                 "key": card.key, "value": value, "unit": card.unit, "met": _row_meets(row, card),
-                "url": indicators.drill_url(card.key, row.code, result.day, result.period_start),
+                "url": indicators.drill_url(card.key, row.code, result.day, result.period_start,
+                                            direct=row.is_direct),
             })
         table.append({
             "code": row.code, "name": row.name,
             "url": None if getattr(row, "is_direct", False) else dashboard_url(row.code, result.day),
             "orgs_live": row.values.get("orgs_live"),
-            "orgs_live_url": indicators.drill_url("orgs_live", row.code, result.day, result.period_start),
+            "orgs_live_url": indicators.drill_url("orgs_live", row.code, result.day, result.period_start,
+                                                  direct=row.is_direct),
             "cells": cells,
         })
     return table

@@ -47,6 +47,11 @@ class OrganizationFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={**TEXT, "placeholder": "12位代码或前几位", "inputmode": "numeric",
                                       "list": "org-division-options", "autocomplete": "off"}),
     )
+    own = django_filters.ChoiceFilter(
+        label="仅本级", choices=[("yes", "仅本级（不含下级区划）")], empty_label="含下级区划", method="filter_noop",
+        widget=forms.Select(attrs=SELECT),
+        help_text="与区划代码一起使用：只列直接登记在该区划本级的组织（如县级登记的社会组织）。",
+    )
     track = django_filters.ChoiceFilter(label="管理方式", choices=Track.choices, empty_label="全部",
                                         method="filter_fact", widget=forms.Select(attrs=SELECT))
     org_type = django_filters.ChoiceFilter(label="组织类型", choices=OrgType.choices, empty_label="全部",
@@ -137,6 +142,11 @@ class OrganizationFilter(django_filters.FilterSet):
         prefix = division_prefix(value)
         if prefix is None:
             return queryset.none()
+        if self.form.cleaned_data.get("own") == "yes":
+            # Only the organizations placed on the division itself (its "本级" row in statistics).
+            code = codes.pad_code(prefix)
+            return self._apply(queryset, lambda qs: qs.filter(division_id=code),
+                               lambda spans: spans.filter(division_id=code))
         return self._apply(queryset, lambda qs: qs.filter(subtree_q("division_id", prefix)),
                            lambda spans: spans.filter(subtree_q("division_id", prefix)))
 

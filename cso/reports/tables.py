@@ -125,11 +125,12 @@ def _title(column: dict) -> str:
 
 
 def cells(columns: list[dict], values: dict, code: str | None, as_of: date | None, period_start: date | None,
-          deltas: dict | None = None) -> list[Cell]:
+          deltas: dict | None = None, *, direct: bool = False) -> list[Cell]:
     result = []
     for column in columns:
         key = column["key"]
-        url = indicators.drill_url(key, code, as_of, period_start) if code is not None and as_of else None
+        url = (indicators.drill_url(key, code, as_of, period_start, direct=direct)
+               if code is not None and as_of else None)
         result.append(Cell(key, values.get(key), url, (deltas or {}).get(key)))
     return result
 
@@ -141,10 +142,10 @@ def report_rows(data: dict, differences: dict | None = None) -> list[Row]:
     differences = differences or {}
     rows = []
     for row in data["rows"]:
-        # the county's own organizations (本级) have no list of their own: the county's list is the total's
-        code = None if row.get("direct") else row["code"]
+        # the county's own organizations (本级) link to the county's list limited to its own level
         rows.append(Row(row["code"], row["name"],
-                        cells(data["columns"], row["values"], code, as_of, start, differences.get(row["code"]))))
+                        cells(data["columns"], row["values"], row["code"], as_of, start, differences.get(row["code"]),
+                              direct=bool(row.get("direct")))))
     total = data["total"]
     rows.append(Row(total["code"], "合计", cells(data["columns"], total["values"], total["code"], as_of, start,
                                                differences.get("")), is_total=True))

@@ -392,11 +392,14 @@ def ended_in_period_q(period_start: date) -> Q:
     return Q(status__in=FINAL_STATUSES) & Q(valid_from__gte=period_start)
 
 
-def change_spans(kind: str, parent_code: str, day: date, period_start: date, user=None):
+def change_spans(kind: str, parent_code: str, day: date, period_start: date, user=None, *, own: bool = False):
     """The spans behind ``new_in_period`` / ``ended_in_period`` under a division — the list the
-    numbers link to (``/stats/changes/``)."""
+    numbers link to (``/stats/changes/``). With ``own``, only those placed on the division itself
+    (its "本级" row)."""
     parent = resolve_parent(parent_code, user)
     spans = _span_queryset(parent.prefix if parent else "", day)
+    if own and parent is not None:
+        spans = spans.filter(division_id=parent.code)
     condition = new_in_period_q(period_start) if kind == "new" else ended_in_period_q(period_start)
     return spans.filter(condition)
 
@@ -850,12 +853,18 @@ COMMUNITY_FILTERS = {
 }
 
 
-def drill_url(key: str, division_code: str, day: date, period_start: date | None = None) -> str | None:
+def drill_url(key: str, division_code: str, day: date, period_start: date | None = None, *,
+              direct: bool = False) -> str | None:
     """The list behind a number: the registry's list with the same filters and as-of date, the
     community list, or the list of organizations new or ended in the period; None where a number
-    has no list (incubation bases)."""
+    has no list (incubation bases). ``direct``: the number of a "本级" row (organizations placed on
+    the division itself, not below it)."""
     code = targets_mod.normalise_code(division_code)
     base = {"division": code} if code else {}
+    if direct:
+        if not code or key in COMMUNITY_FILTERS:
+            return None  # communities are never placed on a division above them
+        base["own"] = "yes"
     if key in ("new_in_period", "ended_in_period"):
         params = {**base, "kind": key.split("_")[0], "as_of": day.isoformat(),
                   "period_start": (period_start or quarter_start(day)).isoformat()}

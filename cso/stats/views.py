@@ -98,7 +98,7 @@ def _cell(result, row, key, day, period_start):
         "unit": indicator.unit,
         "is_ratio": indicator.kind == "ratio",
         # the direct row has no list of its own: the registry filters a division with its subtree
-        "url": drill_url(key, row.code, day, period_start) if value is not None and not row.is_direct else None,
+        "url": drill_url(key, row.code, day, period_start, direct=row.is_direct) if value is not None else None,
         "target": target,
         "gap": gap,
         "below": gap is not None and gap > 0,
@@ -212,8 +212,9 @@ def changes(request):
     """The organizations behind "new in the period" and "ended in the period"."""
     form, code, day, period_start = _period_form(request)
     kind = request.GET.get("kind") if request.GET.get("kind") in CHANGE_KINDS else "new"
+    own = request.GET.get("own") == "yes"
     spans = (
-        change_spans(kind, code, day, period_start, user=request.user)
+        change_spans(kind, code, day, period_start, user=request.user, own=own)
         .select_related("organization", "division").order_by("division_id", "organization__name", "organization_id")
     )
     paginator = Paginator(spans, PAGE_SIZE)
@@ -222,7 +223,7 @@ def changes(request):
     context = {
         "form": form,
         "kind": kind,
-        "title": CHANGE_KINDS[kind],
+        "title": CHANGE_KINDS[kind] + ("（仅本级）" if own else ""),
         "kinds": CHANGE_KINDS,
         "page_obj": page,
         "rows": page.object_list,

@@ -216,3 +216,22 @@ def test_the_national_overview_has_one_row_per_province(cast, login, submitted):
 def test_the_exported_roll_up_prints_on_exactly_one_page(cast, login, submitted, tmp_path):
     response = login(cast["city"]).get("/reports/overview/export/?year=2025&quarter=2")
     assert pdf_pages(response.content, tmp_path) == 1
+
+
+def test_the_countys_own_row_links_to_the_organizations_registered_on_the_county_only(cast, login, registry):
+    from cso.orgs.tests.factories import make_registered
+
+    make_registered(cast["county"], division=COUNTY, name="兴宁区社会工作者协会", registered_on=date(2019, 1, 1),
+                    founded_on=date(2019, 1, 1))
+    with at(2025, 7, 3):
+        table = services.generate(Division.objects.get(code=COUNTY), 2025, 2, cast["county"], prepared_by_name="张敏")
+    client = login(cast["county"])
+    body = client.get(f"/reports/{table.pk}/").content.decode()
+    links = [link.replace("&amp;", "&") for link in re.findall(r'href="([^"]+)" class="drill"', body)]
+    own = [link for link in links if "own=yes" in link]
+    assert own, "the 本级 row has links of its own"
+    live = next(link for link in own if link.startswith("/orgs/?") and "status=live" in link and "track" not in link
+                and "community" not in link and "party" not in link)
+    page = client.get(live).context["page"]
+    assert page.count == 1
+    assert [org.name for org in page.rows] == ["兴宁区社会工作者协会"]

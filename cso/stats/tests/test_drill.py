@@ -24,9 +24,10 @@ def test_each_organization_count_equals_the_length_of_its_list(registry, cast, l
     result = compute(COUNTY, D)
     keys = org_keys(result)
     assert {"orgs_live", "orgs_registered", "status_deregistered", "category:charity", "party_covered"} <= set(keys)
-    for row in [result.parent, *[r for r in result.rows if not r.is_direct]]:
+    assert any(r.is_direct for r in result.rows)  # 兴宁区本级: an organization registered on the county
+    for row in [result.parent, *result.rows]:
         for key in keys:
-            url = drill_url(key, row.code, D)
+            url = drill_url(key, row.code, D, direct=row.is_direct)
             response = client.get(url)
             assert response.status_code == 200, url
             assert response.context["page"].count == row.values[key], (row.code, key, url)
@@ -38,6 +39,8 @@ def test_drill_urls_carry_the_division_date_and_filters(db):
     assert "status=live" in url and "track=registered" in url
     assert drill_url("communities_urban", COUNTY, D).startswith("/stats/communities/?")
     assert drill_url("incubation_bases", COUNTY, D) is None
+    assert "own=yes" in drill_url("orgs_live", COUNTY, D, direct=True)
+    assert drill_url("communities", COUNTY, D, direct=True) is None
     assert "division" not in drill_url("orgs_live", "", D)
 
 
@@ -45,8 +48,8 @@ def test_new_and_ended_numbers_link_to_lists_of_that_many_organizations(registry
     client = login(cast["county"])
     result = compute(COUNTY, D)
     for key in ("new_in_period", "ended_in_period"):
-        for row in [result.parent, *[r for r in result.rows if not r.is_direct]]:
-            response = client.get(drill_url(key, row.code, D, result.period_start))
+        for row in [result.parent, *result.rows]:
+            response = client.get(drill_url(key, row.code, D, result.period_start, direct=row.is_direct))
             assert response.status_code == 200
             assert response.context["page_obj"].paginator.count == row.values[key], (key, row.code)
     body = client.get(drill_url("new_in_period", COUNTY, D)).content.decode()
