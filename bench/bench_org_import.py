@@ -88,7 +88,9 @@ def _wrap_steps(importing) -> dict:
         setattr(owner, name, timed)
 
     wrap(importing, "read_table", "open the .xlsx (calamine loads the sheet)")
-    wrap(importing.RowChecker, "check_chunk", "check rows (parse, rules, duplicates, lookups)")
+    wrap(importing.RowChecker, "check_parsed", "check rows (rules, duplicates, lookups)")
+    wrap(importing.RowChecker, "parse_chunk", "parse rows here (not in the worker process)")
+    wrap(importing.ParsedRows, "_receive", "wait for parsed rows from the worker")
     wrap(importing.RowChecker, "_existing", "  of which: lookups of live organizations")
     wrap(importing.RowChecker, "_divisions", "  of which: lookups of divisions")
     wrap(importing.PinyinKeys, "keys", "wait for the pinyin worker")

@@ -28,8 +28,11 @@ the registry list can show exactly one import's organizations (``/orgs/?import=<
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
+import multiprocessing
 import os
+import pickle
 import re
 import secrets
 import subprocess
@@ -43,7 +46,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, islice
 from operator import itemgetter
 from pathlib import Path
 
@@ -628,10 +631,16 @@ class RowChecker:
 
     # -- one chunk --
     def check_chunk(self, chunk: list[tuple[int, dict]], result: Validation) -> None:
-        parsed: list[tuple[int, dict, dict]] = []
-        for number, cells in chunk:
-            data, errors = self._parse(number, cells, result)
-            parsed.append((number, data, errors))
+        self.check_parsed(self.parse_chunk(chunk), result)
+
+    def parse_chunk(self, chunk: list[tuple[int, dict]]) -> list[tuple[int, dict, dict]]:
+        """Each row's cells read into values, with the errors of the cells themselves. Needs
+        nothing but the terms loaded by ``__init__`` (no database): ``ParsedRows`` runs it in a
+        worker process."""
+        return [(number, *self._parse(number, cells)) for number, cells in chunk]
+
+    def check_parsed(self, parsed: list[tuple[int, dict, dict]], result: Validation) -> None:
+        """The rules, scope, lookups and duplicates of parsed rows, in order."""
         wanted = {d["division"] for _, d, _ in parsed if d.get("division")}
         visible, ancestors = self._divisions(wanted)
         existing = self._existing([d for _, d, _ in parsed])
@@ -640,7 +649,7 @@ class RowChecker:
         for number, data, errors in parsed:
             self._check_row(number, data, errors, visible, ancestors, existing, known_uids, result)
 
-    def _parse(self, number: int, cells: dict, result: Validation) -> tuple[dict, dict]:
+    def _parse(self, number: int, cells: dict) -> tuple[dict, dict]:
         data: dict = {"row": number}
         errors: dict[str, tuple[str, str]] = {}
 
@@ -907,30 +916,137 @@ def validate_rows(user, upload, progress: Callable[[int, int], None] | None = No
     result = Validation()
     if unknown:
         result.issues.append(Issue(table.header_row, "、".join(unknown), "这些列不在导入模板中，已忽略。", level="notice"))  # noqa: E501
-    chunk: list[tuple[int, dict]] = []
-    items = list(mapping.items())
+    parsed_rows = ParsedRows(checker, table, list(mapping.items()))
     try:
-        for number, row in table.rows:
-            cells = {key: row[i] if i < len(row) else None for i, key in items}
-            chunk.append((number, cells))
-            result.total += 1
-            if len(chunk) >= CHUNK:
-                checker.check_chunk(chunk, result)
-                chunk = []
-                if progress:
-                    progress(result.total, max(table.estimated_rows, result.total))
-        if chunk:
-            checker.check_chunk(chunk, result)
+        for parsed in parsed_rows:
+            result.total += len(parsed)
+            checker.check_parsed(parsed, result)
+            if progress and len(parsed) == CHUNK:
+                progress(result.total, max(table.estimated_rows, result.total))
         if result.total == 0:
             raise UploadRefused("文件中只有标题行，没有要导入的组织。")
         for row, keys in zip(result.rows, checker.pinyin.keys(), strict=True):
             row["pinyin"] = keys
     finally:
+        parsed_rows.close()
         checker.pinyin.close()
     return result
 
 
+class ParsedRows:
+    """The rows of a table, parsed chunk by chunk (``RowChecker.parse_chunk``). For a large file
+    the reading and parsing run in a forked worker process, a chunk ahead of the checks: the dry
+    run is single-threaded Python and the parsing needs nothing but the rows and the terms, so the
+    second core does it while this process applies the rules. The worker only reads memory it was
+    forked with (the upload is held in memory by every reader) and sends back pickled chunks; it
+    never touches the database and leaves with ``os._exit``. A refused file (too many rows, a
+    broken sheet) is refused as here; small files, one-core machines and any failure of the
+    worker fall back to parsing here, from the first row the worker did not deliver."""
+
+    MIN_ROWS = 20_000
+    WAIT = 120  # seconds without a chunk from the worker before it is given up
+
+    def __init__(self, checker: RowChecker, table, items: list[tuple[int, str]]):
+        self.checker, self.table, self.items = checker, table, items
+        self.delivered = 0
+        self._conn = self._process = None
+        if (table.estimated_rows >= self.MIN_ROWS and (os.cpu_count() or 1) >= 2
+                and "fork" in multiprocessing.get_all_start_methods()):
+            try:
+                ctx = multiprocessing.get_context("fork")
+                self._conn, child = ctx.Pipe(duplex=False)
+                self._process = ctx.Process(target=self._work, args=(child,), daemon=True)
+                self._process.start()
+                child.close()
+            except OSError:
+                self.close()
+
+    def _chunks(self, rows) -> Iterator[list[tuple[int, dict, dict]]]:
+        items, parse = self.items, self.checker.parse_chunk
+        chunk: list[tuple[int, dict]] = []
+        for number, row in rows:
+            chunk.append((number, {key: row[i] if i < len(row) else None for i, key in items}))
+            if len(chunk) >= CHUNK:
+                yield parse(chunk)
+                chunk = []
+        if chunk:
+            yield parse(chunk)
+
+    def _work(self, conn) -> None:  # in the worker process
+        try:
+            for parsed in self._chunks(self.table.rows):
+                conn.send(("rows", parsed))
+            conn.send(("end", None))
+        except UploadRefused as exc:
+            conn.send(("refused", exc.message))
+        finally:
+            conn.close()
+
+    def __iter__(self) -> Iterator[list[tuple[int, dict, dict]]]:
+        if self._conn is not None:
+            while True:
+                kind, value = self._receive()
+                if kind == "failed":
+                    break  # the rest is parsed here
+                if kind == "refused":
+                    raise UploadRefused(value)
+                if kind == "end":
+                    self.close()
+                    return
+                self.delivered += len(value)
+                yield value
+            self.close()
+        yield from self._chunks(islice(self.table.rows, self.delivered, None))
+
+    def _receive(self) -> tuple[str, object]:
+        """The worker's next message; ("failed", None) when it is stuck or gone."""
+        try:
+            if not self._conn.poll(self.WAIT):
+                return "failed", None
+            return self._conn.recv()
+        except (EOFError, OSError, pickle.UnpicklingError):
+            return "failed", None
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        if self._process is not None:
+            if self._process.is_alive():
+                self._process.kill()
+            self._process.join()
+            self._process = None
+
+
 # --- jobs ------------------------------------------------------------------------------------
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """Pause Python's cyclic garbage collector for a dry run or an apply. Both build hundreds of
+    thousands of long-lived objects (the rows, their values, the decoded payload), and each of them
+    counts towards the next collection, which then walks them all again: with the collector on,
+    decoding a 100,000-row payload takes three times as long. Nothing of the import relies on it
+    (reference counting frees what it drops); the collector is back on when the last import running
+    in this process ends."""
+    global _gc_pauses
+    with _gc_lock:
+        mine = _gc_pauses > 0 or gc.isenabled()  # switched off by someone else: leave it to them
+        if mine:
+            _gc_pauses += 1
+            gc.disable()
+    try:
+        yield
+    finally:
+        if mine:
+            with _gc_lock:
+                _gc_pauses -= 1
+                if _gc_pauses == 0:
+                    gc.enable()
+
+
 def _pack(rows: list[dict]) -> bytes:
     """The good rows, compressed: the keys once, then each row's values in that order (JSON of lists
     reads about twice as fast as the same rows as objects)."""
@@ -975,7 +1091,8 @@ def validate_job(job: ImportJob) -> ImportJob:
         return job
     try:
         upload = check_upload(job.file_name, bytes(job.content))
-        result = validate_rows(job.user, upload, progress)
+        with _gc_paused():
+            result = validate_rows(job.user, upload, progress)
     except UploadRefused as exc:
         job.status, job.message = ImportStatus.FAILED, exc.message
         job.save(update_fields=["status", "message"])
@@ -990,7 +1107,8 @@ def validate_job(job: ImportJob) -> ImportJob:
     job.valid_rows = len(result.rows)
     job.error_rows = len(result.error_rows)
     job.warning_rows = len(result.warning_rows)
-    job.payload = _pack(result.rows)
+    with _gc_paused():
+        job.payload = _pack(result.rows)
     job.status = ImportStatus.VALIDATED
     job.validated_at = timezone.now()
     if len(result.issues) > REPORT_LIMIT:
@@ -1017,7 +1135,7 @@ def apply_job(job: ImportJob, user, exclude: Iterable[int] = ()) -> ImportJob:
     """
     exclude = set(exclude)
     try:
-        with transaction.atomic():
+        with _gc_paused(), transaction.atomic():
             locked = ImportJob.objects.select_for_update().get(pk=job.pk)
             if locked.status == ImportStatus.APPLIED:
                 raise ApplyRefused("该文件已经导入过，不能重复导入。")
@@ -1198,7 +1316,8 @@ def _copy(model, values: Iterable[dict]) -> None:
             if json_at:
                 out = list(out)
                 for i in json_at:
-                    out[i] = json.dumps(out[i], ensure_ascii=False)
+                    value = out[i]
+                    out[i] = "[]" if value == [] else json.dumps(value, ensure_ascii=False)  # tags: mostly []
             write(out)
 
 

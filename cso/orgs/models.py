@@ -254,8 +254,10 @@ class Organization(ScopedModel):
         excluded_fields=["updated_at", "created_at", "name_pinyin", "name_initials", "import_job"],
         m2m_fields=[categories, service_targets],
         cascade_delete_history=False,
+        # (the same list applies to the m2m history tables: organization, category, servicetarget;
+        # they are read by history_id)
         no_db_index=["uid", "name", "registration_authority_division", "division", "venue", "incubated_by",
-                     "created_by"],
+                     "created_by", "organization", "category", "servicetarget"],
     )
 
     objects = OrganizationManager()

@@ -67,3 +67,8 @@ def test_the_partial_unique_index_on_open_spans_still_refuses_a_second_open_span
     with pytest.raises(IntegrityError), transaction.atomic():
         OrgStateSpan.objects.create(organization=org, **copy)
     assert org.status == Status.ACTIVE and Organization.objects.filter(pk=org.pk).exists()
+
+
+def test_m2m_history_tables_are_indexed_by_history_record_only():
+    for table in ("orgs_historicalorganization_categories", "orgs_historicalorganization_service_targets"):
+        assert sorted(index_columns(table).values()) == [["history_id"], ["id"]]
