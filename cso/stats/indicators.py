@@ -404,6 +404,15 @@ def change_spans(kind: str, parent_code: str, day: date, period_start: date, use
     return spans.filter(condition)
 
 
+def bases_queryset(prefix: str, day: date):
+    """The incubation bases counted by ``incubation_bases``: under ``prefix``, opened by ``day``
+    (or with no opening date). The engine counts them and ``/stats/bases/`` lists them."""
+    bases = IncubationBase.objects.filter(Q(opened_on__lte=day) | Q(opened_on__isnull=True))
+    if prefix:
+        bases = bases.filter(subtree_q("division_id", prefix))
+    return bases
+
+
 def _span_queryset(prefix: str, day: date):
     qs = OrgStateSpan.objects.as_of(day)
     if prefix:
@@ -591,9 +600,7 @@ def _compute(parent_code: str, day: date, *, period_start: date | None, user) ->
             add(key, {k: int(v) if v is not None else 0 for k, v in row.items()})
 
     # 3. incubation bases opened by the day
-    bases = IncubationBase.objects.filter(Q(opened_on__lte=day) | Q(opened_on__isnull=True))
-    if prefix:
-        bases = bases.filter(subtree_q("division_id", prefix))
+    bases = bases_queryset(prefix, day)
     for row in bases.annotate(_k=Substr("division_id", 1, length)).values("_k").annotate(
             n=Count("id")).order_by():
         add(row["_k"], {"incubation_bases": row["n"]})
@@ -857,7 +864,7 @@ def drill_url(key: str, division_code: str, day: date, period_start: date | None
               direct: bool = False) -> str | None:
     """The list behind a number: the registry's list with the same filters and as-of date, the
     community list, or the list of organizations new or ended in the period; None where a number
-    has no list (incubation bases). ``direct``: the number of a "本级" row (organizations placed on
+    has no list. ``direct``: the number of a "本级" row (organizations placed on
     the division itself, not below it)."""
     code = targets_mod.normalise_code(division_code)
     base = {"division": code} if code else {}
@@ -880,6 +887,8 @@ def drill_url(key: str, division_code: str, day: date, period_start: date | None
     if key in COMMUNITY_FILTERS:
         params = {**base, "as_of": day.isoformat(), **COMMUNITY_FILTERS[key]}
         return f"{reverse('stats:communities')}?{urlencode(params)}"
+    if key == "incubation_bases":
+        return f"{reverse('stats:bases')}?{urlencode({**base, 'as_of': day.isoformat()})}"
     return None
 
 

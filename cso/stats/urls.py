@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.indicators, name="indicators"),
     path("communities/", views.communities, name="communities"),
     path("changes/", views.changes, name="changes"),
+    path("bases/", views.bases, name="bases"),
     path("targets/", views.targets, name="targets"),
 ]

@@ -23,7 +23,16 @@ from cso.regions.models import Division
 from . import exports, services
 from .choices import TARGET_UNITS, TargetKey, UrbanRule
 from .forms import CommunityFilterForm, PeriodForm, TargetForm, UrbanRuleForm, clean_division_code
-from .indicators import GROUPS, INDICATORS, CommunityList, change_spans, compute, drill_url, resolve_parent
+from .indicators import (
+    GROUPS,
+    INDICATORS,
+    CommunityList,
+    bases_queryset,
+    change_spans,
+    compute,
+    drill_url,
+    resolve_parent,
+)
 from .models import ProvinceSetting, Target
 from .targets import NATIONAL_NAME, effective_targets, rule_for_prefix
 
@@ -236,6 +245,38 @@ def changes(request):
         "indicators_url": f"{reverse('stats:indicators')}?division={code}&as_of={day.isoformat()}",
     }
     return render(request, "stats/changes.html", context)
+
+
+@require_http_methods(["GET"])
+def bases(request):
+    """The incubation bases behind ``incubation_bases``: opened by the day, under the division (with
+    ``own=yes`` only those placed on the division itself), with the organizations each has incubated."""
+    from django.db.models import Count, OuterRef, Subquery
+
+    from cso.orgs.models import Organization
+
+    form, code, day, _period_start = _period_form(request)
+    parent = resolve_parent(code, request.user)
+    own = request.GET.get("own") == "yes" and parent is not None
+    queryset = bases_queryset(parent.prefix if parent else "", day)
+    if own:
+        queryset = queryset.filter(division_id=parent.code)
+    incubated = (Organization.objects.filter(incubated_by=OuterRef("pk")).order_by()
+                 .values("incubated_by").annotate(n=Count("id")).values("n"))
+    queryset = (queryset.select_related("division__parent").annotate(incubated=Subquery(incubated))
+                .order_by("division_id", "name", "id"))
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "stats/bases.html", {
+        "form": form,
+        "page_obj": page,
+        "rows": page.object_list,
+        "parent": parent,
+        "day": day,
+        "own": own,
+        "breadcrumbs": [{"label": "统计指标", "url": reverse("stats:indicators")},
+                        *breadcrumbs(request.user, parent, "stats:bases", f"&as_of={day.isoformat()}")],
+        "indicators_url": f"{reverse('stats:indicators')}?division={code}&as_of={day.isoformat()}",
+    })
 
 
 @require_http_methods(["GET", "POST"])

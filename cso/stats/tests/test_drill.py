@@ -38,7 +38,7 @@ def test_drill_urls_carry_the_division_date_and_filters(db):
     assert url.startswith("/orgs/?") and "division=450102000000" in url and "as_of=2025-06-30" in url
     assert "status=live" in url and "track=registered" in url
     assert drill_url("communities_urban", COUNTY, D).startswith("/stats/communities/?")
-    assert drill_url("incubation_bases", COUNTY, D) is None
+    assert drill_url("incubation_bases", COUNTY, D).startswith("/stats/bases/?")
     assert "own=yes" in drill_url("orgs_live", COUNTY, D, direct=True)
     assert drill_url("communities", COUNTY, D, direct=True) is None
     assert "division" not in drill_url("orgs_live", "", D)
@@ -65,3 +65,18 @@ def test_a_period_chosen_on_the_page_reaches_the_change_list(registry, cast, log
     assert client.get(url).context["page_obj"].paginator.count == 6
     response = client.get("/stats/", {"as_of": "2025-06-30", "period_start": "2025-07-01"})
     assert "本期起始日不能晚于截至日期" in response.content.decode()
+
+
+def test_each_incubation_base_number_links_to_a_list_of_that_many_bases(registry, cast, login):
+    client = login(cast["county"])
+    result = compute(COUNTY, D)
+    for row in [result.parent, *result.rows]:
+        response = client.get(drill_url("incubation_bases", row.code, D, direct=row.is_direct))
+        assert response.status_code == 200
+        assert response.context["page_obj"].paginator.count == row.values["incubation_bases"], row.code
+    body = client.get(drill_url("incubation_bases", COUNTY, D)).content.decode()
+    # 民生街道孵化基地 opens on 2025-07-01, after the day
+    assert "兴宁区社会组织孵化基地" in body and "朝阳社区孵化点" in body and "民生街道孵化基地" not in body
+    own = client.get(drill_url("incubation_bases", COUNTY, D, direct=True))
+    assert [b.name for b in own.context["rows"]] == ["兴宁区社会组织孵化基地"]
+    assert client.get(drill_url("incubation_bases", fx.FOREIGN_COUNTY, D)).status_code == 404
