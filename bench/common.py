@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-import statistics
-import time
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from cso.core.timing import median_ms  # noqa: E402
+
+__all__ = ["PG_SERVER", "ROOT", "median_ms", "postgres_database"]
+
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 
 
@@ -24,12 +30,3 @@ def postgres_database(name: str, *, fresh: bool) -> str:
     return f"{PG_SERVER}/{name}"
 
 
-def median_ms(fn, runs: int) -> tuple[float, object]:
-    """Median wall time of ``fn`` in ms over ``runs`` calls after one warm-up, and its last value."""
-    value = fn()  # warm-up
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        value = fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), value

@@ -12,10 +12,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import statistics
 import sys
-import time
 from datetime import date
+
+from cso.core import timing
 
 
 def bench_user(code: str | None, role: str | None = None):
@@ -47,18 +47,6 @@ def render_for_bench(user, code: str | None, day: date, path: str = "/dashboards
     return response
 
 
-def _median_ms(fn, runs: int) -> tuple[float, float, object]:
-    started = time.perf_counter()
-    value = fn()
-    first = (time.perf_counter() - started) * 1000
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        value = fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return first, statistics.median(times), value
-
-
 def time_dashboard(code: str | None, day: date, runs: int = 10) -> dict:
     """Median server time (ms) of the page and of each chart endpoint, plus their first (cold) run."""
     from django.core.cache import cache
@@ -70,7 +58,7 @@ def time_dashboard(code: str | None, day: date, runs: int = 10) -> dict:
     for label, path in (("page", "/dashboards/"), ("gaps", "/dashboards/data/gaps/"),
                         ("composition", "/dashboards/data/composition/"), ("trend", "/dashboards/data/trend/")):
         cache.clear()
-        first, median, response = _median_ms(lambda path=path: render_for_bench(user, code, day, path), runs)
+        first, median, response = timing.timed(lambda path=path: render_for_bench(user, code, day, path), runs)
         reset_queries()
         with CaptureQueriesContext(connection) as queries:
             if path.endswith("trend/"):

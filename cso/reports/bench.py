@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import os
 import random
-import statistics
 import sys
-import time
 from datetime import datetime
+
+from cso.core import timing
 
 SERVER = "postgres://postgres@127.0.0.1:5432"
 SCRATCH = os.environ.get("BENCH_REPORTS_DB", "cso_bench_reports")
@@ -42,13 +42,7 @@ GROUP BY 1
 
 
 def median_ms(fn, runs: int = RUNS):
-    value = fn()  # warm-up
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        value = fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), value
+    return timing.median_ms(fn, runs)
 
 
 def national_divisions() -> list[tuple]:

@@ -15,22 +15,16 @@ and do not change the cost of the aggregation.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
-import time
 from datetime import date
+
+from cso.core import timing
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 
 
 def median_ms(fn, runs: int = RUNS):
-    value = fn()  # warm-up
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        value = fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), value
+    return timing.median_ms(fn, runs)
 
 
 BASELINE = """
