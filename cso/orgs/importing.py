@@ -73,7 +73,7 @@ from .search import pinyin_keys
 from .services import _check_federation, _default_is_community_org, first_span
 
 KIND = "orgs"
-CHUNK = 1000
+CHUNK = 4000  # rows per batch of lookups (fewer round trips; a 100,000-row file reports progress 25 times)
 QUERY_BATCH = 900
 INSERT_BATCH = 2000
 REPORT_LIMIT = 5000
