@@ -958,8 +958,10 @@ class ParsedRows:
                 self._process = ctx.Process(target=self._work, args=(child,), daemon=True)
                 self._process.start()
                 child.close()
-            except OSError:
-                self.close()
+            except Exception:  # no process to be had (resources, a daemonic parent): parse here
+                if self._conn is not None:
+                    self._conn.close()
+                self._conn = self._process = None
 
     def _chunks(self, rows) -> Iterator[list[tuple[int, dict, dict]]]:
         items, parse = self.items, self.checker.parse_chunk

@@ -108,6 +108,15 @@ def test_a_worker_that_dies_half_way_is_replaced_by_parsing_the_rest_here(cast, 
     assert worker == here
 
 
+def test_no_worker_process_to_be_had_means_parsing_here(cast, monkeypatch, small_chunks, delivered):
+    def refuse(self):
+        raise AssertionError("daemonic processes are not allowed to have children")
+
+    monkeypatch.setattr(importing.multiprocessing.get_context("fork").Process, "start", refuse)
+    here, worker = run_both(monkeypatch, cast["county"], mixed_rows())
+    assert delivered == {"rows": 0} and worker == here
+
+
 def test_the_garbage_collector_is_back_on_after_a_dry_run_and_an_apply(cast):
     assert gc.isenabled()
     job = dry_run(cast["county"], [row(名称="兴宁社区书画协会")])
