@@ -17,9 +17,11 @@ are importable unless the user excludes them on the report page. A non-empty 组
 updating existing organizations by import is not supported yet.
 
 Speed (100,000 rows; figures and the breakdown in bench/README.md): the sheet is read with
-python-calamine; ``clean_fields()`` runs only for rows the ``FieldScreen`` cannot clear (the
-model's ``clean()`` runs for every row); the pinyin search keys are computed during the dry run in
-a worker process and stored with the rows; on PostgreSQL the apply COPYs every table, holds the
+python-calamine and the rows are parsed in a forked worker process (``ParsedRows``) while this one
+checks them; ``clean_fields()`` runs only for rows the ``FieldScreen`` cannot clear (the model's
+``clean()`` runs for every row); the pinyin search keys are computed during the dry run in another
+worker process and stored with the rows; the garbage collector is paused during a dry run and an
+apply (``_gc_paused``); on PostgreSQL the apply COPYs every table, holds the
 rows it refers to ``FOR KEY SHARE`` and, when the role may, sets the per-row foreign-key triggers
 aside for the COPY. Every organization created records its job (``Organization.import_job``), so
 the registry list can show exactly one import's organizations (``/orgs/?import=<job id>``).
@@ -935,7 +937,7 @@ def validate_rows(user, upload, progress: Callable[[int, int], None] | None = No
 
 class ParsedRows:
     """The rows of a table, parsed chunk by chunk (``RowChecker.parse_chunk``). For a large file
-    the reading and parsing run in a forked worker process, a chunk ahead of the checks: the dry
+    the reading and parsing run in a forked worker process, ahead of the checks: the dry
     run is single-threaded Python and the parsing needs nothing but the rows and the terms, so the
     second core does it while this process applies the rules. The worker only reads memory it was
     forked with (the upload is held in memory by every reader) and sends back pickled chunks; it
