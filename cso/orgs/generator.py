@@ -430,7 +430,8 @@ class _Place:
 class Generator:
     def __init__(self, *, per_urban: float = 10, per_rural: float = 5, seed: int = 1, scale: float = 1.0,
                  spread: float = 0.5, registered_share: float = 0.2, batch_size: int = 50_000,
-                 today: date | None = None, progress: Progress | None = None, defer_indexes: bool = False):
+                 today: date | None = None, latest_start: date | None = None, progress: Progress | None = None,
+                 defer_indexes: bool = False):
         self.per_urban = per_urban * scale
         self.per_rural = per_rural * scale
         self.scale = scale
@@ -439,7 +440,9 @@ class Generator:
         self.registered_share = registered_share
         self.batch_size = batch_size
         self.today = today or timezone.localdate()
-        self.latest_start = min(LATEST_START, self.today - timedelta(days=30))
+        # The last day an organization may start: fixed by default, so that generated data (and the
+        # benchmarks on it) do not depend on the day they are made; the demo moves it up to last month.
+        self.latest_start = min(latest_start or LATEST_START, self.today - timedelta(days=30))
         self.progress = progress
         self.defer_indexes = defer_indexes
         self.result = GenerateResult()

@@ -3,6 +3,7 @@
 Safe to run again: imports are idempotent and accounts are created only when missing.
 """
 
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -72,7 +73,8 @@ class Command(BaseCommand):
             self.stdout.write("演示社会组织：已存在，跳过。")
             return
         for prefixes, scale in DEMO_ORGS:
-            result = generate(prefixes, per_urban=10, per_rural=5, seed=1, scale=scale)
+            # Organizations keep starting until last month, so recent quarters have new ones too.
+            result = generate(prefixes, per_urban=10, per_rural=5, seed=1, scale=scale, latest_start=date.today())
             self.stdout.write(f"演示社会组织（{'、'.join(prefixes)}，比例 {scale:g}）：{result.summary()}")
 
     def _reports(self):
