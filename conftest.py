@@ -34,3 +34,14 @@ def login(client):
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Statistics and dashboards cache national and provincial results: every test starts and ends
+    with an empty cache, so no test sees another's figures."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -16,11 +16,12 @@ is the sum of the rows. Ratios are never summed: each row's ratio is recomputed 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import (
     Case,
@@ -38,6 +39,7 @@ from django.db.models import (
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from cso.core.scoping import Scope, subtree_q
 from cso.orgs.choices import FINAL_STATUSES, LIVE_STATUSES, PartyBuilding, Status, Tier, Track
@@ -533,6 +535,32 @@ def compute(parent_code: str, day: date, *, period_start: date | None = None, us
         return _compute(parent_code, day, period_start=period_start, user=user)
 
 
+BIG_TODAY_SECONDS = 5 * 60
+
+
+def compute_cached(parent_code: str, day: date, *, period_start: date | None = None,
+                   user=None) -> tuple[StatsResult, datetime | None]:
+    """``compute`` for pages: national and provincial results take seconds over millions of
+    organizations, so they are cached (five minutes when the day is today, else
+    ``CSO_DASHBOARD_CACHE_SECONDS``) and the time they were computed is returned beside them
+    (None: computed now). The scope check runs on every call; the result itself does not depend on
+    who asks."""
+    code = targets_mod.normalise_code(parent_code)
+    parent = resolve_parent(code, user)
+    if parent is not None and parent.level > codes.PROVINCE:
+        return compute(code, day, period_start=period_start, user=user), None
+    start = period_start or quarter_start(day)
+    key = f"stats:compute:v1:{code or 'national'}:{day.isoformat()}:{start.isoformat()}"
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    result = compute(code, day, period_start=start, user=user)
+    generated_at = timezone.localtime()
+    seconds = BIG_TODAY_SECONDS if day >= timezone.localdate() else settings.CSO_DASHBOARD_CACHE_SECONDS
+    cache.set(key, (result, generated_at), seconds)
+    return result, generated_at
+
+
 def _compute(parent_code: str, day: date, *, period_start: date | None, user) -> StatsResult:
     parent = resolve_parent(parent_code, user)
     prefix = parent.prefix if parent else ""
@@ -904,6 +932,7 @@ __all__ = [
     "StatsResult",
     "community_stats",
     "compute",
+    "compute_cached",
     "drill_url",
     "finish_ratios",
     "get_indicator",

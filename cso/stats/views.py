@@ -29,7 +29,7 @@ from .indicators import (
     CommunityList,
     bases_queryset,
     change_spans,
-    compute,
+    compute_cached,
     drill_url,
     resolve_parent,
 )
@@ -125,7 +125,7 @@ def _columns(result, view: str) -> list:
 @require_http_methods(["GET"])
 def indicators(request):
     form, code, day, period_start = _period_form(request)
-    result = compute(code, day, period_start=period_start, user=request.user)
+    result, computed_at = compute_cached(code, day, period_start=period_start, user=request.user)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         return exports.indicators_response(result, fmt)
@@ -154,6 +154,7 @@ def indicators(request):
     context = {
         "form": form,
         "result": result,
+        "computed_at": computed_at,
         "parent": parent,
         "columns": columns,
         "rows": [row_of(r) for r in result.rows],

@@ -46,16 +46,6 @@ FIGURES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Dashboards cache computed results; every test starts and ends with an empty cache."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def registry(cast):
     return build_registry(cast)
