@@ -60,8 +60,8 @@ TREND_QUARTERS = 8
 TREND_BUDGET_SECONDS = 6
 
 TODO_LIMIT = 20
-# National and provincial dashboards of today are cached this long (see ``_computed``).
-BIG_TODAY_SECONDS = 5 * 60
+# National and provincial results of today are cached this long (see ``indicators.compute_cached``).
+BIG_TODAY_SECONDS = indicators.BIG_TODAY_SECONDS
 
 
 def cache_seconds() -> int:
@@ -377,12 +377,6 @@ class Dashboard:
         return codes.LEVEL_SHORT_NAMES.get(children[0].level, "下级区划")
 
 
-def _fresh(user, division: Division | None, day: datetime.date, with_todo: bool):
-    result = indicators.compute(parent_code(division), day, user=user)
-    todo = todo_list(user, division, day) if with_todo else []
-    return result, todo
-
-
 def _is_big(division: Division | None) -> bool:
     """National and provincial dashboards: results that take seconds and are cached."""
     return division is None or division.level <= codes.PROVINCE
@@ -391,20 +385,21 @@ def _is_big(division: Division | None) -> bool:
 def _computed(user, division: Division | None, day: datetime.date, with_todo: bool):
     """The engine's result and the to-do list, and when a cached copy was made (None: computed now).
 
-    National and provincial results take seconds to compute over millions of organizations, so they
-    are cached (five minutes for today, ``cache_seconds()`` for past days) and the page says when
-    they were computed; cities, counties, streets and communities are always computed fresh.
+    National and provincial results come from ``indicators.compute_cached`` (the cache the
+    indicator page shares); their to-do list, a pass over every community below, is cached beside it
+    for as long. Cities, counties, streets and communities are always computed fresh.
     """
+    code = parent_code(division)
+    result, generated_at = indicators.compute_cached(code, day, user=user)
+    if not with_todo:
+        return result, [], generated_at
     if not _is_big(division):
-        return (*_fresh(user, division, day, with_todo), None)
-    key = f"dashboards:page:v1:{parent_code(division) or 'national'}:{day.isoformat()}"
-    hit = cache.get(key)
-    if hit is not None:
-        return hit
-    result, todo = _fresh(user, division, day, True)
-    generated_at = timezone.localtime()
-    seconds = BIG_TODAY_SECONDS if day >= timezone.localdate() else cache_seconds()
-    cache.set(key, (result, todo, generated_at), seconds)
+        return result, todo_list(user, division, day), generated_at
+    key = f"dashboards:todo:v1:{code or 'national'}:{day.isoformat()}"
+    todo = cache.get(key)
+    if todo is None:
+        todo = todo_list(user, division, day)
+        cache.set(key, todo, BIG_TODAY_SECONDS if day >= timezone.localdate() else cache_seconds())
     return result, todo, generated_at
 
 
@@ -501,7 +496,7 @@ def _trend_point(user, division: Division | None, year: int, quarter: int, at: d
             return (*hit, False)
     if not cacheable and _is_big(division):
         # The chosen day of a national or provincial dashboard: the page's own (cached) result.
-        result = _computed(user, division, at, with_todo=True)[0]
+        result = _computed(user, division, at, with_todo=False)[0]
         return {k: _number(result.parent.values.get(k)) for k in TREND_KEYS}, "computed", False
     if not may_compute:
         return dict.fromkeys(TREND_KEYS), "pending", False

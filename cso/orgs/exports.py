@@ -20,6 +20,7 @@ from datetime import date, datetime
 import xlsxwriter
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from .choices import OrgType, PartyBuilding, Status, Tier, Track
 from .models import Organization
@@ -131,7 +132,7 @@ def csv_stream(queryset) -> Iterator[str]:
 
 def csv_response(queryset) -> StreamingHttpResponse:
     response = StreamingHttpResponse(csv_stream(queryset), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = _disposition(filename("csv"))
+    response["Content-Disposition"] = content_disposition_header(True, filename("csv"))
     return response
 
 
@@ -176,12 +177,6 @@ def xlsx_response(queryset) -> FileResponse:
         handle, as_attachment=True, filename=filename("xlsx"),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-
-
-def _disposition(name: str) -> str:
-    from urllib.parse import quote
-
-    return f"attachment; filename=\"export.csv\"; filename*=UTF-8''{quote(name)}"
 
 
 __all__ = ["COLUMNS", "HEADERS", "csv_response", "iter_rows", "write_xlsx", "xlsx_response"]

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cso.core.models import ImportJob, ImportStatus
@@ -183,8 +184,7 @@ def template(request):
         for r, item in enumerate(items, start=1):
             values.write_string(r, c, item)
     wb.close()
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E7%A4%BE%E4%BC%9A%E7%BB%84%E7%BB%87%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"  # noqa: E501
-    return response
+    return HttpResponse(buffer.getvalue(), content_type=XLSX,
+                        headers={"Content-Disposition": content_disposition_header(True, "社会组织导入模板.xlsx")})
 
 

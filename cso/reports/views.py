@@ -9,14 +9,13 @@ Every report is read through ``QuarterlyReport.objects.visible_to(user)`` and ev
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from cso.core.scoping import Scope
@@ -57,9 +56,8 @@ def _crumbs(county: Division | None = None, *tail) -> list[dict]:
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return HttpResponse(content, content_type=XLSX,
+                        headers={"Content-Disposition": content_disposition_header(True, filename)})
 
 
 def _year(request, default: int) -> int:

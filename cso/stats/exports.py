@@ -12,6 +12,7 @@ from decimal import Decimal
 import xlsxwriter
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from .indicators import INDICATORS, CommunityList, StatsResult
 
@@ -24,12 +25,19 @@ def _filename(stem: str, fmt: str) -> str:
 
 
 def _attachment(content: bytes, stem: str, fmt: str) -> HttpResponse:
-    from urllib.parse import quote
+    return HttpResponse(content, content_type=XLSX if fmt == "xlsx" else "text/csv; charset=utf-8",
+                        headers={"Content-Disposition": content_disposition_header(True, _filename(stem, fmt))})
 
-    response = HttpResponse(content, content_type=XLSX if fmt == "xlsx" else "text/csv; charset=utf-8")
-    name = _filename(stem, fmt)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+
+def _csv(header: list[str], rows: list[list], stem: str) -> HttpResponse:
+    """A .csv with a BOM (so that Excel reads it as UTF-8); empty cells for missing values."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return _attachment(buffer.getvalue().encode("utf-8"), stem, "csv")
 
 
 def _plain(value):
@@ -58,13 +66,7 @@ def indicators_response(result: StatsResult, fmt: str) -> HttpResponse:
         "比例类指标按各行自身数据计算，不是下级数值之和。",
     ]
     if fmt == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow(["" if v is None else v for v in row])
-        return _attachment(buffer.getvalue().encode("utf-8"), title, "csv")
+        return _csv(header, rows, title)
     output = io.BytesIO()
     book = xlsxwriter.Workbook(output, {"in_memory": True})
     sheet = book.add_worksheet("统计指标")
@@ -112,13 +114,7 @@ def communities_response(rows: CommunityList, fmt: str, day: date) -> HttpRespon
     name = rows.parent.name if rows.parent else "全国"
     title = f"{name}社区（村）社区社会组织情况"
     if fmt == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")
-        writer = csv.writer(buffer)
-        writer.writerow(COMMUNITY_HEADER)
-        for row in data:
-            writer.writerow(["" if v is None else v for v in row])
-        return _attachment(buffer.getvalue().encode("utf-8"), title, "csv")
+        return _csv(COMMUNITY_HEADER, data, title)
     output = io.BytesIO()
     book = xlsxwriter.Workbook(output, {"in_memory": True, "constant_memory": True})
     sheet = book.add_worksheet("社区")

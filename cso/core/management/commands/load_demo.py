@@ -3,12 +3,12 @@
 Safe to run again: imports are idempotent and accounts are created only when missing.
 """
 
-from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from cso.accounts.choices import Role, role_label
 from cso.accounts.models import User
@@ -74,7 +74,8 @@ class Command(BaseCommand):
             return
         for prefixes, scale in DEMO_ORGS:
             # Organizations keep starting until last month, so recent quarters have new ones too.
-            result = generate(prefixes, per_urban=10, per_rural=5, seed=1, scale=scale, latest_start=date.today())
+            result = generate(prefixes, per_urban=10, per_rural=5, seed=1, scale=scale,
+                              latest_start=timezone.localdate())
             self.stdout.write(f"演示社会组织（{'、'.join(prefixes)}，比例 {scale:g}）：{result.summary()}")
 
     def _reports(self):
@@ -83,8 +84,6 @@ class Command(BaseCommand):
         Each is generated and submitted as if three days before its deadline (seed 000's deadlines
         fall before the quarter ends, so the table holds the registry as of that day)."""
         import datetime
-
-        from django.utils import timezone
 
         from cso.reports import services as reports
         from cso.reports.models import QuarterlyReport, ReportEvent
