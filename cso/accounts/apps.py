@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与权限"
 
     def ready(self):
-        from . import signals
+        from . import responsibilities, signals
 
         signals.connect()
+        responsibilities.register_with_rules()
