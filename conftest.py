@@ -8,14 +8,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture
 def tree(db):
-    from cso.core.testing import build_tree
+    from cso.demo.testing import build_tree
 
     return build_tree()
 
 
 @pytest.fixture
 def cast(tree):
-    from cso.core.testing import build_cast
+    from cso.demo.testing import build_cast
 
     return build_cast()
 

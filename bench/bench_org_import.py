@@ -119,7 +119,7 @@ def run_one(db: str, n: int, breakdown: bool = False, profile: str | None = None
     from django.db import connection
 
     from cso.accounts.choices import Role
-    from cso.core.testing import make_user
+    from cso.demo.testing import make_user
     from cso.orgs import importing
     from cso.orgs.models import Organization
     from cso.regions.importer import import_divisions

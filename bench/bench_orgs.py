@@ -5,7 +5,7 @@
 
 PostgreSQL: the database ``cso_bench_orgs`` (``cso_bench_orgs_s<scale>`` below scale 1) on 127.0.0.1
 gets the national divisions and the generated national registry (about 3.5 million organizations at
-scale 1, ``cso.orgs.generator``); SQLite: a cached file in the temp directory with 广西 (45) and
+scale 1, ``cso.demo.generator``); SQLite: a cached file in the temp directory with 广西 (45) and
 about 350,000 organizations at scale 1 (the generator's density times 3.6, since 广西 is mostly rural).
 Both are kept between runs: if the database already holds organizations, generation is skipped.
 
@@ -66,8 +66,8 @@ def run_one(db: str, runs: int, scale: float) -> dict:
     from django.db.models import Count
     from django.db.models.functions import Substr
 
+    from cso.demo.generator import generate, national_prefixes
     from cso.orgs import queries, services
-    from cso.orgs.generator import generate, national_prefixes
     from cso.orgs.models import Organization
     from cso.regions import codes
     from cso.regions.importer import ProgressPrinter, import_divisions

@@ -1,3 +1,6 @@
+"""The REST API (django-ninja): one router per app, assembled here at the top of the project, all behind
+the same division scoping."""
+
 from ninja import NinjaAPI
 from ninja.security import django_auth
 

@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from cso.core.api import api
+from cso.api import api
 
 patterns, _ninja_app_name, namespace = api.urls
 # The API authenticates each call itself and answers 401; the site-wide redirect to the login

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "cso.stats",
     "cso.reports",
     "cso.dashboards",
+    "cso.demo",
 ]
 
 MIDDLEWARE = [

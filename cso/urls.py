@@ -11,7 +11,7 @@ urlpatterns = [
     path("stats/", include("cso.stats.urls")),
     path("reports/", include("cso.reports.urls")),
     path("dashboards/", include("cso.dashboards.urls")),
-    path("api/", include("cso.core.api_urls")),
+    path("api/", include("cso.api_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,9 +1,16 @@
-"""Navigation by role: each app adds its entries here, each with a test of who sees it."""
+"""Navigation and home-page panels, registered by each app (core knows none of them).
+
+Each app declares what it offers in its own ``navigation.py``: ``register(NavItem(...))`` for an entry
+of the navigation bar, ``register_panel(Panel(...))`` for a block of the home page. Core imports those
+modules when the apps are ready (``autodiscover``) and shows the entries a user may see, in ``order``.
+Each entry comes with a test of who sees it.
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.module_loading import autodiscover_modules
 
 
 @dataclass(frozen=True)
@@ -13,47 +20,66 @@ class NavItem:
     icon: str
     visible: Callable[[object], bool]
     section: str = ""
+    order: int = 100
 
     def url(self) -> str:
         return reverse(self.url_name)
 
 
-def _any(user) -> bool:
+@dataclass(frozen=True)
+class Panel:
+    """A block of the home page: ``template`` rendered with ``context(request)``, shown when ``visible``."""
+
+    name: str
+    template: str
+    context: Callable[[object], dict]
+    visible: Callable[[object], bool] = lambda user: True
+    order: int = 100
+
+
+def anyone(user) -> bool:
     return True
 
 
-def _staff(user) -> bool:
-    return user.is_staff_role
-
-
-def _account_manager(user) -> bool:
-    return user.can_manage_accounts
-
-
-def _report_reader(user) -> bool:
-    from cso.reports.models import can_read
-
-    return can_read(user)
-
-
-NAV_ITEMS = [
-    NavItem("首页", "core:home", "house", _any),
-    NavItem("社会组织", "orgs:list", "building", _any),
-    NavItem("批量导入", "orgs:import", "file-earmark-arrow-up", _staff),
-    NavItem("统计看板", "dashboards:home", "speedometer2", _any, section="统计"),
-    NavItem("统计指标", "stats:indicators", "bar-chart-line", _any, section="统计"),
-    NavItem("季度报表", "reports:index", "table", _report_reader, section="统计"),
-    NavItem("目标值", "stats:targets", "bullseye", _any, section="统计"),
-    NavItem("行政区划", "regions:browse", "diagram-3", _any),
-    NavItem("区划检索", "regions:search", "search", _any),
-    NavItem("账号管理", "accounts:user_list", "people", _account_manager, section="系统管理"),
-    NavItem("审计日志", "accounts:audit", "journal-text", _staff, section="系统管理"),
-]
+NAV_ITEMS: list[NavItem] = []
+PANELS: list[Panel] = []
 # Items with a section are shown together in one drop-down menu of the navigation bar.
 SECTION_ICONS = {"统计": "graph-up", "系统管理": "gear"}
+
+
+def register(*items: NavItem) -> None:
+    for item in items:
+        if all(existing.url_name != item.url_name for existing in NAV_ITEMS):
+            NAV_ITEMS.append(item)
+    NAV_ITEMS.sort(key=lambda item: item.order)
+
+
+def register_panel(*panels: Panel) -> None:
+    for panel in panels:
+        if all(existing.name != panel.name for existing in PANELS):
+            PANELS.append(panel)
+    PANELS.sort(key=lambda panel: panel.order)
+
+
+def autodiscover() -> None:
+    """Import every installed app's ``navigation`` module (called from ``CoreConfig.ready``)."""
+    autodiscover_modules("navigation")
+
+
+register(NavItem("首页", "core:home", "house", anyone, order=0))
 
 
 def items_for(user) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     return [item for item in NAV_ITEMS if item.visible(user)]
+
+
+def panels_for(request) -> list[dict]:
+    """The home-page panels the user may see, each as ``{"template": …, "context": …}``."""
+    user = request.user
+    return [
+        {"name": panel.name, "template": panel.template, "context": panel.context(request)}
+        for panel in PANELS
+        if panel.visible(user)
+    ]

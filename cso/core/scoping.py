@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Q
 
-from cso.regions.codes import PREFIX_LENGTH, subtree_bounds
+from .hierarchy import PREFIX_LENGTH, subtree_bounds
 
 VIEW = "view"
 CHANGE = "change"

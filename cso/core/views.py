@@ -5,14 +5,12 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
-from cso.regions.services import division_summary
+from .navigation import panels_for
 
 
 def home(request):
-    user = request.user
-    division = user.division
-    summary = division_summary(division, user) if division else division_summary(None, user)
-    return render(request, "core/home.html", {"division": division, "summary": summary})
+    """The home page: the account's place and role, and the panels the apps registered for it."""
+    return render(request, "core/home.html", {"division": request.user.division, "panels": panels_for(request)})
 
 
 @login_not_required

@@ -47,11 +47,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from stdnum.cn import ric, uscc
 
-from cso.regions import codes
-from cso.regions.models import Division
-
-from .choices import LeaderRole, OrgType, PartyBuilding, Status, Tier, Track
-from .models import (
+from cso.orgs.choices import LeaderRole, OrgType, PartyBuilding, Status, Tier, Track
+from cso.orgs.models import (
     Category,
     HubMembership,
     IncubationBase,
@@ -62,8 +59,10 @@ from .models import (
     StatusChange,
     Venue,
 )
-from .search import pinyin_keys
-from .validators import UID_ALPHABET
+from cso.orgs.search import pinyin_keys
+from cso.orgs.validators import UID_ALPHABET
+from cso.regions import codes
+from cso.regions.models import Division
 
 Progress = Callable[[dict], None]
 

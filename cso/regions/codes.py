@@ -10,10 +10,19 @@ from __future__ import annotations
 
 import re
 
-CODE_LENGTH = 12
-PROVINCE, CITY, COUNTY, STREET, COMMUNITY = 1, 2, 3, 4, 5
-LEVELS = (PROVINCE, CITY, COUNTY, STREET, COMMUNITY)
-PREFIX_LENGTH = {PROVINCE: 2, CITY: 4, COUNTY: 6, STREET: 9, COMMUNITY: 12}
+# The hierarchy's shape (lengths, levels, prefixes, subtree ranges) is core's, which scoping needs.
+from cso.core.hierarchy import (  # noqa: F401  (re-exported)
+    CITY,
+    CODE_LENGTH,
+    COMMUNITY,
+    COUNTY,
+    LEVELS,
+    PREFIX_LENGTH,
+    PROVINCE,
+    STREET,
+    subtree_bounds,
+)
+
 LEVEL_NAMES = {
     PROVINCE: "省级",
     CITY: "地级",
@@ -84,12 +93,6 @@ def level_of(code: str) -> int:
 
 def prefix_of(code: str, level: int) -> str:
     return code[: PREFIX_LENGTH[level]]
-
-
-def subtree_bounds(prefix: str) -> tuple[str, str]:
-    """Closed range of 12-digit codes that start with ``prefix``."""
-    pad = CODE_LENGTH - len(prefix)
-    return prefix + "0" * pad, prefix + "9" * pad
 
 
 def pad_code(code: str) -> str:

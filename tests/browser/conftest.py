@@ -64,7 +64,7 @@ def live_cast(transactional_db):
 
     from django.apps import apps
 
-    from cso.core.testing import build_cast, build_tree
+    from cso.demo.testing import build_cast, build_tree
 
     # A transactional test's flush also removes the categories and service targets that a data
     # migration seeded; put them back so that each browser test starts from the same registry.
@@ -75,7 +75,7 @@ def live_cast(transactional_db):
 
 @pytest.fixture
 def sign_in(page, live_server):
-    from cso.core.testing import PASSWORD
+    from cso.demo.testing import PASSWORD
 
     def _sign_in(username: str, password: str = PASSWORD):
         page.goto(live_server.url + "/accounts/login/")

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from cso.core.testing import PASSWORD
+from cso.demo.testing import PASSWORD
 
 
 @pytest.fixture

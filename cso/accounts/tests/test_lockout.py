@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from cso.accounts.models import SignInEvent
-from cso.core.testing import PASSWORD
+from cso.demo.testing import PASSWORD
 
 
 def fail(sign_in, username, times):

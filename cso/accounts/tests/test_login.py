@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from cso.accounts.models import SignInEvent
-from cso.core.testing import PASSWORD
+from cso.demo.testing import PASSWORD
 
 
 def test_the_login_page_is_in_chinese_and_needs_no_account(client, db):

@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from cso.accounts.models import User
-from cso.core.testing import PASSWORD
+from cso.demo.testing import PASSWORD
 
 NEW_PASSWORD = "Nanning-2026-ok"
 

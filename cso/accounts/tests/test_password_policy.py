@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from cso.accounts.models import User
-from cso.core.testing import PASSWORD
+from cso.demo.testing import PASSWORD
 
 
 @pytest.mark.parametrize("weak", ["12345678", "abcdefgh", "abc123", "password1"])

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cso.accounts.models import SignInEvent
-from cso.core.testing import make_user
+from cso.demo.testing import make_user
 from cso.regions.models import Division
 
 

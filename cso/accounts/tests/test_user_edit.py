@@ -5,7 +5,7 @@ from django.urls import reverse
 from cso.accounts import services
 from cso.accounts.choices import Role
 from cso.accounts.models import User
-from cso.core.testing import make_user
+from cso.demo.testing import make_user
 from cso.regions.models import Division
 
 

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from cso.core.testing import make_user
+from cso.demo.testing import make_user
 
 FOREIGN = ["outsider_county", "outsider_community", "青秀区", "新竹街道", "新竹社区", "4501030"]
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from cso.core.testing import make_user
+from cso.demo.testing import make_user
 
 from .conftest import COUNTY, DAY, STREET, STREET_2, XINGNING
 from .html import parse

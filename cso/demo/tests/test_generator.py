@@ -7,7 +7,8 @@ import pytest
 from django.core.management import call_command
 from stdnum.cn import ric, uscc
 
-from cso.orgs import generator, services
+from cso.demo import generator
+from cso.orgs import services
 from cso.orgs.choices import LIVE_STATUSES, Track
 from cso.orgs.models import HubMembership, Leader, Organization, OrgStateSpan, StatusChange
 from cso.regions import codes

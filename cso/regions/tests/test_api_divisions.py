@@ -180,7 +180,7 @@ def test_a_session_patch_needs_the_csrf_token(cast):
 
 
 def test_the_openapi_schema_documents_the_division_endpoints(db):
-    from cso.core.api import api
+    from cso.api import api
 
     paths = api.get_openapi_schema(path_prefix="/api/")["paths"]
     assert "/api/divisions/" in paths

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from cso.core.testing import TREE
+from cso.demo.testing import TREE
 from cso.regions import importer
 from cso.regions.choices import FiguresSource
 from cso.regions.importer import estimate_figures, import_divisions, import_population, import_urban_rural

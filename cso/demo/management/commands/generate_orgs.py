@@ -8,7 +8,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cso.orgs.generator import generate, national_prefixes
+from cso.demo.generator import generate, national_prefixes
 from cso.regions import codes
 from cso.regions.models import Division
 

@@ -23,7 +23,7 @@ from cso.regions.models import Division
 DATA = Path(settings.BASE_DIR) / "data" / "divisions"
 DEMO_PASSWORD = "Demo-2026"
 PROVINCE_FILES = ["divisions_2023_guangxi_45.csv", "divisions_2023_shanghai_31.csv"]
-# Generated organizations (cso.orgs.generator): prefixes and scale, applied in order; a community
+# Generated organizations (cso.demo.generator): prefixes and scale, applied in order; a community
 # that already has organizations is skipped, so the dense districts keep their full density.
 DEMO_ORGS = [(["450102", "450103", "310101"], 1.0), (["45", "31"], 0.1)]
 
@@ -66,7 +66,7 @@ class Command(BaseCommand):
     def _organizations(self):
         """Generated organizations: full density (10 per urban, 5 per rural community) in a few
         districts, a tenth of it elsewhere in both provinces; skipped once any exist there."""
-        from cso.orgs.generator import generate
+        from cso.demo.generator import generate
         from cso.orgs.models import Organization
 
         if any(Organization.objects.within(prefix).exists() for prefix in ("45", "31")):
