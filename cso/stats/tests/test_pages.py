@@ -153,3 +153,13 @@ def test_a_community_account_sees_only_its_community(registry, cast, login):
     assert response.context["result"].parent.code == fx.XINGNING
     assert response.context["total"]["row"].values["cso_live"] == 3
     assert login(cast["community"]).get(PAGE, {"division": fx.MINSHENG}).status_code == 404
+
+
+def test_a_division_name_that_begins_like_a_formula_is_exported_to_csv_as_text(registry, cast, login):
+    from cso.regions.models import Division
+
+    Division.objects.filter(code=fx.CHAOYANG).update(name='=HYPERLINK("http://evil.example","朝阳")')
+    response = login(cast["county"]).get(COMMUNITIES, {"as_of": "2025-06-30", "format": "csv"})
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    names = [cell for line in lines for cell in line if "HYPERLINK" in cell]
+    assert names and all(cell.startswith("'=") for cell in names)
