@@ -110,6 +110,7 @@ def run_one(db: str, n: int, breakdown: bool = False, profile: str | None = None
     url = f"sqlite:///{tmp.name}/bench.sqlite3" if db == "sqlite" else postgres_database(PG_DATABASE, fresh=True)
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "cso.settings"
+    os.environ.setdefault("CSO_HTTPS", "0")  # the benchmarks request pages over plain http
     sys.path.insert(0, str(ROOT))
     import django
 

@@ -55,6 +55,7 @@ def run_one(db: str, runs: int, scale: float) -> dict:
         url = pg_database(scale)
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "cso.settings"
+    os.environ.setdefault("CSO_HTTPS", "0")  # the benchmarks request pages over plain http
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     sys.path.insert(0, str(ROOT))
 

@@ -44,7 +44,7 @@ def main(argv=None) -> int:
         if args.only and name != args.only:
             continue
         env = {**os.environ, "DATABASE_URL": f"{PG_SERVER}/{database}", "DJANGO_SETTINGS_MODULE": "cso.settings",
-               "BENCH_RUNS": str(args.runs), "CSO_DEBUG": "0", "PYTHONPATH": str(ROOT)}
+               "BENCH_RUNS": str(args.runs), "CSO_DEBUG": "0", "CSO_HTTPS": "0", "PYTHONPATH": str(ROOT)}
         command = [sys.executable, "-m", module]
         if name == "dashboard":
             command += ["--runs", str(args.runs)]

@@ -132,15 +132,35 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = env_int("CSO_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("CSO_SECURE_COOKIES", False)
+
+# HTTPS: on by default whenever debug is off — every request is redirected to https, HSTS tells
+# browsers to keep to it, and the session and CSRF cookies travel over HTTPS only. The switches:
+# CSO_HTTPS=0 for a site reached over plain http (the demo on 127.0.0.1, the tests); behind a
+# TLS-terminating proxy, CSO_PROXY_SSL_HEADER=1 (the proxy sets X-Forwarded-Proto: https) or
+# CSO_SSL_REDIRECT=0 when the proxy redirects itself.
+HTTPS = env_bool("CSO_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("CSO_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = env_int("CSO_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CSO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("CSO_HSTS_PRELOAD", False)
+if env_bool("CSO_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = env_bool("CSO_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-# Lockout after repeated failed sign-ins (django-axes), per user name and per address.
+# Lockout after repeated failed sign-ins (django-axes; cso.accounts.lockout): a user name from one
+# address is locked after CSO_LOGIN_FAILURE_LIMIT failures, an address as a whole after
+# CSO_LOGIN_ADDRESS_FAILURE_LIMIT failures whatever the user names. A stranger cannot lock the real
+# user out, and one office behind a shared address is not locked out by one clerk.
+AXES_HANDLER = "cso.accounts.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = env_int("CSO_LOGIN_FAILURE_LIMIT", 5)
+CSO_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("CSO_LOGIN_ADDRESS_FAILURE_LIMIT", 50)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("CSO_LOGIN_LOCKOUT_MINUTES", 30))
-# Per user name only: offices sit behind one NAT address, so locking by address would lock a whole
-# street office out because of one clerk.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+# Behind reverse proxies the client's address is the last-but-N entry of X-Forwarded-For.
+if env_int("CSO_PROXY_COUNT", 0):
+    AXES_IPWARE_PROXY_COUNT = env_int("CSO_PROXY_COUNT", 0)
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cso.accounts.views.locked_out"
 AXES_VERBOSE = False
@@ -208,8 +228,9 @@ LOGGING = {
 }
 
 SILENCED_SYSTEM_CHECKS = [
-    # Lockout is per user name on purpose (see AXES_LOCKOUT_PARAMETERS above).
-    "axes.W006",
+    # HSTS preload is a decision to submit the domain to the browsers' preload lists
+    # (CSO_HSTS_PRELOAD=1 once that is decided); HSTS itself is on.
+    "security.W021",
     # SQLite ignores the INCLUDE columns of covering indexes (org_division_name_cover); PostgreSQL,
     # the production database, uses them. The index itself works on both.
     "models.W040",

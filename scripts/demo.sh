@@ -6,7 +6,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 
-export CSO_DEBUG=${CSO_DEBUG:-1}
+# Debug off, as in production; the demo is served over plain http on this machine, so no HTTPS
+# redirect, HSTS or secure-only cookies; WhiteNoise serves the static files.
+export CSO_DEBUG=${CSO_DEBUG:-0}
+export CSO_HTTPS=${CSO_HTTPS:-0}
+if [ -z "${CSO_SECRET_KEY:-}" ]; then
+  [ -s .demo-secret-key ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))' > .demo-secret-key
+  CSO_SECRET_KEY=$(cat .demo-secret-key)
+  export CSO_SECRET_KEY
+fi
 export DATABASE_URL=${DATABASE_URL:-sqlite:///$(pwd)/db.sqlite3}
 PORT=${CSO_PORT:-8000}
 

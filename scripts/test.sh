@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command for the whole test suite: installs what is needed (Python and npm packages, and
 # Debian's Chromium for the browser tests when it is missing and we may install it), runs ruff and
-# the layering contract (.importlinter), then the suite on SQLite and again on PostgreSQL.
+# the layering contract (.importlinter) and Django's deployment checks, then the suite on SQLite and again on PostgreSQL.
 #   scripts/test.sh                 # everything
 #   scripts/test.sh -k importer     # extra arguments go to pytest
 # PostgreSQL: CSO_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test). If it is
@@ -30,6 +30,10 @@ echo "==> ruff"
 .venv/bin/ruff check . || exit 1
 echo "==> lint-imports（分层：core → regions → accounts → 业务应用 → dashboards → demo）"
 .venv/bin/lint-imports --no-cache || exit 1
+
+echo "==> manage.py check --deploy（生产设置）"
+CSO_DEBUG=0 CSO_SECRET_KEY="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+  .venv/bin/python manage.py check --deploy --fail-level WARNING || exit 1
 
 export CSO_DEBUG=0
 export CSO_SECRET_KEY=test-only-secret

@@ -258,6 +258,11 @@ def failure_limit() -> int:
     return limit if isinstance(limit, int) else 5
 
 
+def address_failure_limit() -> int:
+    """Failed sign-ins from one address, whatever the user names, before the address is locked."""
+    return max(settings.CSO_LOGIN_ADDRESS_FAILURE_LIMIT, failure_limit())
+
+
 def lockout_minutes() -> int:
     cooloff = settings.AXES_COOLOFF_TIME
     if isinstance(cooloff, timedelta):
@@ -276,18 +281,26 @@ class LockoutStatus:
 
 
 def lockout_status(username: str) -> LockoutStatus:
-    """Failed sign-ins counted by django-axes for this user name, and whether it is locked now."""
+    """Failed sign-ins counted by django-axes for this user name, and whether it is locked now.
+
+    The lock is per user name and address (cso.accounts.lockout): the account counts as locked when
+    it is locked from at least one address; ``failures`` is the count of that (or the worst) address.
+    """
     from axes.models import AccessAttempt
 
     attempts = AccessAttempt.objects.filter(username=username)
     minutes = lockout_minutes()
     if minutes:
         attempts = attempts.filter(attempt_time__gte=timezone.now() - timedelta(minutes=minutes))
-    agg = attempts.aggregate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
-    failures = agg["failures"] or 0
+    per_address = list(
+        attempts.values("ip_address").annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .order_by("-failures", "-last")
+    )
+    worst = per_address[0] if per_address else {"failures": 0, "last": None}
+    failures = worst["failures"] or 0
     limit = failure_limit()
     locked = failures >= limit
-    until = agg["last"] + timedelta(minutes=minutes) if locked and minutes and agg["last"] else None
+    until = worst["last"] + timedelta(minutes=minutes) if locked and minutes and worst["last"] else None
     return LockoutStatus(failures=failures, limit=limit, locked=locked, until=until)
 
 

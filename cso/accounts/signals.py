@@ -24,6 +24,8 @@ def failure_reason(request, user) -> str:
     limit = services.failure_limit()
     failures = getattr(request, "axes_failures_since_start", None)
     if getattr(request, "axes_locked_out", False):
+        if getattr(request, "cso_address_locked", False):
+            return "同一地址登录失败次数过多，该地址被暂时禁止登录"
         if failures is None or failures > limit:
             return "账号已锁定，拒绝登录"
         return f"连续{failures}次登录失败，账号被锁定"

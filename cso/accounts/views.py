@@ -85,6 +85,8 @@ def locked_out(request, credentials=None, *args, **kwargs):
         "username": username,
         "failure_limit": services.failure_limit(),
         "lockout_minutes": services.lockout_minutes(),
+        "address_locked": getattr(request, "cso_address_locked", False),
+        "address_limit": services.address_failure_limit(),
     }
     return render(request, "accounts/locked_out.html", context, status=429)
 

@@ -98,6 +98,7 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cso.settings")
+    os.environ.setdefault("CSO_HTTPS", "0")  # the benchmarks request pages over plain http
     import django
 
     django.setup()

@@ -93,6 +93,7 @@ def main() -> int:
     divisions = national_divisions()
     os.environ["DATABASE_URL"] = scratch_database()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cso.settings")
+    os.environ.setdefault("CSO_HTTPS", "0")  # the benchmarks request pages over plain http
     os.environ.setdefault("CSO_DEBUG", "1")
     import django
 

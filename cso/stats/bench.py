@@ -41,6 +41,7 @@ GROUP BY 1
 
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cso.settings")
+    os.environ.setdefault("CSO_HTTPS", "0")  # the benchmarks request pages over plain http
     if "postgres" not in os.environ.get("DATABASE_URL", ""):
         print("Set DATABASE_URL to the national PostgreSQL database (e.g. cso_bench_orgs).")
         return 2

@@ -31,9 +31,52 @@ def test_a_locked_account_is_refused_even_with_the_right_password(cast, client, 
     assert reasons[-1] == "账号已锁定，拒绝登录"
 
 
-def test_the_lockout_is_per_user_name(cast, client, sign_in):
-    fail(sign_in, "street", settings.AXES_FAILURE_LIMIT)
-    assert sign_in("community").status_code == 302
+OFFICE = "203.0.113.10"
+STRANGER = "198.51.100.77"
+
+
+def fail_from(sign_in, address, username, times):
+    return [sign_in(username, "Wrong-password-9", REMOTE_ADDR=address) for _ in range(times)]
+
+
+def test_one_clerk_locked_out_does_not_lock_the_colleagues_at_the_same_address(cast, sign_in):
+    fail_from(sign_in, OFFICE, "street", settings.AXES_FAILURE_LIMIT)
+    assert sign_in("street", REMOTE_ADDR=OFFICE).status_code == 429
+    assert sign_in("community", REMOTE_ADDR=OFFICE).status_code == 302
+    assert sign_in("county", REMOTE_ADDR=OFFICE).status_code == 302
+
+
+def test_a_stranger_elsewhere_cannot_lock_the_real_user_out(cast, sign_in):
+    responses = fail_from(sign_in, STRANGER, "street", settings.AXES_FAILURE_LIMIT + 3)
+    assert responses[-1].status_code == 429  # the stranger is stopped
+    assert sign_in("street", REMOTE_ADDR=OFFICE).status_code == 302  # the clerk, at the office, is not
+
+
+def test_the_real_users_success_does_not_clear_the_strangers_count(cast, sign_in):
+    fail_from(sign_in, STRANGER, "street", settings.AXES_FAILURE_LIMIT - 1)
+    assert sign_in("street", REMOTE_ADDR=OFFICE).status_code == 302
+    assert fail_from(sign_in, STRANGER, "street", 1)[0].status_code == 429
+
+
+def test_an_address_trying_many_user_names_is_locked_at_the_address_cap(cast, sign_in, settings):
+    settings.CSO_LOGIN_ADDRESS_FAILURE_LIMIT = 12
+    names = ["street", "community", "county", "city", "province", "operator"]
+    responses = [r for name in names for r in fail_from(sign_in, STRANGER, name, 2)]
+    assert all(r.status_code == 200 for r in responses[:-1])
+    assert responses[-1].status_code == 429
+    # the address is locked for every user name, even with the right password …
+    assert sign_in("organization", REMOTE_ADDR=STRANGER).status_code == 429
+    reasons = list(SignInEvent.objects.order_by("id").values_list("reason", flat=True))
+    assert reasons[-2] == "同一地址登录失败次数过多，该地址被暂时禁止登录"
+    # … and only that address
+    assert sign_in("organization", REMOTE_ADDR=OFFICE).status_code == 302
+
+
+def test_below_the_address_cap_an_office_signs_in(cast, sign_in, settings):
+    settings.CSO_LOGIN_ADDRESS_FAILURE_LIMIT = 12
+    for name in ["street", "community", "county", "city", "province"]:
+        fail_from(sign_in, OFFICE, name, 2)
+    assert sign_in("operator", REMOTE_ADDR=OFFICE).status_code == 302
 
 
 def test_a_manager_sees_the_lock_and_can_lift_it(cast, client, sign_in):
