@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "公共"
 
     def ready(self):
-        from .navigation import autodiscover
+        from . import lookups, navigation
 
-        autodiscover()
+        navigation.autodiscover()
+        lookups.autodiscover()

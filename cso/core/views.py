@@ -1,16 +1,29 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
+from . import lookups
 from .navigation import panels_for
 
 
 def home(request):
     """The home page: the account's place and role, and the panels the apps registered for it."""
     return render(request, "core/home.html", {"division": request.user.division, "panels": panels_for(request)})
+
+
+@never_cache
+def lookup(request):
+    """Matches for a search-as-you-type field: ``?source=<registered lookup>&q=<term>`` → JSON.
+
+    Each source starts from ``visible_to(request.user)``: nothing outside the user's subtree is named.
+    """
+    source = lookups.get(request.GET.get("source", ""))
+    if source is None:
+        raise Http404("没有这个检索来源。")
+    return JsonResponse({"results": source.results(request.user, request.GET.get("q", ""))})
 
 
 @login_not_required

@@ -14,6 +14,7 @@ from django import forms
 
 from cso.core.models import ImportJob
 from cso.core.scoping import subtree_q
+from cso.core.widgets import SearchSelect
 from cso.regions import codes
 
 from . import queries
@@ -43,9 +44,9 @@ class OrganizationFilter(django_filters.FilterSet):
                                       "autocomplete": "off"}),
     )
     division = django_filters.CharFilter(
-        label="区划代码", method="filter_division",
-        widget=forms.TextInput(attrs={**TEXT, "placeholder": "12位代码或前几位", "inputmode": "numeric",
-                                      "list": "org-division-options", "autocomplete": "off"}),
+        label="区划", method="filter_division",
+        widget=SearchSelect("regions.divisions", create=True, placeholder="区划名称、12位代码或前几位",
+                            attrs=SELECT),
     )
     own = django_filters.ChoiceFilter(
         label="仅本级", choices=[("yes", "仅本级（不含下级区划）")], empty_label="含下级区划", method="filter_noop",
@@ -97,6 +98,8 @@ class OrganizationFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._spans = None  # the span queryset when as_of is given
+        # The division drop-down names the chosen division from what the user may see.
+        self.form.fields["division"].widget.user = getattr(self.request, "user", None)
 
     # --- plumbing ------------------------------------------------------------------------
     @property

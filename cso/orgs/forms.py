@@ -9,6 +9,7 @@ from datetime import date
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from cso.core.widgets import SearchSelect
 from cso.regions.models import Division
 
 from .choices import LeaderRole, OrgType, Status
@@ -106,9 +107,8 @@ class OrganizationForm(forms.Form):
         self.fields["registered_capital"].help_text = "登记类社会团体、社会服务机构不低于2000元（基金会除外）。"
         self.fields["division"] = DivisionCodeField(
             label="所在社区（区划）代码", queryset=Division.objects.visible_to(user),
-            help_text="12位区划代码；备案类组织须为社区（村）。可输入名称或代码的前几位后从列表选择。",
-            widget=forms.TextInput(attrs={"data-division-lookup": "", "list": "division-options",
-                                          "autocomplete": "off", "inputmode": "numeric"}),
+            help_text="输入名称或代码的前几位后从列表选择；备案类组织须为社区（村）。",
+            widget=SearchSelect("regions.divisions", user=user, placeholder="输入社区名称或区划代码"),
         )
         self.fields["registration_authority_division"] = DivisionCodeField(
             label="登记（备案）机关所在区划代码", required=False, queryset=Division.objects.all(),
@@ -124,9 +124,11 @@ class OrganizationForm(forms.Form):
         )
         self.fields["venue"] = forms.ModelChoiceField(
             label="活动场所", queryset=Venue.objects.visible_to(user), required=False, empty_label="（无）",
+            widget=SearchSelect("orgs.venues", placeholder="输入场所名称或地址"),
         )
         self.fields["incubated_by"] = forms.ModelChoiceField(
             label="孵化基地", queryset=IncubationBase.objects.visible_to(user), required=False, empty_label="（无）",
+            widget=SearchSelect("orgs.incubation_bases", placeholder="输入基地名称"),
         )
         self.fields["is_community_org"] = forms.ChoiceField(
             label="社区社会组织", choices=COMMUNITY_CHOICES, required=False,

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cso.core.scoping import CHANGE, VIEW, Scope
 from cso.regions import codes
-from cso.regions.models import Division
 
 from . import exports, queries, services
 from .filters import OrganizationFilter
@@ -66,15 +65,11 @@ def list_rows_queryset():
     )
 
 
-def _division_options(user) -> list[Division]:
-    """Datalist for the division filter: the user's division and its direct children."""
-    scope = Scope.for_user(user)
-    if scope.nothing:
-        return []
-    if scope.prefix is None:
-        return list(Division.objects.filter(level=codes.PROVINCE).current().order_by("code")[:60])
-    own = user.division
-    return [own, *Division.objects.visible_to(user).filter(parent=own).current().order_by("code")[:200]]
+def _active_filters(filterset) -> int:
+    """How many filters (besides the search box and the sort order) the list is narrowed by."""
+    if not filterset.is_bound:
+        return 0
+    return sum(1 for name in filterset.filters if name not in ("q", "sort") and filterset.data.get(name))
 
 
 def _search_term(request, filterset) -> tuple[str, bool]:
@@ -110,7 +105,7 @@ def org_list(request):
         "page": page,
         "breadcrumbs": _crumbs(),
         "can_create": can_create(request.user),
-        "division_options": _division_options(request.user),
+        "active_filters": _active_filters(filterset),
         "count_cap": queries.COUNT_CAP,
         "search_notice": queries.NATIONAL_TERM_NOTICE if needs_scope else None,
         "as_of": filterset.as_of_date if filterset.is_bound else None,
