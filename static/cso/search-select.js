@@ -21,15 +21,14 @@
       searchField: ["text"],
       // The server has already chosen and ordered the matches: keep them all, in its order.
       score: function () { return function () { return 1; }; },
-      allowEmptyOption: true,
+      // An empty choice with a name (「（无）」) is a choice; a nameless one is just the placeholder.
+      allowEmptyOption: Boolean(emptyOption && emptyOption.textContent.trim()),
       placeholder: select.dataset.placeholder || "",
       maxOptions: 50,
       loadThrottle: 250,
       create: create,
       createOnBlur: create,
       persist: false,
-      closeAfterSelect: true,
-      plugins: emptyOption && emptyOption.textContent.trim() ? [] : ["clear_button"],
       shouldLoad: function (query) { return query.trim().length > 0; },
       load: function (query, callback) {
         const self = this;
