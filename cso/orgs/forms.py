@@ -56,7 +56,11 @@ def _label(name: str) -> str:
 def _style(form: forms.Form) -> None:
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            # Its attributes go to the list's container as well as to each box: a form-check-input
+            # class there squeezed the whole list into one character's width. Native boxes instead.
+            continue
+        if isinstance(widget, forms.CheckboxInput):
             widget.attrs.setdefault("class", CHECK)
         elif isinstance(widget, forms.Select):
             widget.attrs.setdefault("class", SELECT)
