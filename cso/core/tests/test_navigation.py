@@ -1,0 +1,39 @@
+"""Navigation entries and home-page panels come from the apps that own them; core names none."""
+
+from pathlib import Path
+
+from cso.core import navigation
+
+CORE = Path(navigation.__file__).resolve().parent
+
+
+def test_every_app_registers_its_own_entries_in_order():
+    labels = [item.label for item in navigation.NAV_ITEMS]
+    assert labels == ["首页", "社会组织", "批量导入", "统计看板", "统计指标", "季度报表", "目标值", "行政区划",
+                      "区划检索", "账号管理", "审计日志"]
+    assert {item.url_name.split(":")[0] for item in navigation.NAV_ITEMS} == {
+        "core", "orgs", "dashboards", "stats", "reports", "regions", "accounts"}
+
+
+def test_registering_an_entry_twice_keeps_one():
+    before = list(navigation.NAV_ITEMS)
+    navigation.register(before[1])
+    assert before == navigation.NAV_ITEMS
+
+
+def test_the_home_page_shows_the_panels_the_apps_registered(cast, login):
+    assert [panel.name for panel in navigation.PANELS] == ["regions.summary"]
+    body = login(cast["county"]).get("/").content.decode()
+    assert 'data-testid="count-level-4"' in body  # the divisions' panel: streets under the county
+
+
+def test_core_imports_no_app_above_it():
+    """The layering contract (.importlinter, checked by lint-imports in scripts/test.sh), read here too."""
+    apps = ("regions", "accounts", "orgs", "stats", "reports", "dashboards", "demo")
+    offenders = [
+        f"{path.relative_to(CORE)}: {line.strip()}"
+        for path in CORE.rglob("*.py") if "tests" not in path.parts
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if any(f"cso.{app}" in line and ("import" in line or "add_router" in line) for app in apps)
+    ]
+    assert offenders == []
