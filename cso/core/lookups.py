@@ -34,16 +34,21 @@ class Lookup:
     value: str = "pk"
     order_by: tuple[str, ...] = ()
     limit: int = LIMIT
+    # Narrowing by other fields of the form (the widget's ``forward``), e.g. the authorities that
+    # may register in the county chosen above: ``narrow(queryset, {"division": "450102001003"})``.
+    narrow: Callable[[QuerySet, dict], QuerySet] | None = None
 
     def _value_of(self, obj) -> str:
         return str(getattr(obj, self.value))
 
-    def results(self, user, term: str) -> list[dict]:
+    def results(self, user, term: str, params: dict | None = None) -> list[dict]:
         """At most ``limit`` matches of ``term`` among what ``user`` may see, as ``{"value", "text"}``."""
         term = " ".join((term or "").split())
         if not term:
             return []
         queryset = self.search(self.queryset(user), term)
+        if self.narrow is not None:
+            queryset = self.narrow(queryset, params or {})
         if self.order_by:
             queryset = queryset.order_by(*self.order_by)
         return [{"value": self._value_of(obj), "text": self.label(obj)} for obj in queryset[: self.limit]]

@@ -23,7 +23,8 @@ def lookup(request):
     source = lookups.get(request.GET.get("source", ""))
     if source is None:
         raise Http404("没有这个检索来源。")
-    return JsonResponse({"results": source.results(request.user, request.GET.get("q", ""))})
+    params = {key: value for key, value in request.GET.items() if key not in ("source", "q")}
+    return JsonResponse({"results": source.results(request.user, request.GET.get("q", ""), params)})
 
 
 @login_not_required

@@ -34,16 +34,18 @@ class SearchSelect(forms.Select):
 
     ``user`` lets the widget name a chosen value that is not among its choices (a code typed into a
     ``CharField``); ``create`` lets the user keep what they typed (e.g. a code prefix in a filter);
-    ``placeholder`` is the hint shown in the empty box.
+    ``placeholder`` is the hint shown in the empty box; ``forward`` names other fields of the form
+    whose current values go with each search (the lookup's ``narrow`` reads them).
     """
 
     def __init__(self, lookup: str, *, user=None, create: bool = False, placeholder: str = "输入名称或代码搜索",
-                 field: forms.Field | None = None, attrs=None, choices=()):
+                 forward: tuple[str, ...] = (), field: forms.Field | None = None, attrs=None, choices=()):
         super().__init__(attrs=attrs, choices=choices)
         self.lookup = lookup
         self.user = user
         self.create = create
         self.placeholder = placeholder
+        self.forward = tuple(forward)
         if field is not None:
             self.choices = getattr(field, "choices", ())
             self.attrs = {**field.widget.attrs, **self.attrs}
@@ -61,6 +63,8 @@ class SearchSelect(forms.Select):
         widget_attrs["data-placeholder"] = self.placeholder
         if self.create:
             widget_attrs["data-create"] = "1"
+        if self.forward:
+            widget_attrs["data-forward"] = " ".join(self.forward)
         return context
 
     def _chosen_choices(self, values: list[str]) -> list:

@@ -15,6 +15,18 @@
     const url = select.dataset.lookupUrl;
     const create = select.dataset.create === "1";
     const emptyOption = select.querySelector('option[value=""]');
+    const forward = (select.dataset.forward || "").split(" ").filter(Boolean);
+
+    // The current values of the other fields this search depends on (data-forward), as query text.
+    function forwarded() {
+      const form = select.form;
+      return forward.map(function (name) {
+        const field = form && form.elements.namedItem(name);
+        const value = field && "value" in field ? field.value : "";
+        return "&" + encodeURIComponent(name) + "=" + encodeURIComponent(value || "");
+      }).join("");
+    }
+
     new TomSelect(select, {
       valueField: "value",
       labelField: "text",
@@ -32,7 +44,7 @@
       shouldLoad: function (query) { return query.trim().length > 0; },
       load: function (query, callback) {
         const self = this;
-        fetch(url + "&q=" + encodeURIComponent(query), {
+        fetch(url + "&q=" + encodeURIComponent(query) + forwarded(), {
           credentials: "same-origin",
           headers: { "Accept": "application/json", "X-Requested-With": "fetch" },
         })
