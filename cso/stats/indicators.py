@@ -118,9 +118,13 @@ INDICATORS: dict[str, Indicator] = {i.key: i for i in [
         for s in Status
     ],
     _i("new_in_period", "本期新增", "个", "首次登记或备案日期在本期（期初至统计日）内的组织。",
-       "计数（首个状态区间起始日 ∈ [期初, 统计日]）", group="change"),
-    _i("ended_in_period", "本期注销（撤销、清理）", "个", "本期内状态变为注销、撤销登记或清理的组织。",
-       "计数（终止状态生效日 ∈ [期初, 统计日]）", group="change"),
+       "计数（首个状态区间起始日 ∈ [期初, 统计日]，即（上期截至日, 本期截至日]）", group="change"),
+    _i("deregistered_in_period", "本期注销、撤销", "个", "本期内注销或被撤销登记的组织。",
+       "计数（注销、撤销登记生效日 ∈ [期初, 统计日]）", group="change"),
+    _i("cleared_in_period", "本期清理", "个", "本期内被清理（不再活动、从名录中清理）的组织。",
+       "计数（清理生效日 ∈ [期初, 统计日]）", group="change"),
+    _i("ended_in_period", "本期注销、撤销和清理合计", "个", "本期内状态变为注销、撤销登记或清理的组织。",
+       "本期注销、撤销 + 本期清理", group="change"),
     _i("per_10k", "每万人拥有社会组织数", "个/万人", "每一万常住人口拥有的存续登记社会组织数。",
        "登记社会组织数 × 10000 ÷ 常住人口", RATIO, TargetKey.PER_10K, group="target"),
     _i("cso_urban", "城市社区的社区社会组织数", "个", "位于城市社区的存续社区社会组织。",
@@ -363,6 +367,7 @@ def _add_dimension_row(bucket: dict, key: int, n: int) -> None:
     add(f"status_{status}")
     if row["ended"]:
         add("ended_in_period")
+        add("cleared_in_period" if status == Status.CLEARED else "deregistered_in_period")
     if status not in LIVE_STATUSES:
         return
     add("orgs_live")
@@ -403,6 +408,10 @@ def change_spans(kind: str, parent_code: str, day: date, period_start: date, use
     if own and parent is not None:
         spans = spans.filter(division_id=parent.code)
     condition = new_in_period_q(period_start) if kind == "new" else ended_in_period_q(period_start)
+    if kind == "deregistered":
+        condition &= ~Q(status=Status.CLEARED)
+    elif kind == "cleared":
+        condition &= Q(status=Status.CLEARED)
     return spans.filter(condition)
 
 
@@ -888,6 +897,11 @@ COMMUNITY_FILTERS = {
 }
 
 
+# The period-change indicators and the ``kind`` of the list behind them (``/stats/changes/``).
+CHANGE_LISTS = {"new_in_period": "new", "ended_in_period": "ended", "deregistered_in_period": "deregistered",
+                "cleared_in_period": "cleared"}
+
+
 def drill_url(key: str, division_code: str, day: date, period_start: date | None = None, *,
               direct: bool = False) -> str | None:
     """The list behind a number: the registry's list with the same filters and as-of date, the
@@ -900,8 +914,8 @@ def drill_url(key: str, division_code: str, day: date, period_start: date | None
         if not code or key in COMMUNITY_FILTERS:
             return None  # communities are never placed on a division above them
         base["own"] = "yes"
-    if key in ("new_in_period", "ended_in_period"):
-        params = {**base, "kind": key.split("_")[0], "as_of": day.isoformat(),
+    if key in CHANGE_LISTS:
+        params = {**base, "kind": CHANGE_LISTS[key], "as_of": day.isoformat(),
                   "period_start": (period_start or quarter_start(day)).isoformat()}
         return f"{reverse('stats:changes')}?{urlencode(params)}"
     if key in ORG_FILTERS:

@@ -1,10 +1,11 @@
 """Effective targets: a Target row on the division itself or its nearest ancestor wins; otherwise the
 seed defaults. And the per-province rule of which communities count as urban.
 
-Seed defaults (seed 000): ≥ 6.5 social organizations per 10,000 residents; on average ≥ 10 community
-social organizations per urban community and ≥ 5 per rural one; 1–2 incubation bases per county;
-community service facilities ≥ 30 m² per 100 households in 70 % / 80 % / 100 % of communities
-(2021 / 2022 / 2023 and later).
+Seed defaults, each with the document it comes from (``SOURCES``): seed 000 (the city text 《关于重点
+培育发展社区社会组织的实施意见》): ≥ 6.5 social organizations per 10,000 residents; on average ≥ 10
+community social organizations per urban community and ≥ 5 per rural one — averages for an area;
+1–2 incubation bases per county. Seed 003 (the 开州 text): community service facilities ≥ 30 m² per
+100 households in 70 % / 80 % / 100 % of communities (2021 / 2022 / 2023 and later).
 """
 
 from __future__ import annotations
@@ -22,7 +23,25 @@ from .models import ProvinceSetting, Target
 
 NATIONAL = ""
 NATIONAL_NAME = "全国"
-DEFAULT_SOURCE = "政策默认值（文件000）"
+DEFAULT_SOURCE = "政策默认值"
+SEED_000 = "《关于重点培育发展社区社会组织的实施意见》"
+SEED_003 = "《重庆市开州区人民政府办公室关于深入推进“三社联动”加强城乡社区治理的通知》（开州府办发〔2020〕113号）"
+# The document each default target comes from, by its title.
+SOURCES = {
+    TargetKey.PER_10K: SEED_000,
+    TargetKey.AVG_URBAN: SEED_000,
+    TargetKey.AVG_RURAL: SEED_000,
+    TargetKey.INCUBATION_BASES_MIN: SEED_000,
+    TargetKey.INCUBATION_BASES_MAX: SEED_000,
+    TargetKey.FACILITY_AREA: SEED_003,
+    TargetKey.FACILITY_SHARE: SEED_003,
+}
+
+
+def source_of(key: str) -> str:
+    """"政策默认值：《…》" — the default of ``key`` and the title of the document it comes from."""
+    return f"{DEFAULT_SOURCE}：{SOURCES[TargetKey(key)]}"
+
 
 _FIXED_DEFAULTS = {
     TargetKey.PER_10K: Decimal("6.5"),
@@ -58,7 +77,7 @@ class TargetValue:
 
     @property
     def source_label(self) -> str:
-        return DEFAULT_SOURCE if self.is_default else f"{self.source_name}设定"
+        return self.source_name if self.is_default else f"{self.source_name}设定"
 
 
 def normalise_code(code: str | None) -> str:
@@ -99,7 +118,7 @@ def effective_targets(division_code: str, year: int) -> dict[str, TargetValue]:
         if row is not None:
             result[key] = TargetValue(row.value, row.division_id, row.division.name, False)
         else:
-            result[key] = TargetValue(default_value(key, year), "", DEFAULT_SOURCE, True)
+            result[key] = TargetValue(default_value(key, year), "", source_of(key), True)
     return result
 
 

@@ -214,7 +214,8 @@ def communities(request):
     return render(request, "stats/communities.html", context)
 
 
-CHANGE_KINDS = {"new": "本期新增的组织", "ended": "本期注销（撤销、清理）的组织"}
+CHANGE_KINDS = {"new": "本期新增的组织", "ended": "本期注销、撤销和清理的组织",
+                "deregistered": "本期注销、撤销的组织", "cleared": "本期清理的组织"}
 
 
 @require_http_methods(["GET"])
