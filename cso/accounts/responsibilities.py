@@ -126,8 +126,8 @@ REPORT_DUTIES: list[Duty] = [
          note="统计表栏目按省从已定义的指标中选择（默认为本平台建议的栏目）"),
 ]
 STATS_DUTIES: list[Duty] = [
-    Duty("stats.settings", Role.CIVIL_AFFAIRS, (codes.PROVINCE,), OWN_DIVISION,
-         note="城市社区口径、孵化基地计数层级按省设置"),
+    *[Duty("stats.settings", role, (codes.PROVINCE,), OWN_DIVISION, note="城市社区口径、孵化基地计数层级按省设置")
+      for role in (Role.CIVIL_AFFAIRS, Role.ADMIN)],
 ]
 
 ACTIONS: dict[str, Action] = {

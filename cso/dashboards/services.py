@@ -208,6 +208,13 @@ def build_cards(result, division: Division | None, targets: dict) -> list[Card]:
             card.target_source = _source_label(target, code)
             if card.target is not None:
                 card.gap, card.met = result.parent.gap(key), result.parent.meets(key)
+        if key == "incubation_bases":
+            # the reading used (which levels count), and the bases of every level beside it
+            card.note = " ".join(n for n in (result.bases_rule_label, card.note) if n)
+            for part in ("incubation_bases_county", "incubation_bases_street", "incubation_bases_community"):
+                part_ind = indicators.INDICATORS[part]
+                card.parts.append({"key": part, "label": part_ind.label, "unit": part_ind.unit,
+                                   "value": values.get(part), "url": None})
         for part in indicators.RATIOS.get(key, ())[:2]:
             part_ind = indicators.INDICATORS.get(part)
             label, unit = (part_ind.label, part_ind.unit) if part_ind else HELPER_LABELS.get(part, (part, ""))

@@ -84,6 +84,8 @@ def _i(key, label, unit, meaning, formula, kind=COUNT, target_key=None, group=""
 
 
 LIVE_TEXT = "状态为正常、活动异常或停止活动"
+# The per-community view of seed 000's averages is this product's derived reference, not the seed's target.
+DERIVED_LABEL = "本平台派生的参考口径"
 _STATUS_LABELS = dict(Status.choices)
 
 INDICATORS: dict[str, Indicator] = {i.key: i for i in [
@@ -135,13 +137,23 @@ INDICATORS: dict[str, Indicator] = {i.key: i for i in [
        "城市社区的社区社会组织数 ÷ 城市社区数", RATIO, TargetKey.AVG_URBAN, group="target"),
     _i("avg_rural", "农村社区平均社区社会组织数", "个/村", "平均每个农村社区（村）拥有的社区社会组织数。",
        "农村社区的社区社会组织数 ÷ 农村社区数", RATIO, TargetKey.AVG_RURAL, group="target"),
-    _i("communities_at_target", "社区社会组织数达标的社区数", "个",
-       "本社区存续社区社会组织数不少于其目标（城市社区10个、农村社区5个，或上级设定值）的社区数。",
-       "计数（社区自身社区社会组织数 ≥ 该社区目标值）", group="target"),
-    _i("communities_at_target_share", "达标社区占比", "%", "达标社区占已划分城乡的社区总数的比例。",
-       "达标社区数 ÷ （城市社区数 + 农村社区数）× 100%", RATIO, group="target"),
-    _i("incubation_bases", "孵化基地数", "个", "辖区内截至统计日已建成（或建成日期未填）的孵化基地。",
-       "计数（建成日期 ≤ 统计日或未填）", COUNT, TargetKey.INCUBATION_BASES_MIN, group="target"),
+    _i("communities_at_target", "组织数不低于参考值的社区数（派生参考）", "个",
+       f"{DERIVED_LABEL}：文件的目标（城市社区平均不少于10个、农村社区平均不少于5个）是一个地区的平均数；"
+       "这里逐个社区比较其自身存续社区社会组织数与该平均目标（或上级设定值），不是文件规定的目标。",
+       "计数（社区自身社区社会组织数 ≥ 该社区参考值）", group="target"),
+    _i("communities_at_target_share", "组织数不低于参考值的社区占比（派生参考）", "%",
+       f"{DERIVED_LABEL}：组织数不低于参考值的社区占已划分城乡的社区总数的比例；文件的目标是地区平均数。",
+       "不低于参考值的社区数 ÷ （城市社区数 + 农村社区数）× 100%", RATIO, group="target"),
+    _i("incubation_bases", "孵化基地数（按本省口径）", "个",
+       "截至统计日已建成（或建成日期未填）、按本省孵化基地计数口径计入的孵化基地（默认只计县级基地：文件000"
+       "要求县级民政部门在每县建立1-2个孵化基地）。",
+       "计数（建成日期 ≤ 统计日或未填，层级在本省口径内）", COUNT, TargetKey.INCUBATION_BASES_MIN, group="target"),
+    _i("incubation_bases_county", "县（区）级孵化基地数", "个", "截至统计日已建成的县（区）级孵化基地。",
+       "计数（层级为县级）", group="target"),
+    _i("incubation_bases_street", "街道（乡镇）级孵化基地数", "个", "截至统计日已建成的街道（乡镇）级孵化基地。",
+       "计数（层级为街道级）", group="target"),
+    _i("incubation_bases_community", "社区（村）级孵化基地数", "个", "截至统计日已建成的社区（村）级孵化基地。",
+       "计数（层级为社区级）", group="target"),
     _i("facility_ok", "设施面积达标社区数", "个",
        "社区综合服务设施面积每百户不低于目标值（默认30㎡）的社区数；面积或户数未填的不计入达标。",
        "计数（设施面积 × 100 ÷ 户数 ≥ 目标值）", group="target"),
@@ -233,6 +245,7 @@ class StatsResult:
     urban_rule: str
     urban_rule_label: str
     dynamic: list[Indicator] = field(default_factory=list)
+    bases_rule_label: str = ""
 
     @property
     def keys(self) -> list[str]:
@@ -416,8 +429,9 @@ def change_spans(kind: str, parent_code: str, day: date, period_start: date, use
 
 
 def bases_queryset(prefix: str, day: date):
-    """The incubation bases counted by ``incubation_bases``: under ``prefix``, opened by ``day``
-    (or with no opening date). The engine counts them and ``/stats/bases/`` lists them."""
+    """The incubation bases of every level under ``prefix``, opened by ``day`` (or with no opening date):
+    ``incubation_bases`` counts those at the levels the province chose, the per-level indicators all;
+    ``/stats/bases/`` lists them."""
     bases = IncubationBase.objects.filter(Q(opened_on__lte=day) | Q(opened_on__isnull=True))
     if prefix:
         bases = bases.filter(subtree_q("division_id", prefix))
@@ -636,11 +650,19 @@ def _compute(parent_code: str, day: date, *, period_start: date | None, user) ->
             row["communities_classified"] = (row["communities_urban"] or 0) + (row["communities_rural"] or 0)
             add(key, {k: int(v) if v is not None else 0 for k, v in row.items()})
 
-    # 3. incubation bases opened by the day
+    # 3. incubation bases opened by the day, by level; those at the levels the province counts make the total
     bases = bases_queryset(prefix, day)
-    for row in bases.annotate(_k=Substr("division_id", 1, length)).values("_k").annotate(
-            n=Count("id")).order_by():
-        add(row["_k"], {"incubation_bases": row["n"]})
+    counted = targets_mod.base_levels_by_province(prefix)
+    default_levels = targets_mod.BASE_LEVEL_SETS[targets_mod.BaseLevels.COUNTY]
+    level_keys = {codes.COUNTY: "incubation_bases_county", codes.STREET: "incubation_bases_street",
+                  codes.COMMUNITY: "incubation_bases_community"}
+    rows = bases.annotate(_k=Substr("division_id", 1, length), _p=Substr("division_id", 1, 2)).values(
+        "_k", "_p", "level").annotate(n=Count("id")).order_by()
+    for row in rows:
+        values = {level_keys[row["level"]]: row["n"]} if row["level"] in level_keys else {}
+        if row["level"] in counted.get(row["_p"], default_levels):
+            values["incubation_bases"] = row["n"]
+        add(row["_k"], values)
 
     per_child, direct = _group_rows(grouped, children)
 
@@ -674,7 +696,8 @@ def _compute(parent_code: str, day: date, *, period_start: date | None, user) ->
     parent_row = DivisionStats(parent.code if parent else "", parent_name, parent.level if parent else 0,
                                values_of(total), parent_targets)
     rule, rule_label = targets_mod.rule_for_prefix(prefix, provinces)
-    return StatsResult(parent_row, rows, day, period_start, parent_targets, rule, rule_label, dynamic)
+    return StatsResult(parent_row, rows, day, period_start, parent_targets, rule, rule_label, dynamic,
+                       targets_mod.bases_rule_label(prefix))
 
 
 def _targets_by_division(division_codes: list[str], year: int) -> dict[str, dict[str, Decimal]]:

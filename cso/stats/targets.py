@@ -18,7 +18,7 @@ from django.db.models import Case, DecimalField, Q, Value, When
 from cso.core.scoping import subtree_q
 from cso.regions import codes
 
-from .choices import MIXED_RULE, MIXED_RULE_LABEL, URBAN_RULE_SHORT, TargetKey, UrbanRule
+from .choices import BASE_LEVELS_SHORT, MIXED_RULE, MIXED_RULE_LABEL, URBAN_RULE_SHORT, BaseLevels, TargetKey, UrbanRule
 from .models import ProvinceSetting, Target
 
 NATIONAL = ""
@@ -208,3 +208,45 @@ def urban_condition(prefix: str, field: str, *, committee: Q, by_code: Q,
     for p in provinces:
         in_code |= subtree_q(field, p)
     return (in_code & by_code) | (~in_code & committee)
+
+
+# --- which incubation bases count toward "1–2 per county" ------------------------------------------
+BASE_LEVEL_SETS = {
+    BaseLevels.COUNTY: (codes.COUNTY,),
+    BaseLevels.COUNTY_STREET: (codes.COUNTY, codes.STREET),
+    BaseLevels.ALL: (codes.COUNTY, codes.STREET, codes.COMMUNITY),
+}
+
+
+def base_levels_for(province_code: str) -> str:
+    province_code = normalise_code(province_code)
+    if not province_code:
+        return BaseLevels.COUNTY
+    code = province_code[:2].ljust(codes.CODE_LENGTH, "0")
+    setting = ProvinceSetting.objects.filter(division_id=code).values_list("base_levels", flat=True).first()
+    return setting or BaseLevels.COUNTY
+
+
+def base_levels_by_province(prefix: str = "") -> dict[str, tuple[int, ...]]:
+    """Two-digit province prefix → the base levels counted there, for provinces that chose other than the
+    default (county-run bases only)."""
+    qs = ProvinceSetting.objects.exclude(base_levels=BaseLevels.COUNTY)
+    found = {code[:2]: BASE_LEVEL_SETS[BaseLevels(levels)] for code, levels in qs.values_list("division_id",
+                                                                                           "base_levels")}
+    if prefix:
+        found = {p: v for p, v in found.items() if p == prefix[:2]}
+    return found
+
+
+def bases_rule_label(prefix: str) -> str:
+    """"孵化基地计数口径：只计县级基地（街道、社区级基地另列）" — shown beside the bases count."""
+    if not prefix:
+        others = base_levels_by_province("")
+        if others:
+            return "孵化基地计数口径：各省按本省设置（默认只计县级基地），其余层级的基地另列"
+        rule = BaseLevels.COUNTY
+    else:
+        rule = BaseLevels(base_levels_for(prefix))
+    listed = "，街道、社区级基地另列" if rule == BaseLevels.COUNTY else (
+        "，社区级基地另列" if rule == BaseLevels.COUNTY_STREET else "")
+    return f"孵化基地计数口径：{BASE_LEVELS_SHORT[rule]}{listed}（文件000：每县建立1-2个孵化基地）"

@@ -21,8 +21,9 @@ from cso.regions import codes
 from cso.regions.models import Division
 
 from . import exports, services
-from .choices import TARGET_UNITS, TargetKey, UrbanRule
-from .forms import CommunityFilterForm, PeriodForm, TargetForm, UrbanRuleForm, clean_division_code
+from . import targets as targets_mod
+from .choices import TARGET_UNITS, BaseLevels, TargetKey, UrbanRule
+from .forms import BaseLevelsForm, CommunityFilterForm, PeriodForm, TargetForm, UrbanRuleForm, clean_division_code
 from .indicators import (
     GROUPS,
     INDICATORS,
@@ -278,6 +279,7 @@ def bases(request):
         "breadcrumbs": [{"label": "统计指标", "url": reverse("stats:indicators")},
                         *breadcrumbs(request.user, parent, "stats:bases", f"&as_of={day.isoformat()}")],
         "indicators_url": f"{reverse('stats:indicators')}?division={code}&as_of={day.isoformat()}",
+        "bases_rule_label": targets_mod.bases_rule_label(parent.prefix if parent else ""),
     })
 
 
@@ -302,16 +304,26 @@ def targets(request):
         province = Division.objects.filter(code=parent.code[:2].ljust(12, "0")).first()
     can_rule = services.can_set_urban_rule(request.user, province)
     target_form = TargetForm(effective=effective)
-    rule_form = None
+    rule_form = bases_form = None
     if province is not None:
         setting = ProvinceSetting.objects.filter(division=province).first()
         rule_form = UrbanRuleForm(initial={"urban_rule": setting.urban_rule if setting else UrbanRule.COMMITTEE})
+        bases_form = BaseLevelsForm(initial={"base_levels": setting.base_levels if setting else BaseLevels.COUNTY})
     back = f"{reverse('stats:targets')}?division={code}&year={year}"
 
     if request.method == "POST":
         if parent is None:
             raise Http404("全国默认值为政策默认值，请选择具体区划设置。")
-        if request.POST.get("action") == "urban_rule":
+        if request.POST.get("action") == "base_levels":
+            if not can_rule:
+                raise PermissionDenied("只有省级民政部门工作人员或系统管理员可以设置本省的孵化基地计数口径。")
+            bases_form = BaseLevelsForm(request.POST)
+            if bases_form.is_valid():
+                levels = BaseLevels(bases_form.cleaned_data["base_levels"])
+                services.set_base_levels(request.user, province, levels)
+                messages.success(request, f"已将{province.name}的孵化基地计数口径设为“{levels.label}”。")
+                return redirect(back)
+        elif request.POST.get("action") == "urban_rule":
             if not can_rule:
                 raise PermissionDenied("只有省级民政部门工作人员或系统管理员可以设置本省的城市社区口径。")
             rule_form = UrbanRuleForm(request.POST)
@@ -365,6 +377,8 @@ def targets(request):
             .select_related("division").order_by("division_id", "key")[:200]
         )
     context = {
+        "seed_000": targets_mod.SEED_000,
+        "seed_003": targets_mod.SEED_003,
         "children": children,
         "below": below,
         "parent": parent,
@@ -373,6 +387,8 @@ def targets(request):
         "rows": rows,
         "form": target_form,
         "rule_form": rule_form,
+        "bases_form": bases_form,
+        "bases_rule_label": targets_mod.bases_rule_label(parent.prefix if parent else ""),
         "province": province,
         "rule_label": rule_label,
         "can_edit": can_edit,
