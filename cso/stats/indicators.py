@@ -697,7 +697,7 @@ def _compute(parent_code: str, day: date, *, period_start: date | None, user) ->
                                values_of(total), parent_targets)
     rule, rule_label = targets_mod.rule_for_prefix(prefix, provinces)
     return StatsResult(parent_row, rows, day, period_start, parent_targets, rule, rule_label, dynamic,
-                       targets_mod.bases_rule_label(prefix))
+                       targets_mod.bases_rule_label(prefix, counted))
 
 
 def _targets_by_division(division_codes: list[str], year: int) -> dict[str, dict[str, Decimal]]:
@@ -920,6 +920,9 @@ COMMUNITY_FILTERS = {
 }
 
 
+# The incubation-base indicators and the levels of the bases behind them (None: the province's reading).
+BASE_LEVEL_KEYS = {"incubation_bases": None, "incubation_bases_county": (codes.COUNTY,),
+                   "incubation_bases_street": (codes.STREET,), "incubation_bases_community": (codes.COMMUNITY,)}
 # The period-change indicators and the ``kind`` of the list behind them (``/stats/changes/``).
 CHANGE_LISTS = {"new_in_period": "new", "ended_in_period": "ended", "deregistered_in_period": "deregistered",
                 "cleared_in_period": "cleared"}
@@ -952,8 +955,10 @@ def drill_url(key: str, division_code: str, day: date, period_start: date | None
     if key in COMMUNITY_FILTERS:
         params = {**base, "as_of": day.isoformat(), **COMMUNITY_FILTERS[key]}
         return f"{reverse('stats:communities')}?{urlencode(params)}"
-    if key == "incubation_bases":
-        return f"{reverse('stats:bases')}?{urlencode({**base, 'as_of': day.isoformat()})}"
+    if key in BASE_LEVEL_KEYS:
+        levels = BASE_LEVEL_KEYS[key] or targets_mod.BASE_LEVEL_SETS[targets_mod.base_levels_for(code)]
+        params = {**base, "as_of": day.isoformat(), "levels": ",".join(str(level) for level in levels)}
+        return f"{reverse('stats:bases')}?{urlencode(params)}"
     return None
 
 

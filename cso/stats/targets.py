@@ -238,15 +238,17 @@ def base_levels_by_province(prefix: str = "") -> dict[str, tuple[int, ...]]:
     return found
 
 
-def bases_rule_label(prefix: str) -> str:
-    """"孵化基地计数口径：只计县级基地（街道、社区级基地另列）" — shown beside the bases count."""
-    if not prefix:
-        others = base_levels_by_province("")
-        if others:
-            return "孵化基地计数口径：各省按本省设置（默认只计县级基地），其余层级的基地另列"
-        rule = BaseLevels.COUNTY
-    else:
-        rule = BaseLevels(base_levels_for(prefix))
+def bases_rule_label(prefix: str, counted: dict[str, tuple[int, ...]] | None = None) -> str:
+    """"孵化基地计数口径：只计县级基地，街道、社区级基地另列（…）" — shown beside the bases count.
+    ``counted``: the result of ``base_levels_by_province(prefix)`` if already known."""
+    if counted is None:
+        counted = base_levels_by_province(prefix)
+    if not prefix and counted:
+        return ("孵化基地计数口径：各省按本省设置（默认只计县级基地），其余层级的基地另列"
+                "（文件000：每县建立1-2个孵化基地）")
+    levels = counted.get(prefix[:2], BASE_LEVEL_SETS[BaseLevels.COUNTY]) if prefix else BASE_LEVEL_SETS[
+        BaseLevels.COUNTY]
+    rule = next(k for k, v in BASE_LEVEL_SETS.items() if v == levels)
     listed = "，街道、社区级基地另列" if rule == BaseLevels.COUNTY else (
         "，社区级基地另列" if rule == BaseLevels.COUNTY_STREET else "")
     return f"孵化基地计数口径：{BASE_LEVELS_SHORT[rule]}{listed}（文件000：每县建立1-2个孵化基地）"

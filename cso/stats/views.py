@@ -262,6 +262,9 @@ def bases(request):
     parent = resolve_parent(code, request.user)
     own = request.GET.get("own") == "yes" and parent is not None
     queryset = bases_queryset(parent.prefix if parent else "", day)
+    levels = [int(v) for v in (request.GET.get("levels") or "").split(",") if v in ("3", "4", "5")]
+    if levels:
+        queryset = queryset.filter(level__in=levels)
     if own:
         queryset = queryset.filter(division_id=parent.code)
     incubated = (Organization.objects.filter(incubated_by=OuterRef("pk")).order_by()
@@ -280,6 +283,7 @@ def bases(request):
                         *breadcrumbs(request.user, parent, "stats:bases", f"&as_of={day.isoformat()}")],
         "indicators_url": f"{reverse('stats:indicators')}?division={code}&as_of={day.isoformat()}",
         "bases_rule_label": targets_mod.bases_rule_label(parent.prefix if parent else ""),
+        "levels": levels,
     })
 
 
