@@ -70,6 +70,12 @@ class Migration(migrations.Migration):
         ],
         migrations.AddField(model_name="reportevent", name="user_division",
                             field=models.CharField(blank=True, max_length=60, verbose_name="操作人所属区划")),
+        # nullable first, so that the way back can re-add the column before filling it
+        *[
+            migrations.AlterField(model_name=model, name="quarter", field=models.PositiveSmallIntegerField(
+                choices=[(1, "第1季度"), (2, "第2季度"), (3, "第3季度"), (4, "第4季度")], null=True, verbose_name="季度"))
+            for model in ("quarterlyreport", "historicalquarterlyreport")
+        ],
         migrations.RunPython(to_rounds, to_quarters),
         migrations.RemoveField(model_name="quarterlyreport", name="quarter"),
         migrations.RemoveField(model_name="historicalquarterlyreport", name="quarter"),
