@@ -34,6 +34,7 @@ from cso.core.validators import validate_phone
 from cso.regions import codes
 from cso.regions.models import Division
 from cso.stats import indicators
+from cso.stats.targets import effective_targets
 
 from . import rounds as rounds_mod
 from .choices import ROUND_STATE_BADGES, STATUS_BADGES, EventKind, ReportStatus, RoundState, Timeliness
@@ -142,6 +143,7 @@ def build_table(county: Division, as_of: date, period_start: date) -> dict:
         "urban_rule": result.urban_rule,
         "urban_rule_label": result.urban_rule_label,
         "targets": {key: _jsonable(value) for key, value in result.targets.items()},
+        "target_sources": {key: tv.source_label for key, tv in effective_targets(county.code, as_of.year).items()},
     }
 
 

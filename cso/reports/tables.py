@@ -103,7 +103,9 @@ def targets_line(data: dict) -> str:
         if value is None:
             continue
         shown = f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
-        items.append(f"{labels.get(key, key)} {'≤' if key.endswith('_max') else '≥'} {shown}")
+        source = (data.get("target_sources") or {}).get(key)
+        items.append(f"{labels.get(key, key)} {'≤' if key.endswith('_max') else '≥'} {shown}"
+                     + (f"（{source}）" if source else ""))
     return "；".join(items)
 
 

@@ -337,3 +337,39 @@ def test_an_old_quarterly_table_stays_readable(cast, login, submitted):
     assert 'data-testid="other-tables"' in page and "第1季度（旧报送期）" in page
     assert client.get(f"/reports/{submitted.pk}/").status_code == 200
     assert EventKind.SUBMITTED in ReportEvent.objects.values_list("kind", flat=True)
+
+
+def test_the_targets_of_a_table_name_the_documents_they_come_from(cast, login, draft):
+    body = login(cast["county"]).get(f"/reports/{draft.pk}/").content.decode()
+    line = re.search(r'data-testid="targets">([^<]+)<', body).group(1)
+    assert "每万人拥有社会组织数 ≥ 6.5（政策默认值：《关于重点培育发展社区社会组织的实施意见》）" in line
+    assert "设施面积达标社区占比 ≥ 100（政策默认值：《重庆市开州区人民政府办公室关于深入推进“三社联动”" in line
+
+
+def test_a_city_roll_up_goes_to_the_province_through_the_pages(cast, login, submitted, outsider_reviewer):
+    from cso.accounts.choices import Role
+    from cso.core.testing import make_user
+
+    with at(2025, 6, 13):
+        services.accept(submitted, cast["city"])
+        theirs = services.generate(Division.objects.get(code=QINGXIU), R1, cast["outsider_county"])
+        services.accept(services.submit(theirs, outsider_reviewer), cast["city"])
+        city_reviewer = make_user("city_reviewer", Role.CIVIL_AFFAIRS, CITY)
+        liuzhou = make_user("liuzhou", Role.CIVIL_AFFAIRS, "450200000000")
+        response = login(cast["city"]).post(f"/reports/county/{CITY}/generate/", {
+            "r0531-reference": "2025-05-31", "r0531-prepared_by_name": "黄志强"})
+        table = QuarterlyReport.objects.get(division_id=CITY)
+        assert response.url == f"/reports/{table.pk}/"
+        assert [r["code"] for r in table.data["rows"]] == [COUNTY, QINGXIU]
+        response = login(city_reviewer).post(f"/reports/{table.pk}/submit/", {"reviewer_name": "市审核人"})
+        assert response.status_code == 302
+        before = snapshot()
+        assert login(cast["county"]).post(f"/reports/{table.pk}/accept/", {}).status_code == 404
+        assert login(liuzhou).post(f"/reports/{table.pk}/accept/", {}).status_code == 404
+        assert login(cast["city"]).post(f"/reports/{table.pk}/accept/", {}).status_code == 403
+        assert snapshot() == before
+        overview = login(cast["province"]).get("/reports/overview/?year=2025&round=1").content.decode()
+        assert f'data-testid="decide-{CITY}"' in overview
+        assert login(cast["province"]).post(f"/reports/{table.pk}/accept/", {"note": "同意"}).status_code == 302
+    table.refresh_from_db()
+    assert table.status == ReportStatus.ACCEPTED and table.decided_by == cast["province"]
