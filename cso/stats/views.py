@@ -42,9 +42,10 @@ PAGE_SIZE = 50
 # Column sets of the indicator table (the export has them all).
 VIEWS = {
     "summary": ("概要", ["communities", "population", "orgs_live", "orgs_registered", "orgs_filed", "cso_live",
-                         "new_in_period", "ended_in_period", "per_10k", "avg_urban", "avg_rural",
-                         "communities_at_target", "communities_at_target_share", "incubation_bases",
-                         "facility_share", "party_coverage"]),
+                         "new_in_period", "deregistered_in_period", "cleared_in_period", "per_10k", "avg_urban",
+                         "avg_rural", "communities_at_target", "communities_at_target_share", "incubation_bases",
+                         "incubation_bases_street", "incubation_bases_community", "facility_share",
+                         "party_coverage"]),
     "communities": ("社区与目标", ["communities", "communities_urban", "communities_rural", "population", "households",
                                    "cso_urban", "cso_rural", "avg_urban", "avg_rural", "communities_at_target",
                                    "communities_at_target_share", "facility_ok", "facility_share"]),
