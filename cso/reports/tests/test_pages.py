@@ -373,3 +373,23 @@ def test_a_city_roll_up_goes_to_the_province_through_the_pages(cast, login, subm
         assert login(cast["province"]).post(f"/reports/{table.pk}/accept/", {"note": "同意"}).status_code == 302
     table.refresh_from_db()
     assert table.status == ReportStatus.ACCEPTED and table.decided_by == cast["province"]
+
+
+@pytest.mark.parametrize("who,status", [("city", 403), ("province", 403), ("street", 404), ("community", 404),
+                                        ("outsider_county", 404), ("operator", 403)])
+def test_nobody_else_prepares_a_countys_table(cast, login, registry, who, status):
+    with at(2025, 6, 10):
+        response = login(cast[who]).post(f"/reports/county/{COUNTY}/generate/", {
+            "r0531-reference": "2025-05-31", "r0531-prepared_by_name": "x"})
+    assert response.status_code == status
+    assert not QuarterlyReport.objects.exists()
+
+
+@pytest.mark.parametrize("who,status", [("city", 403), ("province", 403), ("street", 404),
+                                        ("outsider_county", 404)])
+def test_nobody_else_corrects_a_returned_table(cast, login, submitted, who, status):
+    services.return_table(submitted, cast["city"], reason="核对")
+    before = snapshot()
+    response = login(cast[who]).post(f"/reports/{submitted.pk}/correct/", {"prepared_by_name": "x"})
+    assert response.status_code == status
+    assert snapshot() == before
