@@ -98,7 +98,7 @@ def _form_errors(request, form) -> None:
 
 @require_GET
 def index(request):
-    """Where 统计报表 starts: a county's or city's own rounds, the overview above, a street's own rows."""
+    """Where 统计报表 starts: a county's own rounds, the overview for a city or above, a street's own rows."""
     user = request.user
     _require_reader(user)
     scope = Scope.for_user(user)
@@ -106,9 +106,9 @@ def index(request):
         raise PermissionDenied("您的账号未绑定区划，无法查看统计报表。")
     if not _staff(user):
         return redirect("reports:mine")
-    if user.division_id and user.division.level in (codes.COUNTY, codes.CITY):
+    if user.division_id and user.division.level == codes.COUNTY:
         return redirect("reports:county", user.division_id)
-    return redirect("reports:overview")
+    return redirect("reports:overview")  # a city decides on its counties there (and reaches its own roll-up)
 
 
 @require_GET
