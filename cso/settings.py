@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from cso.env import env_bool, env_int, env_list, env_quarter_days, env_str
+from cso.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -239,8 +239,8 @@ SILENCED_SYSTEM_CHECKS = [
 
 # Product settings that differ between places (see README "设置").
 CSO_PAGE_SIZE = env_int("CSO_PAGE_SIZE", 50)
-# Quarterly statistics tables are due on these days (seed 000: 6/20, 9/20, 12/20; Q1 by analogy).
-CSO_REPORT_DEADLINES = env_quarter_days("CSO_REPORT_DEADLINES", {1: "03-20", 2: "06-20", 3: "09-20", 4: "12-20"})
+# Reporting rounds of the statistics table are data per province (reports.ReportingRound; default: seed 000's
+# 6/20, 9/20, 12/20), no longer a setting.
 # How long dashboards keep computed past quarters and national/provincial results.
 CSO_DASHBOARD_CACHE_SECONDS = env_int("CSO_DASHBOARD_CACHE_SECONDS", 15 * 60)
 # Memory PostgreSQL may use for one national or provincial statistics aggregation.

@@ -15,6 +15,7 @@ from cso.core.models import ImportJob, ImportStatus
 from cso.orgs.models import Organization
 from cso.orgs.tests.factories import make_filed
 from cso.regions.models import Division
+from cso.reports import rounds as report_rounds
 from cso.reports import services as report_services
 from cso.reports.models import QuarterlyReport
 
@@ -53,8 +54,8 @@ def foreign_objects(cast):
         kind="orgs", user=cast["outsider_county"], division_id=FOREIGN_COUNTY, file_name="新竹街道组织.xlsx",
         content=b"", status=ImportStatus.VALIDATED, valid_rows=1,
     )
-    year, quarter = report_services.current_quarter()
-    report = report_services.generate(Division.objects.get(code=FOREIGN_COUNTY), year, quarter,
+    rnd = report_rounds.latest_due(FOREIGN_COUNTY, report_services.today())
+    report = report_services.generate(Division.objects.get(code=FOREIGN_COUNTY), rnd.reference,
                                       cast["outsider_county"], prepared_by_name="青秀区制表人")
     return {
         "code": FOREIGN_COUNTY,

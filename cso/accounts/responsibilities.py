@@ -77,15 +77,58 @@ class Action:
 REGION_ACTIONS: list[Action] = []
 ACCOUNT_ACTIONS: list[Action] = []
 ORG_ACTIONS: list[Action] = []
-REPORT_ACTIONS: list[Action] = []
-STATS_ACTIONS: list[Action] = []
+REPORT_ACTIONS: list[Action] = [
+    Action("reports.view", "查看统计报表", "reports.QuarterlyReport"),
+    Action("reports.view_own_rows", "查看统计表中本街道（社区）所在的行", "reports.QuarterlyReport"),
+    Action("reports.prepare", "制表（生成、重新生成、更正统计表）", "reports.QuarterlyReport"),
+    Action("reports.submit", "审核并报送统计表", "reports.QuarterlyReport"),
+    Action("reports.accept", "通过下级报送的统计表", "reports.QuarterlyReport"),
+    Action("reports.return", "退回下级报送的统计表", "reports.QuarterlyReport"),
+    Action("reports.chase", "催报", "reports.Overdue"),
+    Action("reports.rounds", "设置本省报送轮次", "reports.ReportingRound"),
+    Action("reports.columns", "选择本省统计表栏目", "reports.ColumnLayout"),
+]
+STATS_ACTIONS: list[Action] = [
+    Action("stats.settings", "设置本省统计口径（城市社区、孵化基地层级）", "stats.ProvinceSetting"),
+]
 
 # --- the table -----------------------------------------------------------------------------------
 REGION_DUTIES: list[Duty] = []
 ACCOUNT_DUTIES: list[Duty] = []
 ORG_DUTIES: list[Duty] = []
-REPORT_DUTIES: list[Duty] = []
-STATS_DUTIES: list[Duty] = []
+_SEED000_TABLE = "文件000：各县（市、区）于6月20日、9月20日、12月20日前报送培育发展情况统计表"
+_CHAIN = "本平台建议的逐级审核：县级制表、县级另一账号审核报送，市级通过或退回；市级汇总表同样报省级"
+REPORT_DUTIES: list[Duty] = [
+    *[Duty("reports.view", role, (codes.PROVINCE, codes.CITY, codes.COUNTY), SUBTREE,
+           note="本级及下级的统计表（下级的草稿除外）")
+      for role in (Role.CIVIL_AFFAIRS, Role.ADMIN)],
+    Duty("reports.view_own_rows", Role.STREET, (codes.STREET,), LINKED,
+         note="由本街道（乡镇）数据生成的县级统计表中本街道的行（报送后）"),
+    Duty("reports.view_own_rows", Role.COMMUNITY, (codes.COMMUNITY,), LINKED,
+         note="由本社区所在街道数据生成的县级统计表中该街道的行（报送后）"),
+    Duty("reports.prepare", Role.CIVIL_AFFAIRS, (codes.COUNTY,), OWN_DIVISION, note=_SEED000_TABLE + "；制表人"),
+    Duty("reports.prepare", Role.CIVIL_AFFAIRS, (codes.CITY,), OWN_DIVISION, note="市级汇总表；" + _CHAIN),
+    Duty("reports.submit", Role.CIVIL_AFFAIRS, (codes.COUNTY,), OWN_DIVISION,
+         note="审核人，须为制表人以外的本级账号；" + _CHAIN),
+    Duty("reports.submit", Role.CIVIL_AFFAIRS, (codes.CITY,), OWN_DIVISION,
+         note="市级汇总表的审核人，须为制表人以外的本级账号"),
+    Duty("reports.accept", Role.CIVIL_AFFAIRS, (codes.CITY,), CHILDREN,
+         note="市级通过所辖县（市、区）的统计表；" + _CHAIN),
+    Duty("reports.accept", Role.CIVIL_AFFAIRS, (codes.PROVINCE,), CHILDREN, note="省级通过所辖市的汇总表"),
+    Duty("reports.return", Role.CIVIL_AFFAIRS, (codes.CITY,), CHILDREN,
+         note="市级退回所辖县（市、区）的统计表，须写明原因"),
+    Duty("reports.return", Role.CIVIL_AFFAIRS, (codes.PROVINCE,), CHILDREN, note="省级退回所辖市的汇总表，须写明原因"),
+    Duty("reports.chase", Role.CIVIL_AFFAIRS, (codes.CITY,), CHILDREN, note="市级催报逾期的县（市、区）"),
+    Duty("reports.chase", Role.CIVIL_AFFAIRS, (codes.PROVINCE,), CHILDREN, note="省级催报逾期的市"),
+    Duty("reports.rounds", Role.CIVIL_AFFAIRS, (codes.PROVINCE,), OWN_DIVISION,
+         note="报送轮次按省设置（默认为文件000的三轮）"),
+    Duty("reports.columns", Role.CIVIL_AFFAIRS, (codes.PROVINCE,), OWN_DIVISION,
+         note="统计表栏目按省从已定义的指标中选择（默认为本平台建议的栏目）"),
+]
+STATS_DUTIES: list[Duty] = [
+    *[Duty("stats.settings", role, (codes.PROVINCE,), OWN_DIVISION, note="城市社区口径、孵化基地计数层级按省设置")
+      for role in (Role.CIVIL_AFFAIRS, Role.ADMIN)],
+]
 
 ACTIONS: dict[str, Action] = {
     a.code: a for a in (*REGION_ACTIONS, *ACCOUNT_ACTIONS, *ORG_ACTIONS, *REPORT_ACTIONS, *STATS_ACTIONS)
@@ -171,7 +214,13 @@ def roles_and_levels() -> Iterable[tuple[str, int]]:
 
 def register_with_rules() -> None:
     """Each action becomes a ``rules`` permission, so ``user.has_perm(action, obj)`` answers the same."""
+    def predicate_for(code: str):
+        def check(user, obj=None):
+            return can(user, code, obj)
+
+        return rules.predicate(check, name=code)
+
     for code in ACTIONS:
         if not rules.perm_exists(code):
-            rules.add_perm(code, rules.predicate(lambda user, obj=None, _c=code: can(user, _c, obj)))
+            rules.add_perm(code, predicate_for(code))
 

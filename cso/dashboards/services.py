@@ -208,6 +208,13 @@ def build_cards(result, division: Division | None, targets: dict) -> list[Card]:
             card.target_source = _source_label(target, code)
             if card.target is not None:
                 card.gap, card.met = result.parent.gap(key), result.parent.meets(key)
+        if key == "incubation_bases":
+            # the reading used (which levels count), and the bases of every level beside it
+            card.note = " ".join(n for n in (result.bases_rule_label, card.note) if n)
+            for part in ("incubation_bases_county", "incubation_bases_street", "incubation_bases_community"):
+                part_ind = indicators.INDICATORS[part]
+                card.parts.append({"key": part, "label": part_ind.label, "unit": part_ind.unit,
+                                   "value": values.get(part), "url": None})
         for part in indicators.RATIOS.get(key, ())[:2]:
             part_ind = indicators.INDICATORS.get(part)
             label, unit = (part_ind.label, part_ind.unit) if part_ind else HELPER_LABELS.get(part, (part, ""))
@@ -439,24 +446,28 @@ def last_quarters(day: datetime.date, n: int = TREND_QUARTERS) -> list[tuple[int
     return out[::-1]
 
 
-def _frozen_values(user, division: Division | None, year: int, quarter: int) -> dict | None:
-    """A quarter's figures from submitted (frozen) quarterly tables, when the reports app has them:
-    a county's own official table, or for a city, a province or the country the roll-up of its
-    counties' tables when every county has submitted (a partial sum would understate the figures).
-    Streets and communities have no table of their own."""
+def _frozen_values(user, division: Division | None, year: int, quarter: int, at: datetime.date) -> dict | None:
+    """A point's figures from submitted (frozen) tables counted up to exactly ``at``, when the reports app has
+    them: a county's own official table, or for a city, a province or the country the roll-up of its
+    counties' tables of the round whose reference date is ``at``, when every county has submitted (a partial
+    sum would understate the figures). Streets and communities have no table of their own."""
     if division is not None and division.level > codes.COUNTY:
         return None
     try:
+        from cso.reports import rounds as report_rounds
         from cso.reports import services as reports
     except ImportError:
         return None
     if division is not None and division.level == codes.COUNTY:
-        report = reports.official_version(division.code, year, quarter)
+        report = reports.official_as_of(division.code, at)
         if report is None:
             return None
         total = (report.data or {}).get("total") or {}
         return total.get("values") or None
-    rollup = reports.rollup(division, year, quarter, user)
+    rnd = report_rounds.round_at(division.code if division is not None else None, at)
+    if rnd is None:
+        return None
+    rollup = reports.rollup(division, rnd, user)
     if not rollup.total.expected or not rollup.total.complete:
         return None
     return rollup.total.values
@@ -484,7 +495,7 @@ def _trend_point(user, division: Division | None, year: int, quarter: int, at: d
         if hit is not None:
             return (*hit, False)
     if at == end:
-        frozen = _frozen_values(user, division, year, quarter)
+        frozen = _frozen_values(user, division, year, quarter, at)
         if frozen is not None:
             point = ({k: _number(_to_decimal(frozen.get(k))) for k in TREND_KEYS}, "frozen")
             if cacheable and not county:

@@ -1,11 +1,11 @@
-"""Benchmark of the quarterly tables at national scale, on a scratch PostgreSQL database.
+"""Benchmark of the round tables at national scale, on a scratch PostgreSQL database.
 
     .venv/bin/python -m cso.reports.bench
 
 Creates (afresh) the database ``cso_bench_reports`` on the local server, migrates it, copies the
 province, city and county divisions from the national database ``cso_bench_orgs`` (read-only: one
-SELECT in a read-only session), writes one submitted frozen table per county for one quarter and
-prints, beside a hand-written SQL baseline run in the same process:
+SELECT in a read-only session), writes one submitted frozen table per county for one round (seed
+000's first, 截至 5/31) and prints, beside a hand-written SQL baseline run in the same process:
 
 - the national roll-up served from the frozen tables (``services.rollup``; target ≤ 100 ms),
 - the largest province's roll-up,
@@ -30,13 +30,15 @@ SERVER = "postgres://postgres@127.0.0.1:5432"
 SCRATCH = os.environ.get("BENCH_REPORTS_DB", "cso_bench_reports")
 NATIONAL = os.environ.get("BENCH_NATIONAL_DB", "cso_bench_orgs")
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
-YEAR, QUARTER = 2025, 2
+YEAR, ROUND = 2025, 1
+REFERENCE = "2025-05-31"
 STREETS = 15
 
 BASELINE = """
-SELECT SUBSTR(county_id, 1, %(n)s) AS k, COUNT(*), {sums}
+SELECT SUBSTR(division_id, 1, %(n)s) AS k, COUNT(*), {sums}
 FROM reports_quarterlyreport
-WHERE year = %(year)s AND quarter = %(quarter)s AND status = 'submitted' AND county_id BETWEEN %(low)s AND %(high)s
+WHERE reference_date = %(reference)s AND status IN ('submitted', 'accepted')
+  AND division_id BETWEEN %(low)s AND %(high)s
 GROUP BY 1
 """
 
@@ -109,7 +111,7 @@ def main() -> int:
     from cso.orgs.models import Category, ServiceTarget
     from cso.regions.codes import PREFIX_LENGTH, subtree_bounds
     from cso.regions.models import Division
-    from cso.reports import services
+    from cso.reports import rounds, services
     from cso.reports.models import QuarterlyReport
     from cso.stats import indicators
 
@@ -125,8 +127,9 @@ def main() -> int:
     now = timezone.make_aware(datetime(2025, 6, 18, 10))
     reports = []
     for code, name in counties:
-        report = QuarterlyReport(county_id=code, year=YEAR, quarter=QUARTER, version=1, status="submitted",
-                                 as_of="2025-06-30", period_start="2025-04-01", generated_at=now, submitted_at=now,
+        report = QuarterlyReport(division_id=code, year=YEAR, reference_date=REFERENCE, deadline="2025-06-20",
+                                 round_label="第1轮", version=1, status="submitted", as_of=REFERENCE,
+                                 period_start="2024-12-01", generated_at=now, submitted_at=now,
                                  prepared_by_name="制表人", reviewer_name="审核人")
         services._set_table(report, frozen_table(code, name, keys, kinds, rng))
         reports.append(report)
@@ -138,25 +141,26 @@ def main() -> int:
     for code, _ in counties:
         by_province[code[:2]] = by_province.get(code[:2], 0) + 1
     province = Division.objects.get(code=max(by_province, key=by_province.get).ljust(12, "0"))
-    county = QuarterlyReport.objects.within(province.prefix).order_by("county_id").first()
+    county = QuarterlyReport.objects.within(province.prefix).order_by("division_id").first()
     rollup_keys = services.rollup_keys(reports[0].data["columns"])
     sums = ", ".join(f"SUM((totals->>'{key}')::bigint)" for key in rollup_keys)
 
     def baseline(prefix: str, n: int):
         low, high = subtree_bounds(prefix) if prefix else ("000000000000", "999999999999")
         with connection.cursor() as cursor:
-            cursor.execute(BASELINE.format(sums=sums), {"n": n, "year": YEAR, "quarter": QUARTER, "low": low,
+            cursor.execute(BASELINE.format(sums=sums), {"n": n, "reference": REFERENCE, "low": low,
                                                          "high": high})
             return cursor.fetchall()
 
     print(f"counties {len(counties):,}, frozen tables {len(reports):,} ({STREETS} street rows each), "
           f"{len(rollup_keys)} counts summed per table")
     print(f"{'case':<44}{'code ms':>10}{'raw SQL ms':>12}")
-    national_ms, national = median_ms(lambda: services.rollup(None, YEAR, QUARTER, superuser))
+    rnd = rounds.rounds_of(None, YEAR)[ROUND - 1]
+    national_ms, national = median_ms(lambda: services.rollup(None, rnd, superuser))
     raw_ms, raw = median_ms(lambda: baseline("", 2))
     assert national.total.values["orgs_live"] == sum(r[2 + rollup_keys.index("orgs_live")] for r in raw)
     print(f"{'national roll-up from frozen tables':<44}{national_ms:>10.1f}{raw_ms:>12.1f}")
-    province_ms, _ = median_ms(lambda: services.rollup(province, YEAR, QUARTER, superuser))
+    province_ms, _ = median_ms(lambda: services.rollup(province, rnd, superuser))
     raw_ms, _ = median_ms(lambda: baseline(province.prefix, PREFIX_LENGTH[2]))
     print(f"{'province ' + province.name + ' roll-up':<44}{province_ms:>10.1f}{raw_ms:>12.1f}")
 
@@ -171,9 +175,9 @@ def main() -> int:
     for label, url in [
         ("county table page (frozen)", f"/reports/{county.pk}/"),
         ("county table .xlsx export", f"/reports/{county.pk}/export/"),
-        ("national overview page", f"/reports/overview/?year={YEAR}&quarter={QUARTER}"),
-        ("province overview page", f"/reports/overview/?division={province.code}&year={YEAR}&quarter={QUARTER}"),
-        ("national roll-up .xlsx export", f"/reports/overview/export/?year={YEAR}&quarter={QUARTER}"),
+        ("national overview page", f"/reports/overview/?year={YEAR}&round={ROUND}"),
+        ("province overview page", f"/reports/overview/?division={province.code}&year={YEAR}&round={ROUND}"),
+        ("national roll-up .xlsx export", f"/reports/overview/export/?year={YEAR}&round={ROUND}"),
     ]:
         ms, _ = median_ms(lambda url=url: page(url))
         print(f"{label:<44}{ms:>10.1f}")

@@ -1,4 +1,4 @@
-"""What a quarterly table looks like on a page and in a workbook, built from its frozen data.
+"""What a round's table looks like on a page and in a workbook, built from its frozen data.
 
 The table page, the roll-up page and both .xlsx exports use these helpers, so the numbers a user
 sees are the numbers they export. Every number links to the list behind it through
@@ -103,8 +103,17 @@ def targets_line(data: dict) -> str:
         if value is None:
             continue
         shown = f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
-        items.append(f"{labels.get(key, key)} {'≤' if key.endswith('_max') else '≥'} {shown}")
+        source = (data.get("target_sources") or {}).get(key)
+        items.append(f"{labels.get(key, key)} {'≤' if key.endswith('_max') else '≥'} {shown}"
+                     + (f"（{source}）" if source else ""))
     return "；".join(items)
+
+
+def layout_label(data: dict) -> str:
+    """Whose column layout the table uses: this product's proposal (the seeds give none) or the province's."""
+    from .columns import PROPOSED_LABEL, PROVINCE_LABEL
+
+    return PROVINCE_LABEL if data.get("proposed_layout") is False else PROPOSED_LABEL
 
 
 def units_line(columns: list[dict]) -> str:
@@ -159,30 +168,33 @@ def to_sheet_columns(columns: list[dict]) -> list[xlsx.Column]:
 def report_sheet(report) -> xlsx.Sheet:
     data = report.data
     notes = [
-        f"说明：1. 统计截止日期 {data['as_of']}，本期为 {data['period_start']} 至 {data['as_of']}；"
-        f"数据由社会组织信息库按统计截止日期的状态生成。2. {data.get('urban_rule_label', '')}。"
+        f"说明：1. 统计截止日期 {data['as_of']}，本期新增、注销撤销、清理统计区间为 {report.interval_label}"
+        "（不含起日，含止日）；数据由社会组织信息库按统计截止日期的状态生成。"
+        f"2. {data.get('urban_rule_label', '')}。"
         "3. 比率类指标由分子、分母计算，合计行的比率按合计数重新计算。"
-        + (f"4. 目标值：{targets_line(data)}。" if data.get("targets") else ""),
+        f"4. {layout_label(data)}。"
+        + (f"5. 目标值：{targets_line(data)}。" if data.get("targets") else ""),
     ]
     if report.version > 1:
         notes.append(f"本表为第{report.version}版（更正）：{report.correction_reason}")
     return xlsx.Sheet(
-        title=report.title, unit_name=f"{report.county.name}民政局",
+        title=report.title, unit_name=f"{report.division.name}民政局",
         fill_date=(report.submitted_at.date() if report.submitted_at else report.generated_at.date()),
-        as_of=report.as_of, first_label="街道（乡镇）", columns=to_sheet_columns(data["columns"]),
+        as_of=report.as_of, first_label="街道（乡镇）" if report.is_county else "县（市、区）",
+        columns=to_sheet_columns(data["columns"]),
         rows=[(row["name"], row["values"]) for row in data["rows"]], total=("合计", data["total"]["values"]),
         prepared_by=report.prepared_by_name, reviewer=report.reviewer_name, phone=report.contact_phone, notes=notes,
     )
 
 
 def rollup_rows(rollup) -> list[Row]:
-    """The roll-up's rows; a county's name leads to its quarters, a city's or province's to its own roll-up."""
+    """The roll-up's rows; a county's name leads to its rounds, a city's or province's to its own roll-up."""
     rows = []
     for row in rollup.rows:
         if row.level == codes.COUNTY:
             url = reverse("reports:county", args=[row.code]) + f"?year={rollup.year}"
         else:
-            url = reverse("reports:overview") + f"?division={row.code}&year={rollup.year}&quarter={rollup.quarter}"
+            url = reverse("reports:overview") + f"?division={row.code}&year={rollup.year}&round={rollup.round.number}"
         rows.append(Row(row.code, row.name, cells(rollup.columns, row.values, row.code, row.as_of, row.period_start),
                         url=url, extra={"submitted": row.submitted, "expected": row.expected}))
     total = rollup.total
@@ -194,13 +206,13 @@ def rollup_rows(rollup) -> list[Row]:
 
 def rollup_sheet(rollup, fill_date: date, unit_name: str) -> xlsx.Sheet:
     notes = [
-        f"说明：1. 汇总范围为截至填报日期已报送的统计表（已报送 {rollup.total.submitted} 个县（市、区），"
-        f"应报送 {rollup.total.expected} 个）；更正中的统计表按最近一次报送的版本汇总。"
+        f"说明：1. 汇总范围为截至填报日期已报送（待审批或已通过）的统计表（{rollup.total.submitted} 个县（市、区），"
+        f"应报送 {rollup.total.expected} 个）；被退回的统计表不计，更正后重新报送的版本计入。"
         "2. 比率类指标由汇总后的分子、分母重新计算，不是各地比率相加。"
         + (f"3. {'；'.join(rollup.urban_rule_labels)}。" if rollup.urban_rule_labels else ""),
     ]
     return xlsx.Sheet(
-        title=f"{rollup.parent_name}社区社会组织培育发展情况汇总表（{rollup.year}年第{rollup.quarter}季度）",
+        title=f"{rollup.parent_name}社区社会组织培育发展情况汇总表（{rollup.round.title}）",
         unit_name=unit_name, fill_date=fill_date, as_of=rollup.total.as_of, first_label=rollup.child_label,
         columns=to_sheet_columns(rollup.columns), rows=[(row.name, row.values) for row in rollup.rows],
         total=("合计", rollup.total.values), notes=notes,

@@ -38,3 +38,18 @@ URBAN_RULE_SHORT = {
 }
 MIXED_RULE = "mixed"
 MIXED_RULE_LABEL = "各省按本省设置的口径（委员会类型或城乡分类代码）"
+
+
+class BaseLevels(models.TextChoices):
+    """Which incubation bases count toward seed 000's 1–2 per county (a per-province reading)."""
+
+    COUNTY = "county", "只计县（区）级孵化基地（文件000：县级民政部门在每县建立1-2个孵化基地）"
+    COUNTY_STREET = "county_street", "计县（区）级和街道（乡镇）级孵化基地"
+    ALL = "all", "计县（区）、街道（乡镇）、社区（村）三级孵化基地（文件003：区、镇乡、村三级孵化基地）"
+
+
+BASE_LEVELS_SHORT = {
+    BaseLevels.COUNTY: "只计县级基地",
+    BaseLevels.COUNTY_STREET: "计县级和街道级基地",
+    BaseLevels.ALL: "计县、街道、社区三级基地",
+}

@@ -10,7 +10,7 @@ from django import forms
 
 from cso.regions import codes
 
-from .choices import SHARE_TARGETS, TARGET_UNITS, TargetKey, UrbanRule
+from .choices import SHARE_TARGETS, TARGET_UNITS, BaseLevels, TargetKey, UrbanRule
 from .indicators import quarter_bounds, quarter_of
 
 SELECT = {"class": "form-select form-select-sm"}
@@ -174,3 +174,8 @@ class TargetForm(forms.Form):
 class UrbanRuleForm(forms.Form):
     urban_rule = forms.ChoiceField(label="城市社区口径", choices=UrbanRule.choices,
                                    widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
+
+
+class BaseLevelsForm(forms.Form):
+    base_levels = forms.ChoiceField(label="孵化基地计数口径", choices=BaseLevels.choices,
+                                    widget=forms.RadioSelect(attrs={"class": "form-check-input"}))

@@ -84,6 +84,8 @@ def _i(key, label, unit, meaning, formula, kind=COUNT, target_key=None, group=""
 
 
 LIVE_TEXT = "状态为正常、活动异常或停止活动"
+# The per-community view of seed 000's averages is this product's derived reference, not the seed's target.
+DERIVED_LABEL = "本平台派生的参考口径"
 _STATUS_LABELS = dict(Status.choices)
 
 INDICATORS: dict[str, Indicator] = {i.key: i for i in [
@@ -118,9 +120,13 @@ INDICATORS: dict[str, Indicator] = {i.key: i for i in [
         for s in Status
     ],
     _i("new_in_period", "本期新增", "个", "首次登记或备案日期在本期（期初至统计日）内的组织。",
-       "计数（首个状态区间起始日 ∈ [期初, 统计日]）", group="change"),
-    _i("ended_in_period", "本期注销（撤销、清理）", "个", "本期内状态变为注销、撤销登记或清理的组织。",
-       "计数（终止状态生效日 ∈ [期初, 统计日]）", group="change"),
+       "计数（首个状态区间起始日 ∈ [期初, 统计日]，即（上期截至日, 本期截至日]）", group="change"),
+    _i("deregistered_in_period", "本期注销、撤销", "个", "本期内注销或被撤销登记的组织。",
+       "计数（注销、撤销登记生效日 ∈ [期初, 统计日]）", group="change"),
+    _i("cleared_in_period", "本期清理", "个", "本期内被清理（不再活动、从名录中清理）的组织。",
+       "计数（清理生效日 ∈ [期初, 统计日]）", group="change"),
+    _i("ended_in_period", "本期注销、撤销和清理合计", "个", "本期内状态变为注销、撤销登记或清理的组织。",
+       "本期注销、撤销 + 本期清理", group="change"),
     _i("per_10k", "每万人拥有社会组织数", "个/万人", "每一万常住人口拥有的存续登记社会组织数。",
        "登记社会组织数 × 10000 ÷ 常住人口", RATIO, TargetKey.PER_10K, group="target"),
     _i("cso_urban", "城市社区的社区社会组织数", "个", "位于城市社区的存续社区社会组织。",
@@ -131,13 +137,23 @@ INDICATORS: dict[str, Indicator] = {i.key: i for i in [
        "城市社区的社区社会组织数 ÷ 城市社区数", RATIO, TargetKey.AVG_URBAN, group="target"),
     _i("avg_rural", "农村社区平均社区社会组织数", "个/村", "平均每个农村社区（村）拥有的社区社会组织数。",
        "农村社区的社区社会组织数 ÷ 农村社区数", RATIO, TargetKey.AVG_RURAL, group="target"),
-    _i("communities_at_target", "社区社会组织数达标的社区数", "个",
-       "本社区存续社区社会组织数不少于其目标（城市社区10个、农村社区5个，或上级设定值）的社区数。",
-       "计数（社区自身社区社会组织数 ≥ 该社区目标值）", group="target"),
-    _i("communities_at_target_share", "达标社区占比", "%", "达标社区占已划分城乡的社区总数的比例。",
-       "达标社区数 ÷ （城市社区数 + 农村社区数）× 100%", RATIO, group="target"),
-    _i("incubation_bases", "孵化基地数", "个", "辖区内截至统计日已建成（或建成日期未填）的孵化基地。",
-       "计数（建成日期 ≤ 统计日或未填）", COUNT, TargetKey.INCUBATION_BASES_MIN, group="target"),
+    _i("communities_at_target", "组织数不低于参考值的社区数（派生参考）", "个",
+       f"{DERIVED_LABEL}：文件的目标（城市社区平均不少于10个、农村社区平均不少于5个）是一个地区的平均数；"
+       "这里逐个社区比较其自身存续社区社会组织数与该平均目标（或上级设定值），不是文件规定的目标。",
+       "计数（社区自身社区社会组织数 ≥ 该社区参考值）", group="target"),
+    _i("communities_at_target_share", "组织数不低于参考值的社区占比（派生参考）", "%",
+       f"{DERIVED_LABEL}：组织数不低于参考值的社区占已划分城乡的社区总数的比例；文件的目标是地区平均数。",
+       "不低于参考值的社区数 ÷ （城市社区数 + 农村社区数）× 100%", RATIO, group="target"),
+    _i("incubation_bases", "孵化基地数（按本省口径）", "个",
+       "截至统计日已建成（或建成日期未填）、按本省孵化基地计数口径计入的孵化基地（默认只计县级基地：文件000"
+       "要求县级民政部门在每县建立1-2个孵化基地）。",
+       "计数（建成日期 ≤ 统计日或未填，层级在本省口径内）", COUNT, TargetKey.INCUBATION_BASES_MIN, group="target"),
+    _i("incubation_bases_county", "县（区）级孵化基地数", "个", "截至统计日已建成的县（区）级孵化基地。",
+       "计数（层级为县级）", group="target"),
+    _i("incubation_bases_street", "街道（乡镇）级孵化基地数", "个", "截至统计日已建成的街道（乡镇）级孵化基地。",
+       "计数（层级为街道级）", group="target"),
+    _i("incubation_bases_community", "社区（村）级孵化基地数", "个", "截至统计日已建成的社区（村）级孵化基地。",
+       "计数（层级为社区级）", group="target"),
     _i("facility_ok", "设施面积达标社区数", "个",
        "社区综合服务设施面积每百户不低于目标值（默认30㎡）的社区数；面积或户数未填的不计入达标。",
        "计数（设施面积 × 100 ÷ 户数 ≥ 目标值）", group="target"),
@@ -229,6 +245,7 @@ class StatsResult:
     urban_rule: str
     urban_rule_label: str
     dynamic: list[Indicator] = field(default_factory=list)
+    bases_rule_label: str = ""
 
     @property
     def keys(self) -> list[str]:
@@ -363,6 +380,7 @@ def _add_dimension_row(bucket: dict, key: int, n: int) -> None:
     add(f"status_{status}")
     if row["ended"]:
         add("ended_in_period")
+        add("cleared_in_period" if status == Status.CLEARED else "deregistered_in_period")
     if status not in LIVE_STATUSES:
         return
     add("orgs_live")
@@ -403,12 +421,17 @@ def change_spans(kind: str, parent_code: str, day: date, period_start: date, use
     if own and parent is not None:
         spans = spans.filter(division_id=parent.code)
     condition = new_in_period_q(period_start) if kind == "new" else ended_in_period_q(period_start)
+    if kind == "deregistered":
+        condition &= ~Q(status=Status.CLEARED)
+    elif kind == "cleared":
+        condition &= Q(status=Status.CLEARED)
     return spans.filter(condition)
 
 
 def bases_queryset(prefix: str, day: date):
-    """The incubation bases counted by ``incubation_bases``: under ``prefix``, opened by ``day``
-    (or with no opening date). The engine counts them and ``/stats/bases/`` lists them."""
+    """The incubation bases of every level under ``prefix``, opened by ``day`` (or with no opening date):
+    ``incubation_bases`` counts those at the levels the province chose, the per-level indicators all;
+    ``/stats/bases/`` lists them."""
     bases = IncubationBase.objects.filter(Q(opened_on__lte=day) | Q(opened_on__isnull=True))
     if prefix:
         bases = bases.filter(subtree_q("division_id", prefix))
@@ -627,11 +650,19 @@ def _compute(parent_code: str, day: date, *, period_start: date | None, user) ->
             row["communities_classified"] = (row["communities_urban"] or 0) + (row["communities_rural"] or 0)
             add(key, {k: int(v) if v is not None else 0 for k, v in row.items()})
 
-    # 3. incubation bases opened by the day
+    # 3. incubation bases opened by the day, by level; those at the levels the province counts make the total
     bases = bases_queryset(prefix, day)
-    for row in bases.annotate(_k=Substr("division_id", 1, length)).values("_k").annotate(
-            n=Count("id")).order_by():
-        add(row["_k"], {"incubation_bases": row["n"]})
+    counted = targets_mod.base_levels_by_province(prefix)
+    default_levels = targets_mod.BASE_LEVEL_SETS[targets_mod.BaseLevels.COUNTY]
+    level_keys = {codes.COUNTY: "incubation_bases_county", codes.STREET: "incubation_bases_street",
+                  codes.COMMUNITY: "incubation_bases_community"}
+    rows = bases.annotate(_k=Substr("division_id", 1, length), _p=Substr("division_id", 1, 2)).values(
+        "_k", "_p", "level").annotate(n=Count("id")).order_by()
+    for row in rows:
+        values = {level_keys[row["level"]]: row["n"]} if row["level"] in level_keys else {}
+        if row["level"] in counted.get(row["_p"], default_levels):
+            values["incubation_bases"] = row["n"]
+        add(row["_k"], values)
 
     per_child, direct = _group_rows(grouped, children)
 
@@ -665,7 +696,8 @@ def _compute(parent_code: str, day: date, *, period_start: date | None, user) ->
     parent_row = DivisionStats(parent.code if parent else "", parent_name, parent.level if parent else 0,
                                values_of(total), parent_targets)
     rule, rule_label = targets_mod.rule_for_prefix(prefix, provinces)
-    return StatsResult(parent_row, rows, day, period_start, parent_targets, rule, rule_label, dynamic)
+    return StatsResult(parent_row, rows, day, period_start, parent_targets, rule, rule_label, dynamic,
+                       targets_mod.bases_rule_label(prefix, counted))
 
 
 def _targets_by_division(division_codes: list[str], year: int) -> dict[str, dict[str, Decimal]]:
@@ -888,6 +920,14 @@ COMMUNITY_FILTERS = {
 }
 
 
+# The incubation-base indicators and the levels of the bases behind them (None: the province's reading).
+BASE_LEVEL_KEYS = {"incubation_bases": None, "incubation_bases_county": (codes.COUNTY,),
+                   "incubation_bases_street": (codes.STREET,), "incubation_bases_community": (codes.COMMUNITY,)}
+# The period-change indicators and the ``kind`` of the list behind them (``/stats/changes/``).
+CHANGE_LISTS = {"new_in_period": "new", "ended_in_period": "ended", "deregistered_in_period": "deregistered",
+                "cleared_in_period": "cleared"}
+
+
 def drill_url(key: str, division_code: str, day: date, period_start: date | None = None, *,
               direct: bool = False) -> str | None:
     """The list behind a number: the registry's list with the same filters and as-of date, the
@@ -900,8 +940,8 @@ def drill_url(key: str, division_code: str, day: date, period_start: date | None
         if not code or key in COMMUNITY_FILTERS:
             return None  # communities are never placed on a division above them
         base["own"] = "yes"
-    if key in ("new_in_period", "ended_in_period"):
-        params = {**base, "kind": key.split("_")[0], "as_of": day.isoformat(),
+    if key in CHANGE_LISTS:
+        params = {**base, "kind": CHANGE_LISTS[key], "as_of": day.isoformat(),
                   "period_start": (period_start or quarter_start(day)).isoformat()}
         return f"{reverse('stats:changes')}?{urlencode(params)}"
     if key in ORG_FILTERS:
@@ -915,8 +955,10 @@ def drill_url(key: str, division_code: str, day: date, period_start: date | None
     if key in COMMUNITY_FILTERS:
         params = {**base, "as_of": day.isoformat(), **COMMUNITY_FILTERS[key]}
         return f"{reverse('stats:communities')}?{urlencode(params)}"
-    if key == "incubation_bases":
-        return f"{reverse('stats:bases')}?{urlencode({**base, 'as_of': day.isoformat()})}"
+    if key in BASE_LEVEL_KEYS:
+        levels = BASE_LEVEL_KEYS[key] or targets_mod.BASE_LEVEL_SETS[targets_mod.base_levels_for(code)]
+        params = {**base, "as_of": day.isoformat(), "levels": ",".join(str(level) for level in levels)}
+        return f"{reverse('stats:bases')}?{urlencode(params)}"
     return None
 
 

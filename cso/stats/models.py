@@ -12,10 +12,11 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from cso.accounts.responsibilities import Facts
 from cso.core.scoping import VIEW, ScopedModel
 from cso.regions import codes
 
-from .choices import TargetKey, UrbanRule
+from .choices import BaseLevels, TargetKey, UrbanRule
 
 
 def _staff_change_q(user, action):
@@ -65,9 +66,12 @@ class Target(ScopedModel):
     def scope_extra_q(cls, user, action):
         return _staff_change_q(user, action)
 
+    def responsibility_facts(self) -> Facts:
+        return Facts(division=self.division_id)
+
 
 class ProvinceSetting(ScopedModel):
-    """Per-province settings of the statistics (which communities count as urban)."""
+    """Per-province settings of the statistics: which communities count as urban, which incubation bases count."""
 
     division = models.OneToOneField(
         "regions.Division", verbose_name="省级区划", on_delete=models.PROTECT, related_name="+",
@@ -75,6 +79,9 @@ class ProvinceSetting(ScopedModel):
     )
     urban_rule = models.CharField("城市社区口径", max_length=20, choices=UrbanRule.choices,
                                   default=UrbanRule.COMMITTEE)
+    base_levels = models.CharField("孵化基地计数口径", max_length=20, choices=BaseLevels.choices,
+                                   default=BaseLevels.COUNTY,
+                                   help_text="“每县建立1-2个孵化基地”按哪些层级的基地计数；其余层级的基地在旁列出。")
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="设置人", null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
@@ -95,3 +102,6 @@ class ProvinceSetting(ScopedModel):
     @classmethod
     def scope_extra_q(cls, user, action):
         return _staff_change_q(user, action)
+
+    def responsibility_facts(self) -> Facts:
+        return Facts(division=self.division_id)

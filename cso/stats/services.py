@@ -9,11 +9,12 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from cso.accounts.responsibilities import can, require
 from cso.core.scoping import Scope
 from cso.regions import codes
 from cso.regions.models import Division
 
-from .choices import TargetKey, UrbanRule
+from .choices import BaseLevels, TargetKey, UrbanRule
 from .forms import validate_target_value
 from .models import ProvinceSetting, Target
 from .targets import effective_targets
@@ -33,12 +34,11 @@ def can_set_targets(user, division: Division | None) -> bool:
 
 
 def can_set_urban_rule(user, province: Division | None) -> bool:
-    """Province-level civil-affairs or administrator accounts of that province, or a superuser."""
+    """The province's own civil-affairs (or administrator) accounts, or a superuser: the responsibilities
+    table's ``stats.settings`` (the urban rule and the incubation bases' levels)."""
     if province is None or province.level != codes.PROVINCE:
         return False
-    if not can_set_targets(user, province):
-        return False
-    return user.is_superuser or (user.division is not None and user.division.code == province.code)
+    return can(user, "stats.settings", ProvinceSetting(division=province))
 
 
 @transaction.atomic
@@ -88,6 +88,22 @@ def set_urban_rule(user, province: Division, rule: str) -> ProvinceSetting:
     if setting is None:
         setting = ProvinceSetting(division=province)
     setting.urban_rule = UrbanRule(rule)
+    setting.updated_by = user
+    setting._history_user = user
+    setting.save()
+    return setting
+
+
+@transaction.atomic
+def set_base_levels(user, province: Division, levels: str) -> ProvinceSetting:
+    """Which incubation bases count toward seed 000's 1–2 per county in this province."""
+    setting = ProvinceSetting.objects.select_for_update().filter(division=province).first()
+    if setting is None:
+        setting = ProvinceSetting(division=province)
+    if province.level != codes.PROVINCE:
+        raise PermissionDenied("孵化基地计数口径按省设置。")
+    require(user, "stats.settings", setting)
+    setting.base_levels = BaseLevels(levels)
     setting.updated_by = user
     setting._history_user = user
     setting.save()

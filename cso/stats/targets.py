@@ -1,10 +1,11 @@
 """Effective targets: a Target row on the division itself or its nearest ancestor wins; otherwise the
 seed defaults. And the per-province rule of which communities count as urban.
 
-Seed defaults (seed 000): ≥ 6.5 social organizations per 10,000 residents; on average ≥ 10 community
-social organizations per urban community and ≥ 5 per rural one; 1–2 incubation bases per county;
-community service facilities ≥ 30 m² per 100 households in 70 % / 80 % / 100 % of communities
-(2021 / 2022 / 2023 and later).
+Seed defaults, each with the document it comes from (``SOURCES``): seed 000 (the city text 《关于重点
+培育发展社区社会组织的实施意见》): ≥ 6.5 social organizations per 10,000 residents; on average ≥ 10
+community social organizations per urban community and ≥ 5 per rural one — averages for an area;
+1–2 incubation bases per county. Seed 003 (the 开州 text): community service facilities ≥ 30 m² per
+100 households in 70 % / 80 % / 100 % of communities (2021 / 2022 / 2023 and later).
 """
 
 from __future__ import annotations
@@ -17,12 +18,30 @@ from django.db.models import Case, DecimalField, Q, Value, When
 from cso.core.scoping import subtree_q
 from cso.regions import codes
 
-from .choices import MIXED_RULE, MIXED_RULE_LABEL, URBAN_RULE_SHORT, TargetKey, UrbanRule
+from .choices import BASE_LEVELS_SHORT, MIXED_RULE, MIXED_RULE_LABEL, URBAN_RULE_SHORT, BaseLevels, TargetKey, UrbanRule
 from .models import ProvinceSetting, Target
 
 NATIONAL = ""
 NATIONAL_NAME = "全国"
-DEFAULT_SOURCE = "政策默认值（文件000）"
+DEFAULT_SOURCE = "政策默认值"
+SEED_000 = "《关于重点培育发展社区社会组织的实施意见》"
+SEED_003 = "《重庆市开州区人民政府办公室关于深入推进“三社联动”加强城乡社区治理的通知》（开州府办发〔2020〕113号）"
+# The document each default target comes from, by its title.
+SOURCES = {
+    TargetKey.PER_10K: SEED_000,
+    TargetKey.AVG_URBAN: SEED_000,
+    TargetKey.AVG_RURAL: SEED_000,
+    TargetKey.INCUBATION_BASES_MIN: SEED_000,
+    TargetKey.INCUBATION_BASES_MAX: SEED_000,
+    TargetKey.FACILITY_AREA: SEED_003,
+    TargetKey.FACILITY_SHARE: SEED_003,
+}
+
+
+def source_of(key: str) -> str:
+    """"政策默认值：《…》" — the default of ``key`` and the title of the document it comes from."""
+    return f"{DEFAULT_SOURCE}：{SOURCES[TargetKey(key)]}"
+
 
 _FIXED_DEFAULTS = {
     TargetKey.PER_10K: Decimal("6.5"),
@@ -58,7 +77,7 @@ class TargetValue:
 
     @property
     def source_label(self) -> str:
-        return DEFAULT_SOURCE if self.is_default else f"{self.source_name}设定"
+        return self.source_name if self.is_default else f"{self.source_name}设定"
 
 
 def normalise_code(code: str | None) -> str:
@@ -99,7 +118,7 @@ def effective_targets(division_code: str, year: int) -> dict[str, TargetValue]:
         if row is not None:
             result[key] = TargetValue(row.value, row.division_id, row.division.name, False)
         else:
-            result[key] = TargetValue(default_value(key, year), "", DEFAULT_SOURCE, True)
+            result[key] = TargetValue(default_value(key, year), "", source_of(key), True)
     return result
 
 
@@ -189,3 +208,47 @@ def urban_condition(prefix: str, field: str, *, committee: Q, by_code: Q,
     for p in provinces:
         in_code |= subtree_q(field, p)
     return (in_code & by_code) | (~in_code & committee)
+
+
+# --- which incubation bases count toward "1–2 per county" ------------------------------------------
+BASE_LEVEL_SETS = {
+    BaseLevels.COUNTY: (codes.COUNTY,),
+    BaseLevels.COUNTY_STREET: (codes.COUNTY, codes.STREET),
+    BaseLevels.ALL: (codes.COUNTY, codes.STREET, codes.COMMUNITY),
+}
+
+
+def base_levels_for(province_code: str) -> str:
+    province_code = normalise_code(province_code)
+    if not province_code:
+        return BaseLevels.COUNTY
+    code = province_code[:2].ljust(codes.CODE_LENGTH, "0")
+    setting = ProvinceSetting.objects.filter(division_id=code).values_list("base_levels", flat=True).first()
+    return setting or BaseLevels.COUNTY
+
+
+def base_levels_by_province(prefix: str = "") -> dict[str, tuple[int, ...]]:
+    """Two-digit province prefix → the base levels counted there, for provinces that chose other than the
+    default (county-run bases only)."""
+    qs = ProvinceSetting.objects.exclude(base_levels=BaseLevels.COUNTY)
+    found = {code[:2]: BASE_LEVEL_SETS[BaseLevels(levels)] for code, levels in qs.values_list("division_id",
+                                                                                           "base_levels")}
+    if prefix:
+        found = {p: v for p, v in found.items() if p == prefix[:2]}
+    return found
+
+
+def bases_rule_label(prefix: str, counted: dict[str, tuple[int, ...]] | None = None) -> str:
+    """"孵化基地计数口径：只计县级基地，街道、社区级基地另列（…）" — shown beside the bases count.
+    ``counted``: the result of ``base_levels_by_province(prefix)`` if already known."""
+    if counted is None:
+        counted = base_levels_by_province(prefix)
+    if not prefix and counted:
+        return ("孵化基地计数口径：各省按本省设置（默认只计县级基地），其余层级的基地另列"
+                "（文件000：每县建立1-2个孵化基地）")
+    levels = counted.get(prefix[:2], BASE_LEVEL_SETS[BaseLevels.COUNTY]) if prefix else BASE_LEVEL_SETS[
+        BaseLevels.COUNTY]
+    rule = next(k for k, v in BASE_LEVEL_SETS.items() if v == levels)
+    listed = "，街道、社区级基地另列" if rule == BaseLevels.COUNTY else (
+        "，社区级基地另列" if rule == BaseLevels.COUNTY_STREET else "")
+    return f"孵化基地计数口径：{BASE_LEVELS_SHORT[rule]}{listed}（文件000：每县建立1-2个孵化基地）"

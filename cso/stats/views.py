@@ -21,8 +21,9 @@ from cso.regions import codes
 from cso.regions.models import Division
 
 from . import exports, services
-from .choices import TARGET_UNITS, TargetKey, UrbanRule
-from .forms import CommunityFilterForm, PeriodForm, TargetForm, UrbanRuleForm, clean_division_code
+from . import targets as targets_mod
+from .choices import TARGET_UNITS, BaseLevels, TargetKey, UrbanRule
+from .forms import BaseLevelsForm, CommunityFilterForm, PeriodForm, TargetForm, UrbanRuleForm, clean_division_code
 from .indicators import (
     GROUPS,
     INDICATORS,
@@ -41,9 +42,10 @@ PAGE_SIZE = 50
 # Column sets of the indicator table (the export has them all).
 VIEWS = {
     "summary": ("概要", ["communities", "population", "orgs_live", "orgs_registered", "orgs_filed", "cso_live",
-                         "new_in_period", "ended_in_period", "per_10k", "avg_urban", "avg_rural",
-                         "communities_at_target", "communities_at_target_share", "incubation_bases",
-                         "facility_share", "party_coverage"]),
+                         "new_in_period", "deregistered_in_period", "cleared_in_period", "per_10k", "avg_urban",
+                         "avg_rural", "communities_at_target", "communities_at_target_share", "incubation_bases",
+                         "incubation_bases_street", "incubation_bases_community", "facility_share",
+                         "party_coverage"]),
     "communities": ("社区与目标", ["communities", "communities_urban", "communities_rural", "population", "households",
                                    "cso_urban", "cso_rural", "avg_urban", "avg_rural", "communities_at_target",
                                    "communities_at_target_share", "facility_ok", "facility_share"]),
@@ -214,7 +216,8 @@ def communities(request):
     return render(request, "stats/communities.html", context)
 
 
-CHANGE_KINDS = {"new": "本期新增的组织", "ended": "本期注销（撤销、清理）的组织"}
+CHANGE_KINDS = {"new": "本期新增的组织", "ended": "本期注销、撤销和清理的组织",
+                "deregistered": "本期注销、撤销的组织", "cleared": "本期清理的组织"}
 
 
 @require_http_methods(["GET"])
@@ -260,6 +263,9 @@ def bases(request):
     parent = resolve_parent(code, request.user)
     own = request.GET.get("own") == "yes" and parent is not None
     queryset = bases_queryset(parent.prefix if parent else "", day)
+    levels = [int(v) for v in (request.GET.get("levels") or "").split(",") if v in ("3", "4", "5")]
+    if levels:
+        queryset = queryset.filter(level__in=levels)
     if own:
         queryset = queryset.filter(division_id=parent.code)
     incubated = (Organization.objects.filter(incubated_by=OuterRef("pk")).order_by()
@@ -277,6 +283,8 @@ def bases(request):
         "breadcrumbs": [{"label": "统计指标", "url": reverse("stats:indicators")},
                         *breadcrumbs(request.user, parent, "stats:bases", f"&as_of={day.isoformat()}")],
         "indicators_url": f"{reverse('stats:indicators')}?division={code}&as_of={day.isoformat()}",
+        "bases_rule_label": targets_mod.bases_rule_label(parent.prefix if parent else ""),
+        "levels": levels,
     })
 
 
@@ -301,16 +309,26 @@ def targets(request):
         province = Division.objects.filter(code=parent.code[:2].ljust(12, "0")).first()
     can_rule = services.can_set_urban_rule(request.user, province)
     target_form = TargetForm(effective=effective)
-    rule_form = None
+    rule_form = bases_form = None
     if province is not None:
         setting = ProvinceSetting.objects.filter(division=province).first()
         rule_form = UrbanRuleForm(initial={"urban_rule": setting.urban_rule if setting else UrbanRule.COMMITTEE})
+        bases_form = BaseLevelsForm(initial={"base_levels": setting.base_levels if setting else BaseLevels.COUNTY})
     back = f"{reverse('stats:targets')}?division={code}&year={year}"
 
     if request.method == "POST":
         if parent is None:
             raise Http404("全国默认值为政策默认值，请选择具体区划设置。")
-        if request.POST.get("action") == "urban_rule":
+        if request.POST.get("action") == "base_levels":
+            if not can_rule:
+                raise PermissionDenied("只有省级民政部门工作人员或系统管理员可以设置本省的孵化基地计数口径。")
+            bases_form = BaseLevelsForm(request.POST)
+            if bases_form.is_valid():
+                levels = BaseLevels(bases_form.cleaned_data["base_levels"])
+                services.set_base_levels(request.user, province, levels)
+                messages.success(request, f"已将{province.name}的孵化基地计数口径设为“{levels.label}”。")
+                return redirect(back)
+        elif request.POST.get("action") == "urban_rule":
             if not can_rule:
                 raise PermissionDenied("只有省级民政部门工作人员或系统管理员可以设置本省的城市社区口径。")
             rule_form = UrbanRuleForm(request.POST)
@@ -364,6 +382,8 @@ def targets(request):
             .select_related("division").order_by("division_id", "key")[:200]
         )
     context = {
+        "seed_000": targets_mod.SEED_000,
+        "seed_003": targets_mod.SEED_003,
         "children": children,
         "below": below,
         "parent": parent,
@@ -372,6 +392,8 @@ def targets(request):
         "rows": rows,
         "form": target_form,
         "rule_form": rule_form,
+        "bases_form": bases_form,
+        "bases_rule_label": targets_mod.bases_rule_label(parent.prefix if parent else ""),
         "province": province,
         "rule_label": rule_label,
         "can_edit": can_edit,

@@ -116,7 +116,8 @@ def test_a_countys_submitted_tables_feed_its_trend_as_frozen(registry, login):
     client = login(county)
     computed = data(client, "trend")
     QuarterlyReport.objects.create(
-        county_id=COUNTY, year=2025, quarter=1, version=1, status="submitted", as_of=date(2025, 3, 31),
+        division_id=COUNTY, year=2025, reference_date=date(2025, 3, 31), deadline=date(2025, 4, 20), version=1,
+        status="submitted", as_of=date(2025, 3, 31),
         period_start=date(2025, 1, 1), generated_at="2025-04-02T10:00:00+08:00", prepared_by_name="张三",
         submitted_at="2025-04-10T10:00:00+08:00",
         data={"rows": [], "total": {"code": COUNTY, "name": "兴宁区",
@@ -152,7 +153,7 @@ def submitted_table(county_code, name, year, quarter, values):
 
     start, end = services.indicators.quarter_bounds(year, quarter)
     return QuarterlyReport.objects.create(
-        county_id=county_code, year=year, quarter=quarter, version=1, status="submitted", as_of=end,
+        division_id=county_code, year=year, reference_date=end, deadline=end, version=1, status="submitted", as_of=end,
         period_start=start, generated_at="2025-04-02T10:00:00+08:00", prepared_by_name="张三",
         submitted_at="2025-04-10T10:00:00+08:00",
         data={"rows": [], "total": {"code": county_code, "name": name, "values": values}},
@@ -160,6 +161,11 @@ def submitted_table(county_code, name, year, quarter, values):
 
 
 def test_a_citys_trend_uses_the_roll_up_of_its_counties_only_when_all_have_submitted(registry, login):
+    from cso.reports.models import ReportingRound
+
+    # a province whose rounds end with the quarters: its round of 3/31 is the trend's point
+    ReportingRound.objects.create(province_id="450000000000", reference_month=3, reference_day=31, deadline_month=4,
+                                  deadline_day=20)
     client = login(registry["city"])
     submitted_table(COUNTY, "兴宁区", 2025, 1, {"orgs_live": 17, "cso_urban": 10, "communities_urban": 4})
     cache.clear()

@@ -203,7 +203,7 @@ def test_the_page_draws_charts_from_local_scripts_only(registry, login):
 
 def test_a_dashboard_page_uses_a_bounded_number_of_queries(registry, login, django_assert_max_num_queries):
     client = login(registry["county"])
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(31):
         client.get("/dashboards/", {"as_of": DAY.isoformat()})
 
 

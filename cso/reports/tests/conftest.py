@@ -41,3 +41,24 @@ def registry(cast):
         "y": make_filed(cast["superuser"], division=XINZHU, filed_on=date(2024, 3, 1)),
     }
     return orgs
+
+
+R1 = date(2025, 5, 31)  # seed 000's first round: 截至 5/31 (this product's proposal), due 6/20
+R2 = date(2025, 8, 31)  # due 9/20
+
+
+@pytest.fixture
+def reviewer(cast):
+    """A second civil-affairs account of 兴宁区: the 审核人 of the tables the cast's county clerk prepares."""
+    from cso.accounts.choices import Role
+    from cso.core.testing import make_user
+
+    return make_user("county_reviewer", Role.CIVIL_AFFAIRS, "450102000000", full_name="李强")
+
+
+@pytest.fixture
+def outsider_reviewer(cast):
+    from cso.accounts.choices import Role
+    from cso.core.testing import make_user
+
+    return make_user("outsider_reviewer", Role.CIVIL_AFFAIRS, "450103000000", full_name="外县审核人")

@@ -1,17 +1,22 @@
-"""Properties that hold for any input: lateness against the deadline, and the workbook's numbers."""
+"""Properties that hold for any input: lateness against the deadline, the workbook's numbers, and rounds that
+tile the calendar (the sum of the rounds' new organizations is every organization founded in between)."""
 
 import io
+import itertools
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import openpyxl
+import pytest
+from django.db import transaction
 from django.utils import timezone
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cso.reports import services
+from cso.reports import rounds, services
 from cso.reports.choices import Timeliness
 from cso.reports.xlsx import Column, Sheet, render
+from cso.stats import indicators
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 days = st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31))
@@ -54,3 +59,66 @@ def test_the_workbook_keeps_every_number_and_its_total(rows):
     for col in (2, 3):
         assert ws.cell(last, col).value == sum(ws.cell(r, col).value for r in range(first, last))
     assert [ws.cell(r, 2).value for r in range(first, last)] == [a for a, _ in rows]
+
+
+# --- rounds tile the calendar ------------------------------------------------------------------------
+
+month_days = st.tuples(st.integers(1, 12), st.integers(1, 28))
+
+
+@settings(max_examples=25, deadline=None)
+@given(references=st.lists(month_days, min_size=1, max_size=5, unique=True))
+def test_consecutive_rounds_leave_no_gap_and_no_overlap(references):
+    items = sorted((m, d, m, d) for m, d in references)
+    found = [rounds._make(year, items, i, False) for year in (2025, 2026) for i in range(len(items))]
+    for before, after in itertools.pairwise(found):
+        assert after.period_start == before.reference + timedelta(days=1)
+        assert after.previous_reference == before.reference
+
+
+founding = st.dates(min_value=date(2024, 11, 1), max_value=date(2026, 2, 28))
+
+
+@pytest.mark.django_db
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(history=st.lists(st.tuples(founding, st.one_of(st.none(), st.integers(1, 200)), st.booleans()),
+                        min_size=1, max_size=6),
+       references=st.lists(month_days, min_size=1, max_size=4, unique=True))
+def test_the_rounds_new_and_ended_organizations_sum_to_those_between_the_first_and_last_reference_date(
+        cast, history, references):
+    """Over any history of foundings and endings and any rounds of a province, the rounds' "new" add up to the
+    organizations founded in (first reference date, last reference date], and their "ended" likewise."""
+    from cso.orgs import services as org_services
+    from cso.orgs.tests.factories import make_filed
+    from cso.regions.models import Division
+    from cso.reports.models import ReportingRound
+
+    with transaction.atomic():
+        province = Division.objects.get(code="450000000000")
+        for m, d in references:
+            ReportingRound.objects.create(province=province, reference_month=m, reference_day=d, deadline_month=m,
+                                          deadline_day=d)
+        founded, ended = [], []
+        for i, (day, ends_after, cleared) in enumerate(history):
+            org = make_filed(cast["county"], name=f"第{i}文艺队", division="450102001003", filed_on=day)
+            founded.append(day)
+            if ends_after is not None:
+                end = day + timedelta(days=ends_after)
+                status = "cleared" if cleared else "deregistered"
+                org_services.change_status(org, status, end, "测试", cast["county"])
+                ended.append(end)
+        found = [r for year in (2025, 2026) for r in rounds.rounds_of("450102000000", year)
+                 if r.reference <= date(2026, 2, 28)]
+        tiles = found[1:]
+        if tiles:
+            first, last = found[0].reference, found[-1].reference
+            new = ended_sum = 0
+            for rnd in tiles:
+                values = indicators.compute("450102000000", rnd.reference, period_start=rnd.period_start).parent.values
+                new += values["new_in_period"]
+                ended_sum += values["deregistered_in_period"] + values["cleared_in_period"]
+                assert values["ended_in_period"] == values["deregistered_in_period"] + values["cleared_in_period"]
+            assert new == sum(1 for day in founded if first < day <= last)
+            assert ended_sum == sum(1 for day in ended if first < day <= last)
+        transaction.set_rollback(True)

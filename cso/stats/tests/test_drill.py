@@ -74,7 +74,9 @@ def test_each_incubation_base_number_links_to_a_list_of_that_many_bases(registry
         response = client.get(drill_url("incubation_bases", row.code, D, direct=row.is_direct))
         assert response.status_code == 200
         assert response.context["page_obj"].paginator.count == row.values["incubation_bases"], row.code
-    body = client.get(drill_url("incubation_bases", COUNTY, D)).content.decode()
+    body = client.get(drill_url("incubation_bases_community", COUNTY, D)).content.decode()
+    assert "朝阳社区孵化点" in body and "兴宁区社会组织孵化基地" not in body
+    body = client.get(drill_url("incubation_bases", COUNTY, D).replace("levels=3", "levels=3,4,5")).content.decode()
     # 民生街道孵化基地 opens on 2025-07-01, after the day
     assert "兴宁区社会组织孵化基地" in body and "朝阳社区孵化点" in body and "民生街道孵化基地" not in body
     own = client.get(drill_url("incubation_bases", COUNTY, D, direct=True))

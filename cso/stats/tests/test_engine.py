@@ -31,10 +31,11 @@ TOTAL = {
     "tier_registered": 2, "tier_street": 1, "tier_community": 3,
     "status_active": 5, "status_abnormal": 1, "status_suspended": 0, "status_deregistered": 1,
     "status_revoked": 0, "status_cleared": 1,
-    "new_in_period": 2, "ended_in_period": 2,
+    "new_in_period": 2, "ended_in_period": 2, "deregistered_in_period": 1, "cleared_in_period": 1,
     "per_10k": Decimal("0.71"), "cso_urban": 4, "cso_rural": 1, "avg_urban": Decimal("1.33"),
     "avg_rural": Decimal("0.50"), "communities_at_target": 2, "communities_at_target_share": Decimal("40.0"),
-    "incubation_bases": 2, "facility_ok": 3, "facility_share": Decimal("60.0"),
+    "incubation_bases": 1, "incubation_bases_county": 1, "incubation_bases_street": 0,
+    "incubation_bases_community": 1, "facility_ok": 3, "facility_share": Decimal("60.0"),
     "party_covered": 2, "party_coverage": Decimal("33.3"),
     "category:culture_sports": 1, "category:charity": 1, "category:mutual_aid": 0,
     "target:elderly": 1, "target:children": 1, "target:women": 0,
@@ -56,7 +57,8 @@ CHAOYANG_ROW = {
     "status_active": 0, "status_abnormal": 1, "status_cleared": 1, "new_in_period": 1, "ended_in_period": 1,
     "per_10k": Decimal("0.00"), "cso_urban": 1, "cso_rural": 0, "avg_urban": Decimal("1.00"),
     "avg_rural": Decimal("0.00"), "communities_at_target": 0, "communities_at_target_share": Decimal("0.0"),
-    "incubation_bases": 1, "facility_ok": 1, "facility_share": Decimal("50.0"), "party_covered": 1,
+    "incubation_bases": 0, "incubation_bases_community": 1, "facility_ok": 1, "facility_share": Decimal("50.0"),
+    "party_covered": 1,
     "party_coverage": Decimal("100.0"),
 }
 
@@ -101,7 +103,8 @@ def test_a_later_quarter_sees_the_suspension_and_the_new_base(registry):
     assert got["status_suspended"] == 1 and got["status_active"] == 4
     assert got["orgs_live"] == 6  # suspended organizations are still live
     assert got["new_in_period"] == 0 and got["ended_in_period"] == 0
-    assert got["incubation_bases"] == 3
+    assert got["incubation_bases"] == 1  # county-run bases only (the default reading)
+    assert got["incubation_bases_street"] == 1 and got["incubation_bases_community"] == 1
 
 
 def test_an_earlier_quarter_does_not_see_organizations_filed_later(registry):
@@ -170,7 +173,7 @@ def test_a_user_outside_the_subtree_gets_a_404(registry, cast):
 
 
 def test_the_engine_uses_a_fixed_number_of_queries(registry, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         compute(COUNTY, D)
 
 
@@ -184,3 +187,33 @@ def test_quarter_bounds(quarter, bounds):
 
 def test_period_start_defaults_to_the_quarter_start(registry):
     assert compute(COUNTY, D).period_start == PERIOD
+
+
+def test_a_province_may_count_street_and_community_bases_too(registry, cast):
+    from cso.regions.models import Division
+    from cso.stats import services
+    from cso.stats.choices import BaseLevels
+
+    province = Division.objects.get(code="450000000000")
+    services.set_base_levels(cast["province"], province, BaseLevels.ALL)
+    result = compute(COUNTY, date(2025, 7, 31))
+    assert result.parent.values["incubation_bases"] == 3
+    assert "三级" in result.bases_rule_label
+    services.set_base_levels(cast["province"], province, BaseLevels.COUNTY)
+    result = compute(COUNTY, date(2025, 7, 31))
+    assert result.parent.values["incubation_bases"] == 1 and "街道、社区级基地另列" in result.bases_rule_label
+
+
+def test_only_the_provinces_own_staff_choose_which_bases_count(registry, cast):
+    import pytest
+    from django.core.exceptions import PermissionDenied
+
+    from cso.regions.models import Division
+    from cso.stats import services
+    from cso.stats.choices import BaseLevels
+    from cso.stats.models import ProvinceSetting
+
+    for who in ("city", "county", "street"):
+        with pytest.raises(PermissionDenied):
+            services.set_base_levels(cast[who], Division.objects.get(code="450000000000"), BaseLevels.ALL)
+    assert not ProvinceSetting.objects.exists()

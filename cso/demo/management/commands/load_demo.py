@@ -34,6 +34,9 @@ DEMO_ACCOUNTS = [
     ("nn_minzheng", "黄志强", Role.CIVIL_AFFAIRS, "450100000000", "南宁市民政局社会组织管理科"),
     ("xn_minzheng", "陆海燕", Role.CIVIL_AFFAIRS, "450102000000", "兴宁区民政局"),
     ("qx_minzheng", "劳文杰", Role.CIVIL_AFFAIRS, "450103000000", "青秀区民政局"),
+    # the second county accounts review and submit the tables their colleagues prepare (制表人 ≠ 审核人)
+    ("xn_shenhe", "甘志明", Role.CIVIL_AFFAIRS, "450102000000", "兴宁区民政局（统计表审核人）"),
+    ("qx_shenhe", "黎晓红", Role.CIVIL_AFFAIRS, "450103000000", "青秀区民政局（统计表审核人）"),
     ("minsheng_jd", "覃丽娟", Role.STREET, "450102001000", "民生街道办事处社会事务办"),
     ("xingning_sq", "莫春梅", Role.COMMUNITY, "450102001003", "兴宁社区居委会"),
     ("xn_fuhua", "梁建华", Role.OPERATOR, "450102000000", "兴宁区社会组织孵化基地"),
@@ -79,42 +82,55 @@ class Command(BaseCommand):
             self.stdout.write(f"演示社会组织（{'、'.join(prefixes)}，比例 {scale:g}）：{result.summary()}")
 
     def _reports(self):
-        """Submitted quarterly tables of 兴宁区 and 青秀区 for the last four ended quarters, so that the
-        city sees submissions, roll-ups, lateness (the other counties of 南宁 have none) and trends.
-        Each is generated and submitted as if three days before its deadline (seed 000's deadlines
-        fall before the quarter ends, so the table holds the registry as of that day)."""
+        """Tables of 兴宁区 and 青秀区 for the last four rounds whose deadline has passed, through the approval
+        chain: prepared by the county clerk, reviewed and submitted by the second county account three days
+        before the deadline, accepted by 南宁市 — except the latest round, where 兴宁区's table awaits the
+        city and 青秀区's was returned with a reason. The other counties of 南宁 have none (lateness, 催报)."""
         import datetime
 
+        from cso.reports import rounds as report_rounds
         from cso.reports import services as reports
         from cso.reports.models import QuarterlyReport, ReportEvent
 
         if QuarterlyReport.objects.exists():
-            self.stdout.write("演示季度统计表：已存在，跳过。")
+            self.stdout.write("演示统计表：已存在，跳过。")
             return
         today = timezone.localdate()
-        year, quarter = reports.current_quarter(today)
-        quarters = []
-        for _ in range(4):
-            year, quarter = reports.previous_quarter(year, quarter)
-            quarters.append((year, quarter))
+        due = [r for y in (today.year - 1, today.year) for r in report_rounds.rounds_of("450000000000", y)
+               if r.deadline < today][-4:]
+        city = User.objects.get(username="nn_minzheng")
         made = 0
-        for username in ("xn_minzheng", "qx_minzheng"):
-            user = User.objects.get(username=username)
-            for year, quarter in reversed(quarters):
-                due = reports.deadline(year, quarter)
-                filed_on = min(due, today) - datetime.timedelta(days=3)
-                on_time = timezone.make_aware(datetime.datetime.combine(filed_on, datetime.time(16, 30)))
+
+        def moment(day, hour):
+            return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 30)))
+
+        for preparer_name, reviewer_name in (("xn_minzheng", "xn_shenhe"), ("qx_minzheng", "qx_shenhe")):
+            preparer = User.objects.get(username=preparer_name)
+            reviewer = User.objects.get(username=reviewer_name)
+            for index, rnd in enumerate(due):
+                filed_on = rnd.deadline - datetime.timedelta(days=3)
+                latest = index == len(due) - 1
                 with transaction.atomic():
-                    # Generated on the day it was filed: the table holds the registry as of that day.
-                    report = reports.generate(user.division, year, quarter, user, day=filed_on)
-                    report = reports.review(report, user)
-                    report = reports.submit(report, user)
+                    # Generated on the day it was filed: the table holds the registry as of the reference date.
+                    report = reports.generate(preparer.division, rnd.reference, preparer, day=filed_on)
+                    report = reports.submit(report, reviewer)
+                    if not latest:
+                        report = reports.accept(report, city)
+                    elif preparer_name == "qx_minzheng":
+                        report = reports.return_table(report, city, reason="新竹街道备案组织数与上一轮相比减少较多，"
+                                                                           "请核对是否漏录后更正。")
                     QuarterlyReport.objects.filter(pk=report.pk).update(
-                        generated_at=on_time - datetime.timedelta(hours=5),
-                        reviewed_at=on_time - datetime.timedelta(hours=1), submitted_at=on_time)
-                    ReportEvent.objects.filter(report=report).update(created_at=on_time, note="")
+                        generated_at=moment(filed_on, 9), reviewed_at=moment(filed_on, 15),
+                        submitted_at=moment(filed_on, 15),
+                        decided_at=None if report.decided_at is None
+                        else moment(filed_on + datetime.timedelta(days=1), 10))
+                    events = list(ReportEvent.objects.filter(report=report).order_by("id"))
+                    for event, hour in zip(events, (9, 15, 10), strict=False):
+                        day = filed_on + datetime.timedelta(days=1) if hour == 10 else filed_on
+                        ReportEvent.objects.filter(pk=event.pk).update(created_at=moment(day, hour))
                 made += 1
-        self.stdout.write(f"演示季度统计表：兴宁区、青秀区各 {len(quarters)} 个季度，已报送 {made} 份。")
+        self.stdout.write(f"演示统计表：兴宁区、青秀区各 {len(due)} 轮，共 {made} 份"
+                          "（已通过、待审批、已退回各有示例）。")
 
     @transaction.atomic
     def _accounts(self):
