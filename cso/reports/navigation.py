@@ -4,4 +4,4 @@ from cso.core.navigation import NavItem, register
 
 from .models import can_read
 
-register(NavItem("季度报表", "reports:index", "table", can_read, section="统计", order=50))
+register(NavItem("统计报表", "reports:index", "table", can_read, section="统计", order=50))

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def registry(live_cast):
     from cso.accounts.choices import Role
-    from cso.core.testing import make_user
+    from cso.demo.testing import make_user
 
     county = live_cast["county"]
     make_user("county_reviewer", Role.CIVIL_AFFAIRS, "450102000000", full_name="李强")

@@ -80,10 +80,10 @@ def test_navigation_follows_the_role(cast, login):
     body = login(cast["organization"]).get("/").content.decode()
     assert "账号管理" not in body
     assert "审计日志" not in body
-    assert "季度报表" not in body
+    assert "统计报表" not in body
     assert "统计看板" in body
     body = login(cast["county"]).get("/").content.decode()
     assert "账号管理" in body
     assert "审计日志" in body
-    assert "季度报表" in body
+    assert "统计报表" in body
     assert "统计指标" in body

@@ -51,7 +51,7 @@ R2 = date(2025, 8, 31)  # due 9/20
 def reviewer(cast):
     """A second civil-affairs account of 兴宁区: the 审核人 of the tables the cast's county clerk prepares."""
     from cso.accounts.choices import Role
-    from cso.core.testing import make_user
+    from cso.demo.testing import make_user
 
     return make_user("county_reviewer", Role.CIVIL_AFFAIRS, "450102000000", full_name="李强")
 
@@ -59,6 +59,6 @@ def reviewer(cast):
 @pytest.fixture
 def outsider_reviewer(cast):
     from cso.accounts.choices import Role
-    from cso.core.testing import make_user
+    from cso.demo.testing import make_user
 
     return make_user("outsider_reviewer", Role.CIVIL_AFFAIRS, "450103000000", full_name="外县审核人")

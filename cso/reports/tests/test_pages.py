@@ -139,7 +139,7 @@ def test_only_the_city_accepts_or_returns_a_county_table(cast, login, submitted,
 
 def test_a_city_may_not_decide_on_a_county_of_another_city(cast, login, registry):
     from cso.accounts.choices import Role
-    from cso.core.testing import make_user
+    from cso.demo.testing import make_user
 
     liuzhou = make_user("liuzhou", Role.CIVIL_AFFAIRS, "450200000000")
     chengzhong = make_user("chengzhong", Role.CIVIL_AFFAIRS, "450202000000")
@@ -348,7 +348,7 @@ def test_the_targets_of_a_table_name_the_documents_they_come_from(cast, login, d
 
 def test_a_city_roll_up_goes_to_the_province_through_the_pages(cast, login, submitted, outsider_reviewer):
     from cso.accounts.choices import Role
-    from cso.core.testing import make_user
+    from cso.demo.testing import make_user
 
     with at(2025, 6, 13):
         services.accept(submitted, cast["city"])

@@ -18,7 +18,7 @@ PROVINCE = "450000000000"
 
 def submit(cast, user_name, code, day=(2025, 6, 18)):
     from cso.accounts.choices import Role
-    from cso.core.testing import make_user
+    from cso.demo.testing import make_user
 
     county = Division.objects.get(code=code)
     reviewer = make_user(f"{user_name}_reviewer", Role.CIVIL_AFFAIRS, code)

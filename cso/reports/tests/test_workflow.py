@@ -227,7 +227,7 @@ def test_the_city_rolls_up_accepted_tables_and_the_province_decides_on_it(cast, 
         theirs = services.generate(Division.objects.get(code=QINGXIU), R1, cast["outsider_county"])
         theirs = services.accept(services.submit(theirs, outsider_reviewer), cast["city"])
     from cso.accounts.choices import Role
-    from cso.core.testing import make_user
+    from cso.demo.testing import make_user
 
     city_reviewer = make_user("city_reviewer", Role.CIVIL_AFFAIRS, CITY)
     with at(2025, 6, 16):
