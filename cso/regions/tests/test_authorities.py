@@ -74,7 +74,8 @@ def test_a_community_may_be_registered_by_its_county_or_any_body_above(tree):
 def test_where_the_approval_bureau_registers_the_civil_affairs_bureau_is_not_offered(tree):
     county = tree["450102000000"]
     Authority.objects.filter(division=county).update(registers=False)
-    Authority.objects.create(name="南宁市兴宁区行政审批服务管理局", kind=AuthorityKind.APPROVAL_BUREAU, division=county)
+    Authority.objects.create(name="南宁市兴宁区行政审批服务管理局", kind=AuthorityKind.APPROVAL_BUREAU,
+                             division=county)
     assert offered("450102001003") == {"南宁市兴宁区行政审批服务管理局", "南宁市民政局", "广西壮族自治区民政厅", "民政部"}
 
 
