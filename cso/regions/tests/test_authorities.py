@@ -76,7 +76,8 @@ def test_where_the_approval_bureau_registers_the_civil_affairs_bureau_is_not_off
     Authority.objects.filter(division=county).update(registers=False)
     Authority.objects.create(name="南宁市兴宁区行政审批服务管理局", kind=AuthorityKind.APPROVAL_BUREAU,
                              division=county)
-    assert offered("450102001003") == {"南宁市兴宁区行政审批服务管理局", "南宁市民政局", "广西壮族自治区民政厅", "民政部"}
+    assert offered("450102001003") == {
+        "南宁市兴宁区行政审批服务管理局", "南宁市民政局", "广西壮族自治区民政厅", "民政部"}
 
 
 def test_an_inactive_body_is_not_offered(tree):
