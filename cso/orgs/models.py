@@ -209,6 +209,14 @@ class Organization(ScopedModel):
         "regions.Division", verbose_name="所在社区（区划）", on_delete=models.PROTECT,
         related_name="organizations", db_index=False,
     )
+    # As on the registration certificate (登记证书): the supervising unit where one exists — the
+    # kinds that register directly (直接登记: 行业协会商会, 科技类, 公益慈善类, 城乡社区服务类; RULES.md)
+    # have none — and the business scope.
+    supervising_unit = models.CharField(
+        "业务主管单位", max_length=200, blank=True, default="",
+        help_text="直接登记的组织（行业协会商会类、科技类、公益慈善类、城乡社区服务类）没有业务主管单位，留空。",
+    )
+    business_scope = models.TextField("业务范围", blank=True, default="", help_text="按登记证书填写。")
     address = models.CharField("住所（活动地址）", max_length=300, blank=True)
     founded_on = models.DateField("成立日期", null=True, blank=True)
     registered_on = models.DateField("登记日期", null=True, blank=True)
@@ -419,6 +427,8 @@ class Organization(ScopedModel):
         registered = self.track == Track.REGISTERED
         if self.name:
             self.name = self.name.strip()
+        self.supervising_unit = (self.supervising_unit or "").strip()
+        self.business_scope = (self.business_scope or "").strip()
         # type, tier and track belong together
         if registered and self.org_type and self.org_type not in REGISTERED_TYPES:
             add("org_type", f"登记类组织的类型应为社会团体、民办非企业单位（社会服务机构）或基金会，"
@@ -460,6 +470,8 @@ class Organization(ScopedModel):
                     add("registered_capital",
                         f"注册资金不得低于{floor}元（基金会除外），当前为{self.registered_capital}元。")
         elif self.track == Track.FILED:
+            if self.supervising_unit:
+                add("supervising_unit", "备案类组织未经登记，没有业务主管单位；请留空。")
             if self.credit_code:
                 add("credit_code", "备案类组织不是法人，没有统一社会信用代码；取得登记后请办理“登记转换”。")
             if not self.filed_on:
