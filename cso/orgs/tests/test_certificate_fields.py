@@ -48,5 +48,5 @@ def test_changing_the_supervising_unit_and_scope_is_kept_in_the_history(cast):
 
 def test_the_form_holds_both_fields_in_the_registration_section(cast):
     form = OrganizationForm(user=cast["county"])
-    section = dict((title, [f.name for f in fields]) for title, fields in form.sections())["登记（备案）"]
+    section = {title: [f.name for f in fields] for title, fields in form.sections()}["登记（备案）"]
     assert "supervising_unit" in section and "business_scope" in section
