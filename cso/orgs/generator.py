@@ -412,8 +412,20 @@ ORG_COLUMNS = (
     "registration_authority_id", "registration_authority_division_id", "division_id", "address", "founded_on",
     "registered_on", "filed_on", "member_count", "registered_capital", "financial_custody", "venue_id",
     "contact_name", "contact_phone", "party_building", "incubated_by_id", "is_hub", "tags", "status",
-    "is_community_org", "created_by_id", "created_at", "updated_at",
+    "is_community_org", "created_by_id", "created_at", "updated_at", "supervising_unit", "business_scope",
 )
+# 业务范围 of the generated organizations, from their categories
+SCOPE_PHRASES = {
+    "life_service": "为社区居民提供生活服务", "charity": "开展公益慈善和志愿服务", "mutual_aid": "组织居民互助",
+    "culture_sports": "组织文体娱乐活动", "rural_production": "提供农业生产技术服务",
+    "consultation": "组织居民议事协商", "safety_mediation": "协助平安建设和矛盾纠纷调解",
+    "hub_support": "为社区社会组织提供孵化培育、能力建设和支持服务",
+}
+
+
+def business_scope(categories) -> str:
+    phrases = [SCOPE_PHRASES[c] for c in categories if c in SCOPE_PHRASES]
+    return "；".join(phrases) + "。" if phrases else ""
 SPAN_COLUMNS = ("organization_id", "valid_from", "valid_to", "status", "division_id", "track", "org_type", "tier",
                 "is_community_org", "party_building", "is_incubated", "is_hub", "categories_mask", "targets_mask")
 LEADER_COLUMNS = ("organization_id", "name", "role", "id_number", "phone", "is_party_member", "order")
@@ -760,7 +772,7 @@ class Generator:
 
     def _emit(self, rng, *, org_id, uid, name, keys, track, org_type, tier, credit, authority, authority_div,
               division, address, founded, registered_on, filed_on, members, capital, venue, party, base_id,
-              is_hub, is_community, categories, targets, history, first_facts=None) -> str:
+              is_hub, is_community, categories, targets, history, first_facts=None, supervising="") -> str:
         """Append the organization, its spans, status changes, leaders and terms; return its status."""
         registered = track == Track.REGISTERED
         contact = self._leaders(rng, org_id, division, registered, party)
@@ -771,7 +783,7 @@ class Generator:
             address, founded.isoformat(), registered_on.isoformat() if registered_on else None,
             filed_on.isoformat() if filed_on else None, members, capital, capital is not None and rng.random() < 0.2,
             venue, contact[0], contact[1], party, base_id, is_hub, "[]", status, is_community, None,
-            self.now_db, self.now_db,
+            self.now_db, self.now_db, supervising, business_scope(categories),
         ))
         cm, tm, cat_ids, tgt_ids = self._masks(categories, targets)
         self.org_cats.extend((org_id, c) for c in cat_ids)
@@ -915,6 +927,7 @@ class Generator:
                 founded=start, registered_on=start, filed_on=None, members=len(members),
                 capital=rng.choice(CAPITALS), venue=None, party=PartyBuilding.JOINT, base_id=None, is_hub=True,
                 is_community=True, categories=FEDERATION.categories, targets=(), history=[],
+                supervising=street.name + ("办事处" if street.name.endswith("街道") else "人民政府"),
             )
             rng.setstate(rng_state)
             for member_id, member_start in members:
