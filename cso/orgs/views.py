@@ -128,9 +128,12 @@ def export(request):
         raise Http404("不支持的导出格式。")
     filterset, qs = filtered(request)
     qs = queries.order(qs, filterset.sort_order)
+    # leaders' id numbers in full for those who may change every exported organization (as on the
+    # detail page), masked for everyone else
+    reveal_ids = Organization.scope_extra_q(request.user, CHANGE) is not None
     if fmt == "csv":
-        return exports.csv_response(qs)
-    return exports.xlsx_response(qs)
+        return exports.csv_response(qs, reveal_ids)
+    return exports.xlsx_response(qs, reveal_ids)
 
 
 @require_GET
