@@ -66,3 +66,15 @@ def test_the_list_filter_and_the_indicators_offer_each_group(cast, login):
     assert response.status_code == 200 and org.name in response.content.decode()
     keys = {i.key for i in dynamic_indicators()}
     assert {f"target:{t.code}" for t in ServiceTarget.objects.all()} <= keys
+
+
+def test_the_import_template_lists_the_groups_and_the_bodies_the_clerk_may_name(cast, login):
+    import io
+
+    import openpyxl
+
+    response = login(cast["county"]).get(reverse("orgs:import_template"))
+    values = [v for row in openpyxl.load_workbook(io.BytesIO(response.content))["可选值"].iter_rows(values_only=True)
+              for v in row if v]
+    assert {"低保对象", "困境儿童", "流动人口", "南宁市兴宁区民政局", "民政部", "秘书长"} <= set(values)
+    assert "南宁市青秀区民政局" not in values
