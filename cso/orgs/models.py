@@ -332,6 +332,13 @@ class Organization(ScopedModel):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # the registering body as stored (a body may stop registering; its organizations stay valid)
+        instance._loaded_authority_id = instance.__dict__.get("registration_authority_id")
+        return instance
+
     def save(self, *args, **kwargs):
         self.name_pinyin, self.name_initials = pinyin_keys(self.name)
         update_fields = kwargs.get("update_fields")
@@ -394,7 +401,10 @@ class Organization(ScopedModel):
         authority = self.registration_authority
         if authority is None:
             return None
-        if not authority.is_active:
+        # A body that stopped registering (or was retired) still registered the organizations it
+        # did: only a newly chosen body must be active and register here.
+        chosen_now = self.registration_authority_id != getattr(self, "_loaded_authority_id", None)
+        if chosen_now and not authority.is_active:
             return f"登记管理机关“{authority.name}”已停用。"
         if not self.division_id or authority.division_id is None:
             return None
@@ -402,7 +412,7 @@ class Organization(ScopedModel):
         if not self.division_id.startswith(division.prefix):
             return (f"登记管理机关“{authority.name}”不在组织所在区划（{self.division.name}）的上级，"
                     "请选择组织所在县（区）的登记管理机关或其上级机关。")
-        if division.level >= codes.COUNTY and not authority.registers:
+        if chosen_now and division.level >= codes.COUNTY and not authority.registers:
             return (f"“{authority.name}”在本县（区）不负责社会组织登记（只负责监管），"
                     "请选择本县（区）的登记管理机关。")
         return None

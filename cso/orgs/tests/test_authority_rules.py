@@ -194,3 +194,14 @@ def test_a_change_of_body_is_kept_in_the_history_by_name_and_moves_the_authority
     assert org.registration_authority_division_id == "450100000000"
     changes = {c.field: (c.old, c.new) for c in field_changes(org)}
     assert changes["registration_authority"] == ("南宁市兴宁区民政局", "南宁市民政局")
+
+
+def test_when_the_approval_bureau_takes_over_the_bureaus_organizations_stay_editable(cast):
+    from cso.orgs import services
+
+    org = make_registered(cast["county"])
+    Authority.objects.filter(division_id=COUNTY).update(registers=False)
+    services.update_organization(Organization.objects.get(pk=org.pk), {"member_count": 50}, cast["county"])
+    assert Organization.objects.get(pk=org.pk).member_count == 50
+    with pytest.raises(ValidationError):  # but the bureau cannot register a new one
+        make_registered(cast["county"])
