@@ -50,7 +50,11 @@ class OrgOut(Schema):
     tier_display: str
     division_code: str = Field(description="所在区划（12位代码）")
     division_name: str
-    registration_authority: str
+    supervising_unit: str = Field(description="业务主管单位（直接登记的组织为空）")
+    business_scope: str = Field(description="业务范围")
+    registration_authority: str | None = Field(description="登记管理机关名称（备案类组织为空）")
+    registration_authority_division: str | None = Field(
+        description="登记管理机关（备案类为备案机关）所在区划代码；民政部登记的为空")
     founded_on: date | None
     registered_on: date | None
     filed_on: date | None
@@ -93,6 +97,14 @@ class OrgOut(Schema):
     @staticmethod
     def resolve_division_name(obj):
         return obj.division.name
+
+    @staticmethod
+    def resolve_registration_authority(obj):
+        return obj.registration_authority.name if obj.registration_authority_id else None
+
+    @staticmethod
+    def resolve_registration_authority_division(obj):
+        return obj.registration_authority_division_id
 
     @staticmethod
     def resolve_categories(obj):
@@ -169,7 +181,8 @@ class OrgFilters(Schema):
 
 
 def _rows_queryset():
-    return Organization.objects.select_related("division").prefetch_related("categories", "service_targets")
+    return Organization.objects.select_related("division", "registration_authority").prefetch_related(
+        "categories", "service_targets")
 
 
 @router.get("/", response=OrgPage, summary="社会组织名录")
@@ -207,7 +220,7 @@ def list_orgs(
 def get_org(request, uid: str):
     org = (
         Organization.objects.visible_to(request.user)
-        .select_related("division", "venue", "incubated_by")
+        .select_related("division", "registration_authority", "venue", "incubated_by")
         .prefetch_related("categories", "service_targets", "leaders")
         .filter(uid=uid).first()
     )
