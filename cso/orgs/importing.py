@@ -747,22 +747,24 @@ class RowChecker:
         if (data["leader_id_number"] or data["leader_phone"]) and not data["leader_name"]:
             bad("负责人姓名", "填写了负责人身份证号或电话，但没有填写负责人姓名。")
 
-        org = None
-        if division is not None and data["track"] and data["org_type"]:
-            org = self._build(data, division, ancestors, errors)
-        if org is not None and not errors:
-            self._clean(org, errors)
-            if data["leader_name"]:
-                leader = _instance(Leader, self._leader_defaults, name=data["leader_name"],
-                                   id_number=data["leader_id_number"], phone=data["leader_phone"])
+        # Every rule runs, whatever the cells could not be read: a clerk learns all that is wrong
+        # with a row in one round (a cell's own error stays the one shown for its column).
+        org = self._build(data, division, ancestors, errors)
+        if org is not None:
+            # without a division the default authority is unknown: its absence is the division's error
+            self._clean(org, errors, skip=() if division is not None else ("registration_authority",))
+        if data["leader_name"] or data["leader_id_number"] or data["leader_phone"]:
+            leader = _instance(Leader, self._leader_defaults, name=data["leader_name"],
+                               id_number=data["leader_id_number"], phone=data["leader_phone"])
+            for check in (None if self._leader_fields.passes(leader) else
+                          lambda: leader.clean_fields(exclude=["organization"]), leader.clean):
                 try:
-                    if not self._leader_fields.passes(leader):
-                        leader.clean_fields(exclude=["organization"])
-                    leader.clean()
+                    if check is not None:
+                        check()
                 except ValidationError as exc:
                     for key, messages in exc.message_dict.items():
                         bad(LEADER_FIELD_COLUMN.get(key, "负责人姓名"), messages[0], getattr(leader, key, ""))
-                data["leader_id_number"], data["leader_phone"] = leader.id_number, leader.phone
+            data["leader_id_number"], data["leader_phone"] = leader.id_number, leader.phone
         # uniqueness and duplicates (against live organizations and earlier rows of the file)
         code = org.credit_code if org is not None else data["credit_code"]
         if code and "统一社会信用代码" not in errors:
@@ -824,7 +826,7 @@ class RowChecker:
                 result.issues.append(Issue(number, column, message, value, "warning", name))
         result.rows.append(self._row_json(number, org, data, bool(warnings)))
 
-    def _build(self, data: dict, division: Division, ancestors: dict, errors: dict) -> Organization | None:
+    def _build(self, data: dict, division: Division | None, ancestors: dict, errors: dict) -> Organization | None:
         track = data["track"]
         org = _instance(Organization, self._org_defaults,
             name=data["name"], track=track, org_type=data["org_type"], credit_code=data["credit_code"],
@@ -835,8 +837,13 @@ class RowChecker:
             contact_name=data["contact_name"], contact_phone=data["contact_phone"],
             party_building=data["party_building"] or PartyBuilding.NONE,
         )
-        org.division_id = division.code  # the related objects go straight into the cache: no descriptor
-        org._state.fields_cache["division"] = division
+        org.division_id = division.code if division is not None else None
+        org._state.fields_cache["division"] = division  # straight into the cache: no descriptor
+        if division is None:  # unknown or unreadable: the other rules still run
+            org.registration_authority_division_id = None
+            org._state.fields_cache["registration_authority_division"] = None
+            org.is_community_org = _default_is_community_org(org)
+            return org
         level = codes.COUNTY if track == Track.REGISTERED else self.filing_level
         authority = ancestors.get(_ancestor_code(division.code, level)) if division.level >= level else None
         if authority is None and track == Track.REGISTERED and division.level >= codes.COUNTY:
@@ -849,25 +856,29 @@ class RowChecker:
         org.is_community_org = _default_is_community_org(org)
         return org
 
-    def _clean(self, org: Organization, errors: dict) -> None:
-        """The model's own rules, without their per-row uniqueness queries (batched above)."""
+    def _clean(self, org: Organization, errors: dict, skip: tuple[str, ...] = ()) -> None:
+        """The model's own rules, without their per-row uniqueness queries (batched above). Every
+        message lands on its column, unless that column already has one (the cell's own error)."""
+        def record(exc: ValidationError) -> None:
+            for key, messages in exc.message_dict.items():
+                if key not in skip:
+                    errors.setdefault(FIELD_COLUMN.get(key, "名称"), (messages[0], parse_text(getattr(org, key, ""))))
+
         try:
             if not self._org_fields.passes(org):
                 org.clean_fields(exclude=ORG_UNCHECKED)
         except ValidationError as exc:
-            for key, messages in exc.message_dict.items():
-                errors.setdefault(FIELD_COLUMN.get(key, "名称"), (messages[0], parse_text(getattr(org, key, ""))))
+            record(exc)
         # Organization.clean() queries the database for live name / credit-code clashes when the
         # status is live; those checks are done in batch here, so clean() runs on a non-live copy.
         org.status = Status.CLEARED
         try:
             org.clean()
         except ValidationError as exc:
-            for key, messages in exc.message_dict.items():
-                errors.setdefault(FIELD_COLUMN.get(key, "名称"), (messages[0], parse_text(getattr(org, key, ""))))
+            record(exc)
         finally:
             org.status = Status.ACTIVE
-        if not errors:
+        if "名称" not in errors:
             try:
                 _check_federation(org)
             except ValidationError as exc:

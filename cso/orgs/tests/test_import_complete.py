@@ -1,0 +1,64 @@
+"""The import tells everything at once: every fault of a row is reported, each on its column."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cso.core.uploads import check_upload
+from cso.orgs import importing
+from cso.orgs.tests.factories import FOREIGN_COMMUNITY, id_number
+from cso.orgs.tests.test_import import dry_run, issues, row, xlsx
+
+# column → a value that is wrong in it (each fault is wrong on its own, whatever else the row holds)
+FAULTS = {
+    "名称": None,
+    "统一社会信用代码": "51450102MJ00000000",   # bad check character
+    "管理层级": "省管",
+    "所在区划代码": FOREIGN_COMMUNITY,          # outside the county clerk's scope
+    "登记日期": "2020-13-45",
+    "成立日期": "去年春天",
+    "类别": "跳广场舞",
+    "服务对象": "外星人",
+    "成员数": "很多",
+    "注册资金（元）": "五千块",
+    "联系电话": "12345",
+    "党建情况": "有",
+    "负责人身份证号": "123456",
+    "负责人电话": "999",
+}
+
+
+def full_row(**values) -> list:
+    return row(**{"负责人姓名": "李四", "负责人身份证号": id_number(), "负责人电话": "13912345678",
+                  "联系电话": "13812345678", **values})
+
+
+def test_an_unreadable_date_does_not_hide_a_wrong_credit_code_of_the_same_row(cast):
+    job = dry_run(cast["county"], [row(登记日期="2020-13-45", 统一社会信用代码="51450102MJ00000000")])
+    assert issues(job) == {(2, "登记日期"), (2, "统一社会信用代码")}
+    reasons = {r["column"]: r["reason"] for r in job.errors}
+    assert "2020-13-45" in reasons["登记日期"]
+    assert "校验位" in reasons["统一社会信用代码"]
+
+
+def test_an_unknown_division_does_not_hide_the_other_faults_nor_invent_an_authority_fault(cast):
+    job = dry_run(cast["county"], [row(所在区划代码=FOREIGN_COMMUNITY, **{"注册资金（元）": 1500})])
+    assert issues(job) == {(2, "所在区划代码"), (2, "注册资金（元）")}
+
+
+def test_a_leader_id_number_without_a_name_is_checked_too(cast):
+    job = dry_run(cast["county"], [row(负责人身份证号="123456")])
+    assert issues(job) == {(2, "负责人姓名"), (2, "负责人身份证号")}
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(faults=st.lists(st.sets(st.sampled_from(sorted(FAULTS)), min_size=1), min_size=1, max_size=4))
+def test_any_set_of_faults_injected_in_rows_is_reported_completely(cast, faults):
+    rows = [full_row(**{column: FAULTS[column] for column in chosen}) for chosen in faults]
+    result = importing.validate_rows(cast["county"], check_upload("orgs.xlsx", xlsx(rows)))
+    reported = {(i.row, i.column) for i in result.issues if i.level == "error"}
+    assert reported == {(n, column) for n, chosen in enumerate(faults, start=2) for column in chosen}
+    assert result.rows == []
