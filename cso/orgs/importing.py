@@ -64,7 +64,7 @@ from simple_history.utils import bulk_create_with_history
 
 from cso.core.models import ImportJob, ImportStatus
 from cso.core.scoping import CHANGE, Scope
-from cso.core.uploads import UploadRefused, check_upload, read_table
+from cso.core.uploads import HEADER_SCAN, UploadRefused, check_upload, read_table
 from cso.regions import codes
 from cso.regions.models import Division
 
@@ -591,6 +591,7 @@ class RowChecker:
         self._leader_fields = FieldScreen(Leader, ["organization"])
         self._community_norms: dict[str, list[tuple[str, str]]] = {}
         self.pinyin = PinyinKeys()
+        self.unreadable: dict[int, dict[str, str]] = {}  # row → key → message (see uploads.unreadable_cells)
 
     # -- batch lookups --
     def _divisions(self, wanted: set[str]) -> tuple[dict[str, Division], dict[str, Division]]:
@@ -658,6 +659,9 @@ class RowChecker:
         def bad(key, message, value=""):
             errors.setdefault(COLUMN_BY_KEY[key].header, (message, parse_text(value)))
 
+        if self.unreadable and number in self.unreadable:
+            for key, message in self.unreadable[number].items():  # a formula without its value, #REF!, …
+                bad(key, message)
         for key in ("uid", "name", "address", "contact_name", "registration_authority", "division_name",
                     "leader_name", "contact_phone", "leader_phone"):
             data[key] = parse_text(cells.get(key))
@@ -905,7 +909,14 @@ class RowChecker:
         }
 
 
-def map_header(header: list[str]) -> tuple[dict[int, str], list[str]]:
+def is_header_row(texts: list[str]) -> bool:
+    """Whether a row of the sheet is the header: it names every required column. (Rows above it —
+    a merged title, a 填报单位 line — are skipped by ``read_table``.)"""
+    keys = {HEADER_KEYS.get(normalize_header(t)) for t in texts if t}
+    return all(k in keys for k in REQUIRED_KEYS)
+
+
+def map_header(header: list[str], header_row: int = 1, found: bool = True) -> tuple[dict[int, str], list[str]]:
     """Column index → key; raises UploadRefused when required columns are missing."""
     mapping: dict[int, str] = {}
     for i, text in enumerate(header):
@@ -914,8 +925,11 @@ def map_header(header: list[str]) -> tuple[dict[int, str], list[str]]:
             mapping[i] = key
     missing = [COLUMN_BY_KEY[k].header for k in REQUIRED_KEYS if k not in mapping.values()]
     if missing:
+        required = "、".join(COLUMN_BY_KEY[k].header for k in REQUIRED_KEYS)
+        where = (f"第{header_row}行（列标题行）" if found else
+                 f"在文件的前{HEADER_SCAN}个非空行中没有找到列标题行（须包含{required}等列）；第一个非空行（第{header_row}行）")
         raise UploadRefused(
-            f"第一行缺少必需的列：{'、'.join(missing)}。请使用页面上提供的导入模板，列标题须与模板一致。"
+            f"{where}缺少必需的列：{'、'.join(missing)}。请使用页面上提供的导入模板，列标题须与模板一致。"
         )
     unknown = [t for i, t in enumerate(header) if t and i not in mapping]
     return mapping, unknown
@@ -924,8 +938,10 @@ def map_header(header: list[str]) -> tuple[dict[int, str], list[str]]:
 def validate_rows(user, upload, progress: Callable[[int, int], None] | None = None) -> Validation:
     """The dry run of one checked upload: nothing is written."""
     checker = RowChecker(user)
-    table = read_table(upload)
-    mapping, unknown = map_header(table.header)
+    table = read_table(upload, is_header=is_header_row)
+    mapping, unknown = map_header(table.header, table.header_row, table.header_found)
+    checker.unreadable = {number: {mapping[i]: message for i, message in cells.items() if i in mapping}
+                          for number, cells in table.unreadable.items()}
     result = Validation()
     if unknown:
         result.issues.append(Issue(table.header_row, "、".join(unknown), "这些列不在导入模板中，已忽略。", level="notice"))  # noqa: E501
