@@ -69,10 +69,11 @@ from cso.regions import codes
 from cso.regions.models import Division
 
 from . import models as org_models
-from .choices import LIVE_STATUSES, LeaderRole, OrgType, PartyBuilding, Status, Tier, Track
+from .choices import FINAL_STATUSES, LIVE_STATUSES, LeaderRole, OrgType, PartyBuilding, Status, Tier, Track
 from .models import Category, Leader, Organization, OrgStateSpan, ServiceTarget, StatusChange
 from .search import pinyin_keys
 from .services import _check_federation, _default_is_community_org, first_span
+from .validators import normalize_credit_code
 
 KIND = "orgs"
 CHUNK = 4000  # rows per batch of lookups (fewer round trips; a 100,000-row file reports progress 25 times)
@@ -332,6 +333,8 @@ class Validation:
     issues: list[Issue] = field(default_factory=list)
     error_rows: set = field(default_factory=set)
     warning_rows: set = field(default_factory=set)
+    update_rows: set = field(default_factory=set)  # rows that change a matched organization
+    unchanged_rows: set = field(default_factory=set)  # rows that match an organization as it is
 
 
 class ImportConflict(Exception):
@@ -592,6 +595,7 @@ class RowChecker:
         self._community_norms: dict[str, list[tuple[str, str]]] = {}
         self.pinyin = PinyinKeys()
         self.unreadable: dict[int, dict[str, str]] = {}  # row → key → message (see uploads.unreadable_cells)
+        self.present: set[str] = set(COLUMN_BY_KEY)  # the columns the file has (a re-import changes only those)
 
     # -- batch lookups --
     def _divisions(self, wanted: set[str]) -> tuple[dict[str, Division], dict[str, Division]]:
@@ -647,10 +651,26 @@ class RowChecker:
         wanted = {d["division"] for _, d, _ in parsed if d.get("division")}
         visible, ancestors = self._divisions(wanted)
         existing = self._existing([d for _, d, _ in parsed])
-        uids = sorted({d["uid"] for _, d, _ in parsed if d.get("uid")})
-        known_uids = set(Organization.objects.visible_to(self.user).filter(uid__in=uids).values_list("uid", flat=True))
+        matches = self._matches([d for _, d, _ in parsed], existing)
         for number, data, errors in parsed:
-            self._check_row(number, data, errors, visible, ancestors, existing, known_uids, result)
+            self._check_row(number, data, errors, visible, ancestors, existing, matches, result)
+
+    def _matches(self, parsed: list[dict], existing: dict) -> dict[str, dict[str, Organization]]:
+        """The organizations the rows update: by 组织标识 (any status), else by the credit code of a
+        live organization — among those the user may change. Loaded with their terms and leaders."""
+        uids = sorted({d["uid"] for d in parsed if d.get("uid")})
+        codes = sorted({d["credit_code"] for d in parsed if not d.get("uid") and d.get("credit_code")
+                        and existing["credit"].get(d["credit_code"], (None, None, False))[2]})
+        out: dict[str, dict[str, Organization]] = {"uid": {}, "credit": {}}
+        if not uids and not codes:
+            return out
+        changeable = (Organization.objects.visible_to(self.user, CHANGE).select_related("division")
+                      .prefetch_related("categories", "service_targets", "leaders"))
+        for qs in _among(changeable, "uid", uids):
+            out["uid"].update((o.uid, o) for o in qs)
+        for qs in _among(changeable.filter(status__in=LIVE_STATUSES), "credit_code", codes):
+            out["credit"].update((o.credit_code, o) for o in qs)
+        return out
 
     def _parse(self, number: int, cells: dict) -> tuple[dict, dict]:
         data: dict = {"row": number}
@@ -671,7 +691,7 @@ class RowChecker:
             except ValueError as exc:
                 bad(key, str(exc), cells.get(key))
                 data[key] = ""
-        data["credit_code"] = data["credit_code"] or None
+        data["credit_code"] = normalize_credit_code(data["credit_code"]) or None
         for key, options, label in (("track", TRACKS, "登记 或 备案"),
                                     ("org_type", ORG_TYPES, "社会团体、民办非企业单位（社会服务机构）、基金会、群众活动团队、社区活动小组"),  # noqa: E501
                                     ("tier", TIERS, "依法登记、街道（乡镇）管理、社区指导"),
@@ -728,19 +748,23 @@ class RowChecker:
             bad("division", "“所在区划代码”不能为空。")
         return data, errors
 
-    def _check_row(self, number, data, errors, visible, ancestors, existing, known_uids, result) -> None:
+    def _check_row(self, number, data, errors, visible, ancestors, existing, matches, result) -> None:
         def bad(column, message, value=""):
             errors.setdefault(column, (message, parse_text(value)))
 
         warnings: list[tuple[str, str, str]] = []
         name = data["name"]
         norm = None
+        # the organization this row updates: by 组织标识, else by the credit code of a live organization
+        target = None
         if data["uid"]:
-            if data["uid"] in known_uids:
-                bad("组织标识", f"组织标识{data['uid']}对应已有组织；导入只能新增组织，暂不支持通过导入修改已有组织，"
-                            "请在该组织的详情页修改，或清空此列作为新组织导入。", data["uid"])
-            else:
-                bad("组织标识", f"组织标识“{data['uid']}”不存在或不在您的管辖范围内；新增组织请留空此列。", data["uid"])
+            target = matches["uid"].get(data["uid"])
+            if target is None:
+                bad("组织标识", f"组织标识“{data['uid']}”不存在或不在您可以修改的范围内；新增组织请留空此列。",
+                    data["uid"])
+        elif data["credit_code"]:
+            target = matches["credit"].get(data["credit_code"])
+        mine = target.uid if target is not None else None
         division = visible.get(data["division"]) if data["division"] else None
         if data["division"] and division is None and "所在区划代码" not in errors:
             where = self.user.division.name if getattr(self.user, "division", None) else "全国"
@@ -772,22 +796,22 @@ class RowChecker:
         # uniqueness and duplicates (against live organizations and earlier rows of the file)
         code = org.credit_code if org is not None else data["credit_code"]
         if code and "统一社会信用代码" not in errors:
-            if code in existing["credit"]:
-                other, uid, mine = existing["credit"][code]
-                who = f"“{other}”（{uid}）" if mine else "另一存续组织"
+            if code in existing["credit"] and existing["credit"][code][1] != mine:
+                other, uid, visible_to_me = existing["credit"][code]
+                who = f"“{other}”（{uid}）" if visible_to_me else "另一存续组织"
                 bad("统一社会信用代码", f"重复：统一社会信用代码{code}已被{who}使用。", code)
             elif code in self.seen_codes:
                 bad("统一社会信用代码", f"重复：与第{self.seen_codes[code]}行的统一社会信用代码相同。", code)
         if org is not None and org.track == Track.REGISTERED and org.registration_authority_division_id:
             key = (org.registration_authority_division_id, org.name)
-            if key in existing["authority_names"]:
+            if key in existing["authority_names"] and existing["authority_names"][key] != mine:
                 bad("名称", f"同一登记管理机关下已有同名的存续组织（{existing['authority_names'][key]}）。", name)
             elif key in self.seen_authority_names:
                 bad("名称", f"与第{self.seen_authority_names[key]}行同名，且登记管理机关相同。", name)
         if org is not None and org.track == Track.FILED:
             key = (org.division_id, org.name)
             clash = next((u for n, u, t in existing["community"].get(org.division_id, []) if n == org.name
-                          and t == Track.FILED), None)
+                          and t == Track.FILED and u != mine), None)
             if clash:
                 bad("名称", f"本社区已有同名的存续备案组织（{clash}）。", name)
             elif key in self.seen_filed_names:
@@ -797,9 +821,11 @@ class RowChecker:
             candidates = self._community_norms.get(division.code)
             if candidates is None:
                 candidates = self._community_norms[division.code] = [
-                    (normalize_name(n), f"已有组织“{n}”（{u}）")
+                    (normalize_name(n), f"已有组织“{n}”（{u}）", u)
                     for n, u, _ in existing["community"].get(division.code, [])]
             candidates = candidates + self.community_names.get(division.code, [])
+            if mine is not None:
+                candidates = [c for c in candidates if c[2] != mine]
             if norm and candidates:
                 match = process.extractOne(norm, [c[0] for c in candidates], scorer=fuzz.ratio,
                                            score_cutoff=SIMILARITY)
@@ -808,10 +834,16 @@ class RowChecker:
                     same = "同名" if score >= 100 else f"名称高度相似（相似度{score:.0f}%）"
                     warnings.append(("名称", f"疑似重复：与同一社区的{candidates[index][1]}{same}。", name))
 
+        changes: list[tuple[str, str, object, object, str, str]] = []
+        if target is not None and org is not None:
+            changes = self._differences(target, org, data, errors)
         if errors:
             result.error_rows.add(number)
             for column, (message, value) in errors.items():
                 result.issues.append(Issue(number, column, message, value, "error", name))
+            return
+        if target is not None and not changes:
+            result.unchanged_rows.add(number)  # nothing to write
             return
         # remember what this good row claims
         if org.credit_code:
@@ -822,13 +854,22 @@ class RowChecker:
             self.seen_filed_names[(org.division_id, org.name)] = number
         if norm is None or org.name != name:
             norm = normalize_name(org.name)
-        self.community_names[org.division_id].append((norm, f"第{number}行“{org.name}”"))
+        self.community_names[org.division_id].append((norm, f"第{number}行“{org.name}”", mine))
         self.pinyin.add(org.name)
         if warnings:
             result.warning_rows.add(number)
             for column, message, value in warnings:
                 result.issues.append(Issue(number, column, message, value, "warning", name))
-        result.rows.append(self._row_json(number, org, data, bool(warnings)))
+        row = self._row_json(number, org, data, bool(warnings))
+        if target is not None:
+            result.update_rows.add(number)
+            row["update"] = target.pk
+            row["changes"] = {key: new for key, _, _, new, _, _ in changes}
+            row["before"] = {key: old for key, _, old, _, _, _ in changes}
+            for _, column, _, _, old_text, new_text in changes:
+                result.issues.append(Issue(number, column, f"由“{old_text}”改为“{new_text}”", new_text, "change",
+                                           f"{name}（{target.uid}）"))
+        result.rows.append(row)
 
     def _build(self, data: dict, division: Division | None, ancestors: dict, errors: dict) -> Organization | None:
         track = data["track"]
@@ -888,6 +929,63 @@ class RowChecker:
             except ValidationError as exc:
                 errors.setdefault("名称", (exc.messages[0], org.name))
 
+    def _differences(self, match: Organization, org: Organization, data: dict, errors: dict) -> list[tuple]:
+        """What the row changes in ``match``, field by field, for the columns the file has:
+        (field, column, old value, new value — JSON-ready —, old text, new text). Records in
+        ``errors`` what an import may not change (the track; anything of a closed organization)."""
+        present = self.present
+        if "track" in present and org.track and org.track != match.track:
+            errors.setdefault("管理方式", (f"不能通过导入改变管理方式（系统中为“{match.get_track_display()}”）；"
+                                       "备案类组织取得登记后请办理“登记转换”。", data["track"]))
+        out = []
+        for key, attname, kind in UPDATE_FIELDS:
+            if key not in present:
+                continue
+            old, new = getattr(match, attname), getattr(org, attname)
+            if kind == "money":
+                same = (old is None and new is None) or (old is not None and new is not None and Decimal(old) == new)
+            else:
+                same = (old or None) == (new or None) if kind == "text" else old == new
+            if not same:
+                out.append((key, COLUMN_BY_KEY[key].header, _json_value(old), _json_value(new),
+                            self._text(kind, attname, old, match), self._text(kind, attname, new, org)))
+        for key, label in (("categories", "categories"), ("service_targets", "service_targets")):
+            if key not in present:
+                continue
+            old_ids = sorted(t.pk for t in getattr(match, label).all())
+            new_ids = sorted(data[key])
+            if old_ids != new_ids:
+                terms = self.categories if key == "categories" else self.targets
+                names = {t.pk: t.name for t in terms.values()} | {t.pk: t.name for t in getattr(match, label).all()}
+                out.append((key, COLUMN_BY_KEY[key].header, old_ids, new_ids, "、".join(names[i] for i in old_ids)
+                            or "（空）", "、".join(names[i] for i in new_ids) or "（空）"))
+        if present & {"leader_name", "leader_id_number", "leader_phone"}:
+            head = next((x for x in match.leaders.all() if x.role == LeaderRole.HEAD), None)
+            old = [head.name, head.id_number, head.phone] if head is not None else None
+            new = [data["leader_name"], data["leader_id_number"], data["leader_phone"]] if data["leader_name"] else None
+            if new is not None and old != new:  # an empty leader column does not remove the recorded leader
+                out.append(("leader", "负责人姓名", old, new, _leader_text(old), _leader_text(new)))
+        if out and match.status in FINAL_STATUSES:
+            errors.setdefault("组织标识", (f"该组织已{match.get_status_display()}，其信息不能再修改；"
+                                       f"本行与系统中的记录不同（{'、'.join(c[1] for c in out)}）。", match.uid))
+        return out
+
+    @staticmethod
+    def _text(kind: str, attname: str, value, org: Organization) -> str:
+        if value is None or value == "":
+            return "（空）"
+        if kind == "choice":
+            return str(dict(org._meta.get_field(attname).flatchoices).get(value, value))
+        if kind == "division":
+            division = org._state.fields_cache.get("division")
+            return f"{division.name}（{value}）" if division is not None and division.code == value else str(value)
+        if kind == "money":
+            text = f"{Decimal(value):f}"
+            return text.rstrip("0").rstrip(".") if "." in text else text
+        if kind == "date":
+            return value.isoformat()
+        return str(value)
+
     @staticmethod
     def _row_json(number: int, org: Organization, data: dict, warned: bool) -> dict:
         def d(value):
@@ -906,6 +1004,7 @@ class RowChecker:
             "categories_mask": data["categories_mask"], "service_targets_mask": data["service_targets_mask"],
             "leader": ([data["leader_name"], data["leader_id_number"], data["leader_phone"]]
                        if data["leader_name"] else None),
+            "update": None, "changes": None, "before": None,  # set for a row that updates an organization
         }
 
 
@@ -914,6 +1013,36 @@ def is_header_row(texts: list[str]) -> bool:
     a merged title, a 填报单位 line — are skipped by ``read_table``.)"""
     keys = {HEADER_KEYS.get(normalize_header(t)) for t in texts if t}
     return all(k in keys for k in REQUIRED_KEYS)
+
+
+# What a re-imported row may change in the organization it matches (key = column key = the
+# service's field name; kind: how to compare and show). The track, status, uid and location
+# history are changed by their own procedures.
+UPDATE_FIELDS: list[tuple[str, str, str]] = [
+    ("name", "name", "text"), ("credit_code", "credit_code", "text"), ("org_type", "org_type", "choice"),
+    ("tier", "tier", "choice"), ("division", "division_id", "division"),
+    ("registration_authority", "registration_authority", "text"),
+    ("registered_on", "registered_on", "date"), ("filed_on", "filed_on", "date"), ("founded_on", "founded_on", "date"),
+    ("member_count", "member_count", "value"), ("registered_capital", "registered_capital", "money"),
+    ("address", "address", "text"), ("contact_name", "contact_name", "text"),
+    ("contact_phone", "contact_phone", "text"), ("party_building", "party_building", "choice"),
+]
+
+
+def _json_value(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _leader_text(leader: list | None) -> str:
+    if not leader:
+        return "（空）"
+    name, id_number, phone = leader
+    masked = f"{id_number[:6]}********{id_number[-4:]}" if len(id_number) > 10 else id_number
+    return "，".join(x for x in (name, masked, phone) if x)
 
 
 def map_header(header: list[str], header_row: int = 1, found: bool = True) -> tuple[dict[int, str], list[str]]:
@@ -940,6 +1069,7 @@ def validate_rows(user, upload, progress: Callable[[int, int], None] | None = No
     checker = RowChecker(user)
     table = read_table(upload, is_header=is_header_row)
     mapping, unknown = map_header(table.header, table.header_row, table.header_found)
+    checker.present = set(mapping.values())
     checker.unreadable = {number: {mapping[i]: message for i, message in cells.items() if i in mapping}
                           for number, cells in table.unreadable.items()}
     result = Validation()
@@ -1138,6 +1268,8 @@ def validate_job(job: ImportJob) -> ImportJob:
     job.valid_rows = len(result.rows)
     job.error_rows = len(result.error_rows)
     job.warning_rows = len(result.warning_rows)
+    job.updated_rows = len(result.update_rows)
+    job.unchanged_rows = len(result.unchanged_rows)
     with _gc_paused():
         job.payload = _pack(result.rows)
     job.status = ImportStatus.VALIDATED
@@ -1175,7 +1307,10 @@ def apply_job(job: ImportJob, user, exclude: Iterable[int] = ()) -> ImportJob:
             rows = [r for r in _unpack(locked.payload) if r["row"] not in exclude]
             if not rows:
                 raise ApplyRefused("没有可导入的行。")
-            created = _write(rows, user, locked)
+            updates = [r for r in rows if r.get("update")]
+            new = [r for r in rows if not r.get("update")] if updates else rows
+            created = _write(new, user, locked) if new else 0
+            locked.updated_rows = _apply_updates(updates, user, locked) if updates else 0
             locked.status = ImportStatus.APPLIED
             locked.created_rows = created
             locked.excluded_rows = len(exclude)
@@ -1232,6 +1367,59 @@ def _write(rows: list[dict], user, job: ImportJob) -> int:
     if connection.vendor == "postgresql":
         return _write_copy(rows, user, job)
     return _write_orm(rows, user, job)
+
+
+def _apply_updates(rows: list[dict], user, job: ImportJob) -> int:
+    """Write the changes of the rows that update existing organizations, each through the
+    registry's services (``update_organization``, ``save_leader``): the rules, the user's right
+    to change, the field history and the spans as for a change made on the organization's page.
+    An organization changed since the dry run — any field of the difference no longer as it was —
+    refuses the whole import (the caller's transaction writes nothing)."""
+    from . import services
+
+    reason = f"批量导入更新（文件“{job.file_name}”）"[:200]
+    orgs = {o.pk: o for qs in _among(Organization.objects.select_related("division").prefetch_related(
+        "categories", "service_targets", "leaders"), "pk", sorted({r["update"] for r in rows})) for o in qs}
+    for r in rows:
+        org = orgs.get(r["update"])
+        if org is None:
+            raise ApplyRefused(f"第{r['row']}行对应的组织已不存在，本次未导入任何数据。请重新上传文件校验。")
+        if _current(org, r["before"]) != r["before"]:
+            raise ApplyRefused(f"第{r['row']}行对应的组织“{org.name}”在校验之后已被修改，本次未导入任何数据。"
+                               "请重新导出或重新上传文件校验。")
+        changes = dict(r["changes"])
+        leader = changes.pop("leader", None)
+        for key in ("registered_on", "filed_on", "founded_on"):
+            if key in changes:
+                changes[key] = date.fromisoformat(changes[key]) if changes[key] else None
+        if "registered_capital" in changes and changes["registered_capital"] is not None:
+            changes["registered_capital"] = Decimal(changes["registered_capital"])
+        try:
+            if changes:
+                org = services.update_organization(org, changes, user, reason=reason)
+            if leader is not None:
+                head = next((x for x in org.leaders.all() if x.role == LeaderRole.HEAD), None)
+                services.save_leader(org, {"name": leader[0], "id_number": leader[1], "phone": leader[2],
+                                           **({} if head else {"role": LeaderRole.HEAD})}, user, leader=head)
+        except ValidationError as exc:
+            raise ApplyRefused(f"第{r['row']}行（{org.name}）未能更新：{'；'.join(exc.messages)}。"
+                               "本次未导入任何数据。") from exc
+    return len(rows)
+
+
+def _current(org: Organization, before: dict) -> dict:
+    """The fields of ``before`` as they are now in ``org``, in the dry run's JSON form."""
+    out = {}
+    attnames = {key: attname for key, attname, _ in UPDATE_FIELDS}
+    for key in before:
+        if key in ("categories", "service_targets"):
+            out[key] = sorted(t.pk for t in getattr(org, key).all())
+        elif key == "leader":
+            head = next((x for x in org.leaders.all() if x.role == LeaderRole.HEAD), None)
+            out[key] = [head.name, head.id_number, head.phone] if head is not None else None
+        else:
+            out[key] = _json_value(getattr(org, attnames[key]))
+    return out
 
 
 def _keys(r: dict) -> tuple[str, str]:

@@ -148,19 +148,19 @@ def test_apply_refuses_when_the_database_changed_since_the_dry_run(cast):
     assert Organization.objects.count() == 1
 
 
-def test_same_credit_code_in_the_file_or_the_registry_is_rejected_as_a_duplicate(cast):
+def test_same_credit_code_in_the_file_or_outside_the_users_scope_is_rejected_as_a_duplicate(cast):
     code = credit_code("1")
     first = dry_run(cast["county"], [row(名称="已登记协会", 统一社会信用代码=code)])
     importing.apply_job(first, cast["county"])
     code2 = credit_code("1")
-    job = dry_run(cast["county"], [
-        row(名称="甲协会", 统一社会信用代码=code),
-        row(名称="乙协会", 统一社会信用代码=code2),
-        row(名称="丙协会", 统一社会信用代码=code2),
+    job = dry_run(cast["outsider_county"], [
+        row(名称="甲协会", 统一社会信用代码=code, 所在区划代码=FOREIGN_COMMUNITY),
+        row(名称="乙协会", 统一社会信用代码=code2, 所在区划代码=FOREIGN_COMMUNITY),
+        row(名称="丙协会", 统一社会信用代码=code2, 所在区划代码=FOREIGN_COMMUNITY),
     ])
     reasons = {r["row"]: r["reason"] for r in job.errors}
     assert set(reasons) == {2, 4}
-    assert "已登记协会" in reasons[2] and "重复" in reasons[2]
+    assert "另一存续组织" in reasons[2] and "已登记协会" not in reasons[2] and "重复" in reasons[2]
     assert "第3行" in reasons[4]
 
 
@@ -184,12 +184,10 @@ def test_similar_names_in_the_same_community_are_flagged_but_importable(cast):
     assert not Organization.objects.filter(name="兴宁社区书法小组。").exists()
 
 
-def test_a_given_organization_uid_is_rejected_as_update_not_supported(cast):
-    existing = make_filed(cast["county"])
-    job = dry_run(cast["county"], [row(组织标识=existing.uid), row(组织标识="ZZ2026ABCDEFGHJK", 名称="新协会")])
+def test_an_unknown_organization_uid_is_rejected(cast):
+    job = dry_run(cast["county"], [row(组织标识="ZZ2026ABCDEFGHJK", 名称="新协会")])
     reasons = {r["row"]: r["reason"] for r in job.errors}
-    assert "暂不支持" in reasons[2]
-    assert "不存在" in reasons[3]
+    assert "不存在" in reasons[2]
 
 
 def test_a_division_name_that_differs_from_the_code_is_a_warning(cast):
