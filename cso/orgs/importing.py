@@ -624,16 +624,19 @@ class RowChecker:
         out = {"credit": {}, "community": self._community, "authority_names": {}}
         communities = [c for c in communities if c not in self._asked_communities]
         self._asked_communities.update(communities)
+        authority = _authority_lookup()
         for qs in _among(live, "credit_code", credit):
-            for code, name, uid, division_id in qs.values_list("credit_code", "name", "uid", "division_id"):
-                out["credit"][code] = (name, uid, self.scope.contains(division_id))
+            for code, name, uid, division_id, where in qs.values_list("credit_code", "name", "uid", "division_id",
+                                                                      "division__name"):
+                out["credit"][code] = (name, uid, self.scope.contains(division_id), where)
         for qs in _among(live, "division", communities):
-            for division_id, name, uid, track in qs.values_list("division_id", "name", "uid", "track"):
-                out["community"][division_id].append((name, uid, track))
+            for division_id, name, uid, track, by in qs.values_list("division_id", "name", "uid", "track", authority):
+                out["community"][division_id].append((name, uid, track, by or ""))
         registered = live.filter(track=Track.REGISTERED, registration_authority_division__isnull=False)
         for qs in _among(registered, "name", names):
-            for authority, name, uid in qs.values_list("registration_authority_division_id", "name", "uid"):
-                out["authority_names"][(authority, name)] = uid
+            for authority_division, name, uid, where in qs.values_list("registration_authority_division_id", "name",
+                                                                       "uid", "division__name"):
+                out["authority_names"][(authority_division, name)] = (uid, where)
         return out
 
     # -- one chunk --
@@ -797,32 +800,35 @@ class RowChecker:
         code = org.credit_code if org is not None else data["credit_code"]
         if code and "统一社会信用代码" not in errors:
             if code in existing["credit"] and existing["credit"][code][1] != mine:
-                other, uid, visible_to_me = existing["credit"][code]
-                who = f"“{other}”（{uid}）" if visible_to_me else "另一存续组织"
+                other, uid, visible_to_me, where = existing["credit"][code]
+                who = f"“{other}”（{uid}，所在区划：{where}）" if visible_to_me else "另一存续组织"
                 bad("统一社会信用代码", f"重复：统一社会信用代码{code}已被{who}使用。", code)
             elif code in self.seen_codes:
                 bad("统一社会信用代码", f"重复：与第{self.seen_codes[code]}行的统一社会信用代码相同。", code)
         if org is not None and org.track == Track.REGISTERED and org.registration_authority_division_id:
             key = (org.registration_authority_division_id, org.name)
-            if key in existing["authority_names"] and existing["authority_names"][key] != mine:
-                bad("名称", f"同一登记管理机关下已有同名的存续组织（{existing['authority_names'][key]}）。", name)
+            if key in existing["authority_names"] and existing["authority_names"][key][0] != mine:
+                uid, where = existing["authority_names"][key]
+                bad("名称", f"同一登记管理机关（{_authority_text(org)}）已登记同名的存续组织"
+                          f"（{uid}，所在区划：{where}）。", name)
             elif key in self.seen_authority_names:
-                bad("名称", f"与第{self.seen_authority_names[key]}行同名，且登记管理机关相同。", name)
+                bad("名称", f"与第{self.seen_authority_names[key]}行同名，且登记管理机关同为{_authority_text(org)}。",
+                    name)
         if org is not None and org.track == Track.FILED:
             key = (org.division_id, org.name)
-            clash = next((u for n, u, t in existing["community"].get(org.division_id, []) if n == org.name
+            clash = next((u for n, u, t, _ in existing["community"].get(org.division_id, []) if n == org.name
                           and t == Track.FILED and u != mine), None)
             if clash:
-                bad("名称", f"本社区已有同名的存续备案组织（{clash}）。", name)
+                bad("名称", f"{division.name}已有同名的存续备案组织（{clash}）。", name)
             elif key in self.seen_filed_names:
-                bad("名称", f"与第{self.seen_filed_names[key]}行同名，且在同一社区。", name)
+                bad("名称", f"与第{self.seen_filed_names[key]}行同名，且同在{division.name}备案。", name)
         if division is not None and name and "名称" not in errors:
             norm = normalize_name(name)
             candidates = self._community_norms.get(division.code)
             if candidates is None:
                 candidates = self._community_norms[division.code] = [
-                    (normalize_name(n), f"已有组织“{n}”（{u}）", u)
-                    for n, u, _ in existing["community"].get(division.code, [])]
+                    (normalize_name(n), f"已有组织“{n}”（{u}，{_by(t, by)}）", u)
+                    for n, u, t, by in existing["community"].get(division.code, [])]
             candidates = candidates + self.community_names.get(division.code, [])
             if mine is not None:
                 candidates = [c for c in candidates if c[2] != mine]
@@ -832,7 +838,9 @@ class RowChecker:
                 if match is not None:
                     _, score, index = match
                     same = "同名" if score >= 100 else f"名称高度相似（相似度{score:.0f}%）"
-                    warnings.append(("名称", f"疑似重复：与同一社区的{candidates[index][1]}{same}。", name))
+                    own = f"本行{_by(org.track, _authority_text(org))}" if org is not None else ""
+                    warnings.append(("名称", f"疑似重复：与同在{division.name}的{candidates[index][1]}{same}"
+                                             f"{'；' + own if own else ''}。", name))
 
         changes: list[tuple[str, str, object, object, str, str]] = []
         if target is not None and org is not None:
@@ -854,7 +862,8 @@ class RowChecker:
             self.seen_filed_names[(org.division_id, org.name)] = number
         if norm is None or org.name != name:
             norm = normalize_name(org.name)
-        self.community_names[org.division_id].append((norm, f"第{number}行“{org.name}”", mine))
+        self.community_names[org.division_id].append(
+            (norm, f"第{number}行“{org.name}”（{_by(org.track, _authority_text(org))}）", mine))
         self.pinyin.add(org.name)
         if warnings:
             result.warning_rows.add(number)
@@ -1027,6 +1036,23 @@ UPDATE_FIELDS: list[tuple[str, str, str]] = [
     ("address", "address", "text"), ("contact_name", "contact_name", "text"),
     ("contact_phone", "contact_phone", "text"), ("party_building", "party_building", "choice"),
 ]
+
+
+def _authority_lookup() -> str:
+    """The values() path of an organization's registering (filing) body's name."""
+    field = Organization._meta.get_field("registration_authority")
+    return "registration_authority__name" if field.is_relation else "registration_authority"
+
+
+def _authority_text(org: Organization) -> str:
+    value = org.registration_authority
+    return str(getattr(value, "name", value) or "")
+
+
+def _by(track: str, authority: str) -> str:
+    """“南宁市兴宁区民政局登记” / “民生街道备案”, or the track alone when the body is not known."""
+    verb = "登记" if track == Track.REGISTERED else "备案"
+    return f"{authority}{verb}" if authority else f"{verb}机关不详"
 
 
 def _json_value(value):

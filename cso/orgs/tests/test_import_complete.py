@@ -62,3 +62,26 @@ def test_any_set_of_faults_injected_in_rows_is_reported_completely(cast, faults)
     reported = {(i.row, i.column) for i in result.issues if i.level == "error"}
     assert reported == {(n, column) for n, chosen in enumerate(faults, start=2) for column in chosen}
     assert result.rows == []
+
+
+def test_a_duplicate_warning_says_where_both_records_are(cast):
+    from cso.orgs.tests.factories import COUNTY, credit_code, make_registered
+
+    make_registered(cast["county"], name="兴宁区慈善基金会", org_type="foundation", division=COUNTY,
+                    credit_code=credit_code("3"), registered_capital=None)
+    job = dry_run(cast["county"], [row(名称="兴宁区慈善基金会。", 组织类型="基金会", 所在区划代码=COUNTY,
+                                       统一社会信用代码=credit_code("3"), **{"注册资金（元）": None})])
+    assert job.errors == [], job.errors
+    warning = job.warnings[0]["reason"]
+    assert "同一社区" not in warning
+    # both records: the division they share, and each one's registering body
+    assert "同在兴宁区的已有组织“兴宁区慈善基金会”" in warning and "南宁市兴宁区民政局登记）" in warning
+    assert "；本行" in warning and warning.count("民政局登记") == 2
+
+
+def test_a_duplicate_filed_name_names_the_community(cast):
+    from cso.orgs.tests.factories import make_filed
+
+    make_filed(cast["county"], name="兴宁社区太极拳队")
+    job = dry_run(cast["county"], [row(管理方式="备案", 名称="兴宁社区太极拳队")])
+    assert "兴宁社区居委会已有同名的存续备案组织" in job.errors[0]["reason"]
