@@ -688,6 +688,7 @@ class RowChecker:
         for key in ("uid", "name", "address", "contact_name", "registration_authority", "division_name",
                     "leader_name", "contact_phone", "leader_phone"):
             data[key] = parse_text(cells.get(key))
+        data["uid"] = normalize_credit_code(data["uid"])  # the same folding: full width, spaces, case
         for key in ("credit_code", "leader_id_number"):
             try:
                 data[key] = parse_id_text(cells.get(key))
@@ -1099,8 +1100,13 @@ def validate_rows(user, upload, progress: Callable[[int, int], None] | None = No
     checker.unreadable = {number: {mapping[i]: message for i, message in cells.items() if i in mapping}
                           for number, cells in table.unreadable.items()}
     result = Validation()
+    status = [t for t in unknown if normalize_header(t) == "状态"]  # a column of the exported list
+    unknown = [t for t in unknown if t not in status]
     if unknown:
         result.issues.append(Issue(table.header_row, "、".join(unknown), "这些列不在导入模板中，已忽略。", level="notice"))  # noqa: E501
+    if status:
+        result.issues.append(Issue(table.header_row, status[0], "导出名录中的“状态”列只供核对，导入不会改变组织的状态；"
+                                   "注销、撤销等请在组织页面办理状态变更。", level="notice"))
     parsed_rows = ParsedRows(checker, table, list(mapping.items()))
     try:
         for parsed in parsed_rows:

@@ -167,3 +167,11 @@ def test_the_report_page_shows_the_differences_and_the_apply_updates_through_the
     assert "更新 1 个已有组织" in done
     org.refresh_from_db()
     assert org.address == "民生路8号"
+
+
+def test_the_status_column_of_an_export_is_explained_not_reported_as_unknown(cast):
+    make_filed(cast["county"])
+    job = validate(cast["county"], exported(cast["county"]))
+    notices = [r["reason"] for r in job.report if r["level"] == "notice"]
+    assert any("不会改变组织的状态" in n for n in notices)
+    assert not any("不在导入模板中" in n for n in notices)
