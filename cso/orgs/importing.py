@@ -1411,7 +1411,7 @@ def _apply_updates(rows: list[dict], user, job: ImportJob) -> int:
 
     reason = f"批量导入更新（文件“{job.file_name}”）"[:200]
     orgs = {o.pk: o for qs in _among(Organization.objects.select_related("division").prefetch_related(
-        "categories", "service_targets", "leaders"), "pk", sorted({r["update"] for r in rows})) for o in qs}
+        "categories", "service_targets", "leaders"), "id", sorted({r["update"] for r in rows})) for o in qs}
     for r in rows:
         org = orgs.get(r["update"])
         if org is None:
