@@ -12,9 +12,22 @@ Lookups are batched per chunk of rows (divisions, existing credit codes and name
 queries. Rows with the same credit code as a live organization or an earlier row, and rows
 breaking the "same name under one authority / in one community" rules, are rejected (the database
 would refuse them). Rows whose name is the same as or very similar to (rapidfuzz ratio ≥ 90 on
-normalised names) a live organization or an earlier row in the same community are *warnings*: they
-are importable unless the user excludes them on the report page. A non-empty 组织标识 is rejected:
-updating existing organizations by import is not supported yet.
+normalised names) a live organization or an earlier row in the same division are *warnings*: they
+are importable unless the user excludes them on the report page; every message names where both
+records are (the division, each one's registering body).
+
+Every rule runs on every row, whatever cells could not be read, so a row reports all its faults at
+once. The header may sit below a merged title, a 填报单位 line and blank rows (``is_header_row``);
+a formula cell without a stored result is an error naming the cell (``uploads.unreadable_cells``).
+
+Re-import (the exported list, ``cso.orgs.exports``): a row whose 组织标识 — or, without one, whose
+credit code of a live organization — names an organization the user may change *updates* it. The
+dry run lists each differing field (only the file's columns count; the track and a closed
+organization's facts are not changed by import; identical rows are counted as unchanged); the
+apply writes the changes through ``services.update_organization`` / ``save_leader`` (rules, field
+history, spans) in the same transaction as the new rows, and refuses everything when a matched
+organization changed since the dry run. A 组织标识 this registry does not hold (a list exported
+elsewhere) makes a new organization that keeps it.
 
 Speed (100,000 rows; figures and the breakdown in bench/README.md): the sheet is read with
 python-calamine and the rows are parsed in a forked worker process (``ParsedRows``) while this one
@@ -94,7 +107,7 @@ class Column:
 
 
 COLUMNS: list[Column] = [
-    Column("组织标识", "uid", note="系统生成的组织标识。新增组织请留空；填写了已有组织的标识的行会被拒绝（暂不支持通过导入修改已有组织）。"),  # noqa: E501
+    Column("组织标识", "uid", note="系统生成的组织标识。新增组织请留空；填写了您辖区内已有组织的标识（如导出的名录）时，该行更新这个组织，校验报告逐项列出改动。"),  # noqa: E501
     Column("名称", "name", True, "组织全称，最多200字。", "兴宁社区老年人协会"),
     Column("统一社会信用代码", "credit_code", note="登记类组织必填：18位，以5开头；备案类组织不填。", example="51450102MJ0000000A"),  # noqa: E501
     Column("管理方式", "track", True, "登记 或 备案。", "登记"),
@@ -578,6 +591,7 @@ class RowChecker:
                           "service_targets": {t.pk: t.bit for t in self.targets.values()}}
         self.filing_level = org_models.filing_authority_level()
         self.seen_codes: dict[str, int] = {}
+        self.seen_uids: dict[str, int] = {}
         self.seen_authority_names: dict[tuple[str, str], int] = {}
         self.seen_filed_names: dict[tuple[str, str], int] = {}
         self.community_names: dict[str, list[tuple[str, str]]] = defaultdict(list)  # code → [(norm, label)]
@@ -664,9 +678,11 @@ class RowChecker:
         uids = sorted({d["uid"] for d in parsed if d.get("uid")})
         codes = sorted({d["credit_code"] for d in parsed if not d.get("uid") and d.get("credit_code")
                         and existing["credit"].get(d["credit_code"], (None, None, False))[2]})
-        out: dict[str, dict[str, Organization]] = {"uid": {}, "credit": {}}
+        out: dict = {"uid": {}, "credit": {}, "taken": set()}
         if not uids and not codes:
             return out
+        for qs in _among(Organization.objects.all(), "uid", uids):  # known at all, whatever the scope
+            out["taken"].update(qs.values_list("uid", flat=True))
         changeable = (Organization.objects.visible_to(self.user, CHANGE).select_related("division")
                       .prefetch_related("categories", "service_targets", "leaders"))
         for qs in _among(changeable, "uid", uids):
@@ -763,9 +779,15 @@ class RowChecker:
         target = None
         if data["uid"]:
             target = matches["uid"].get(data["uid"])
-            if target is None:
-                bad("组织标识", f"组织标识“{data['uid']}”不存在或不在您可以修改的范围内；新增组织请留空此列。",
-                    data["uid"])
+            if data["uid"] in self.seen_uids:
+                bad("组织标识", f"重复：与第{self.seen_uids[data['uid']]}行的组织标识相同。", data["uid"])
+            elif target is None and data["uid"] in matches["taken"]:
+                bad("组织标识", f"组织标识“{data['uid']}”对应的组织不在您可以修改的范围内。", data["uid"])
+            elif target is None and not org_models.validators.UID_RE.match(data["uid"]):
+                bad("组织标识", f"组织标识“{data['uid']}”格式不正确（应为 ZZ、4位年份和10个字母数字）；"
+                            "新增组织请留空此列。", data["uid"])
+            # otherwise an identifier this registry does not hold (a list exported elsewhere): a new
+            # organization that keeps it
         elif data["credit_code"]:
             target = matches["credit"].get(data["credit_code"])
         mine = target.uid if target is not None else None
@@ -855,6 +877,8 @@ class RowChecker:
             result.unchanged_rows.add(number)  # nothing to write
             return
         # remember what this good row claims
+        if data["uid"]:
+            self.seen_uids[data["uid"]] = number
         if org.credit_code:
             self.seen_codes[org.credit_code] = number
         if org.track == Track.REGISTERED and org.registration_authority_division_id:
@@ -1015,6 +1039,7 @@ class RowChecker:
             "leader": ([data["leader_name"], data["leader_id_number"], data["leader_phone"]]
                        if data["leader_name"] else None),
             "update": None, "changes": None, "before": None,  # set for a row that updates an organization
+            "uid": data["uid"] or None,  # a new organization keeps an identifier given in the file
         }
 
 
@@ -1381,7 +1406,13 @@ def _recheck(rows: list[dict], user) -> None:
         pairs.update(qs.values_list("track", "registration_authority_division_id", "division_id", "name"))
     reg_names = {(a, n) for t, a, _, n in pairs if t == Track.REGISTERED}
     filed_names = {(d, n) for t, _, d, n in pairs if t == Track.FILED}
+    given = sorted({r["uid"] for r in rows if r.get("uid")})
+    held = set()
+    for qs in _among(Organization.objects.all(), "uid", given):
+        held.update(qs.values_list("uid", flat=True))
     for r in rows:
+        if r.get("uid") in held:
+            problems.append(f"第{r['row']}行：组织标识{r['uid']}已被使用")
         if r["credit_code"] in taken:
             problems.append(f"第{r['row']}行：统一社会信用代码{r['credit_code']}已被使用")
         if r["track"] == Track.REGISTERED and (r["authority"], r["name"]) in reg_names:
@@ -1477,6 +1508,8 @@ def _write_orm(rows: list[dict], user, job: ImportJob) -> int:
             contact_name=r["contact_name"], contact_phone=r["contact_phone"], party_building=r["party_building"],
             is_community_org=r["is_community_org"], status=Status.ACTIVE, created_by=user, import_job=job,
         )
+        if r.get("uid"):
+            org.uid = r["uid"]
         org.name_pinyin, org.name_initials = _keys(r)
         span = first_span(org)  # pk is None: its masks are 0 until set from the row below
         span.categories_mask = r["categories_mask"]
@@ -1686,6 +1719,7 @@ def _copy_rows(rows: list[dict], user, job: ImportJob) -> int:
     def org_rows():
         # built while they stream: the server works on the rows sent while the next ones are built
         for pk, r, uid in zip(org_ids, rows, _uids(n), strict=True):
+            uid = r.get("uid") or uid
             pinyin, initials = _keys(r)
             org = {
                 "id": pk, "uid": uid, "name": r["name"], "name_pinyin": pinyin,

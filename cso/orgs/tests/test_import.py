@@ -184,10 +184,20 @@ def test_similar_names_in_the_same_community_are_flagged_but_importable(cast):
     assert not Organization.objects.filter(name="兴宁社区书法小组。").exists()
 
 
-def test_an_unknown_organization_uid_is_rejected(cast):
-    job = dry_run(cast["county"], [row(组织标识="ZZ2026ABCDEFGHJK", 名称="新协会")])
+def test_a_malformed_or_repeated_organization_uid_is_rejected(cast):
+    job = dry_run(cast["county"], [row(组织标识="ZZ-123", 名称="新协会"),
+                                   row(组织标识="ZZ2026ABCDEFGHJK", 名称="甲协会"),
+                                   row(组织标识="ZZ2026ABCDEFGHJK", 名称="乙协会")])
     reasons = {r["row"]: r["reason"] for r in job.errors}
-    assert "不存在" in reasons[2]
+    assert set(reasons) == {2, 4}
+    assert "格式不正确" in reasons[2] and "第3行" in reasons[4]
+
+
+def test_an_organization_uid_this_registry_does_not_hold_is_kept_by_the_new_organization(cast):
+    job = dry_run(cast["county"], [row(组织标识="ZZ2026ABCDEFGHJK", 名称="外地导出的协会")])
+    assert job.errors == [] and job.valid_rows == 1 and job.updated_rows == 0
+    importing.apply_job(job, cast["county"])
+    assert Organization.objects.get(uid="ZZ2026ABCDEFGHJK").name == "外地导出的协会"
 
 
 def test_a_division_name_that_differs_from_the_code_is_a_warning(cast):
