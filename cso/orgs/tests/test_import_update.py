@@ -175,3 +175,16 @@ def test_the_status_column_of_an_export_is_explained_not_reported_as_unknown(cas
     notices = [r["reason"] for r in job.report if r["level"] == "notice"]
     assert any("不会改变组织的状态" in n for n in notices)
     assert not any("不在导入模板中" in n for n in notices)
+
+
+def test_export_import_into_an_empty_registry_export_gives_the_same_rows(cast):
+    make_registered(cast["county"], address="民生路1号", member_count=30, categories=["居民互助"],
+                    service_targets=["老年人"])
+    make_filed(cast["county"], contact_phone="13812345678")
+    before = list(exports.iter_rows(Organization.objects.order_by("uid")))
+    data = exported(cast["county"])
+    Organization.objects.all().delete()
+    job = validate(cast["county"], data)
+    assert job.errors == [] and job.new_rows == 2, job.report
+    importing.apply_job(job, cast["county"])
+    assert list(exports.iter_rows(Organization.objects.order_by("uid"))) == before

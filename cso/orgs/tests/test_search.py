@@ -2,6 +2,8 @@
 
 import pytest
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from .factories import FOREIGN_COMMUNITY, id_number, make_filed, make_registered
 
@@ -97,3 +99,14 @@ def test_the_too_short_national_search_gives_one_hint_that_does_not_contradict_i
     fragment = client.get(LIST, {"q": "老年"}, headers={"HX-Request": "true", "HX-Target": "org-results"})
     assert queries.NATIONAL_TERM_NOTICE in fragment.content.decode()
     assert "兴宁区老年协会" in {o.name for o in client.get(LIST, {"q": "老年协"}).context["page"].rows}
+
+
+@given(st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789老年协会社区 "),
+               max_size=20))
+def test_a_term_typed_full_width_or_with_extra_spaces_normalises_like_the_plain_one(text):
+    from cso.orgs.search import normalize_term
+
+    wide = "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else "\u3000" if c == " " else c for c in text)
+    assert normalize_term(wide) == normalize_term(text) == normalize_term(f"  {text} ")
+    assert normalize_term(normalize_term(text)) == normalize_term(text)
+    assert "  " not in normalize_term(text) and normalize_term(text) == normalize_term(text).strip()
