@@ -24,7 +24,10 @@ def normalize_credit_code(value: str | None) -> str:
     """Upper case, without spaces or hyphens; full-width characters folded to ASCII."""
     if not value:
         return ""
-    value = unicodedata.normalize("NFKC", str(value))  # full-width letters, digits, hyphens, spaces
+    value = str(value)
+    if value.isascii() and value.isalnum():  # the usual case, as typed or exported
+        return value.upper()
+    value = unicodedata.normalize("NFKC", value)  # full-width letters, digits, hyphens, spaces
     return re.sub(r"[\s\-‐‑–—－]", "", value).upper()
 
 
