@@ -60,7 +60,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import chain, islice
 from operator import itemgetter
 from pathlib import Path
@@ -972,9 +972,12 @@ class RowChecker:
             errors.setdefault("管理方式", (f"不能通过导入改变管理方式（系统中为“{match.get_track_display()}”）；"
                                        "备案类组织取得登记后请办理“登记转换”。", data["track"]))
         out = []
-        for key, attname, kind in UPDATE_FIELDS:
+        for key, name, kind in UPDATE_FIELDS:
             if key not in present:
                 continue
+            attname = _stored(name)
+            if attname != name and kind != "division":  # a foreign key: compared by key, shown by name
+                kind = "related"
             old, new = getattr(match, attname), getattr(org, attname)
             if kind == "money":
                 same = (old is None and new is None) or (old is not None and new is not None and Decimal(old) == new)
@@ -982,7 +985,7 @@ class RowChecker:
                 same = (old or None) == (new or None) if kind == "text" else old == new
             if not same:
                 out.append((key, COLUMN_BY_KEY[key].header, _json_value(old), _json_value(new),
-                            self._text(kind, attname, old, match), self._text(kind, attname, new, org)))
+                            self._text(kind, name, old, match), self._text(kind, name, new, org)))
         for key, label in (("categories", "categories"), ("service_targets", "service_targets")):
             if key not in present:
                 continue
@@ -1010,6 +1013,8 @@ class RowChecker:
             return "（空）"
         if kind == "choice":
             return str(dict(org._meta.get_field(attname).flatchoices).get(value, value))
+        if kind == "related":
+            return str(getattr(org, attname, None) or value)
         if kind == "division":
             division = org._state.fields_cache.get("division")
             return f"{division.name}（{value}）" if division is not None and division.code == value else str(value)
@@ -1055,7 +1060,7 @@ def is_header_row(texts: list[str]) -> bool:
 # history are changed by their own procedures.
 UPDATE_FIELDS: list[tuple[str, str, str]] = [
     ("name", "name", "text"), ("credit_code", "credit_code", "text"), ("org_type", "org_type", "choice"),
-    ("tier", "tier", "choice"), ("division", "division_id", "division"),
+    ("tier", "tier", "choice"), ("division", "division", "division"),
     ("registration_authority", "registration_authority", "text"),
     ("registered_on", "registered_on", "date"), ("filed_on", "filed_on", "date"), ("founded_on", "founded_on", "date"),
     ("member_count", "member_count", "value"), ("registered_capital", "registered_capital", "money"),
@@ -1079,6 +1084,12 @@ def _by(track: str, authority: str) -> str:
     """“南宁市兴宁区民政局登记” / “民生街道备案”, or the track alone when the body is not known."""
     verb = "登记" if track == Track.REGISTERED else "备案"
     return f"{authority}{verb}" if authority else f"{verb}机关不详"
+
+
+@cache
+def _stored(name: str) -> str:
+    """The attribute that holds a field's stored value: ``<name>_id`` for a foreign key."""
+    return Organization._meta.get_field(name).attname
 
 
 def _json_value(value):
@@ -1481,7 +1492,7 @@ def _current(org: Organization, before: dict) -> dict:
             head = next((x for x in org.leaders.all() if x.role == LeaderRole.HEAD), None)
             out[key] = [head.name, head.id_number, head.phone] if head is not None else None
         else:
-            out[key] = _json_value(getattr(org, attnames[key]))
+            out[key] = _json_value(getattr(org, _stored(attnames[key])))
     return out
 
 

@@ -188,3 +188,19 @@ def test_export_import_into_an_empty_registry_export_gives_the_same_rows(cast):
     assert job.errors == [] and job.new_rows == 2, job.report
     importing.apply_job(job, cast["county"])
     assert list(exports.iter_rows(Organization.objects.order_by("uid"))) == before
+
+
+def test_a_move_to_another_community_is_shown_by_name_and_applied_from_today(cast):
+    from cso.orgs.tests.factories import COMMUNITY_2
+
+    group = make_filed(cast["county"])
+    data = edited(exported(cast["county"]), {(group.uid, "所在区划代码"): COMMUNITY_2, (group.uid, "所在区划"): None})
+    job = validate(cast["county"], data)
+    assert job.errors == [], job.errors
+    change = next(c for c in job.changes if c["column"] == "所在区划代码")
+    assert change["reason"] == "由“兴宁社区居委会（450102001003）”改为“北宁社区居委会（450102001004）”"
+    importing.apply_job(job, cast["county"])
+    group.refresh_from_db()
+    assert group.division_id == COMMUNITY_2
+    spans = list(OrgStateSpan.objects.filter(organization=group).order_by("valid_from"))
+    assert spans[-1].division_id == COMMUNITY_2 and spans[-1].valid_to is None
