@@ -85,3 +85,48 @@ def test_a_duplicate_filed_name_names_the_community(cast):
     make_filed(cast["county"], name="兴宁社区太极拳队")
     job = dry_run(cast["county"], [row(管理方式="备案", 名称="兴宁社区太极拳队")])
     assert "兴宁社区居委会已有同名的存续备案组织" in job.errors[0]["reason"]
+
+
+class Formula:
+    """A cell holding a formula without its result (as a program writes it)."""
+
+
+def formula_xlsx(rows: list[list]) -> bytes:
+    import io
+
+    import xlsxwriter
+
+    from cso.orgs.tests.test_import import HEADERS
+
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, HEADERS)
+    for r, values in enumerate(rows, start=1):
+        for c, value in enumerate(values):
+            if isinstance(value, Formula):
+                ws.write_formula(r, c, "=1+1", None, "")  # no stored result
+            elif value is not None:
+                ws.write(r, c, value)
+    wb.close()
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_formula_cells_and_wrong_values_in_one_row_are_all_reported(cast, data):
+    from cso.orgs.tests.test_import import HEADERS
+
+    columns = sorted(FAULTS)
+    formulas = data.draw(st.sets(st.sampled_from([*columns, "住所", "联系人"]), max_size=4), label="formulas")
+    wrong = data.draw(st.sets(st.sampled_from([c for c in columns if c not in formulas]), max_size=4), label="wrong")
+    if not formulas | wrong:
+        return
+    values = {**{c: FAULTS[c] for c in wrong}, **{c: Formula() for c in formulas}}
+    result = importing.validate_rows(cast["county"], check_upload("orgs.xlsx", formula_xlsx([full_row(**values)])))
+    reported = {i.column: i.reason for i in result.issues if i.level == "error"}
+    assert set(reported) == formulas | wrong
+    for column in formulas:
+        cell = f"{chr(ord('A') + HEADERS.index(column))}2"
+        assert f"单元格{cell}是公式" in reported[column]
