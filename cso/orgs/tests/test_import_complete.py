@@ -130,3 +130,20 @@ def test_formula_cells_and_wrong_values_in_one_row_are_all_reported(cast, data):
     for column in formulas:
         cell = f"{chr(ord('A') + HEADERS.index(column))}2"
         assert f"单元格{cell}是公式" in reported[column]
+
+
+FILED_FAULTS = {
+    "名称": None, "备案日期": "2021-02-30", "成立日期": "2030-01-01", "管理层级": "依法登记",
+    "所在区划代码": "45010200", "成员数": "-3", "类别": "跳广场舞", "联系电话": "12345",
+    "统一社会信用代码": "51450102MJ00000000", "负责人身份证号": "123456",
+}
+
+
+@pytest.mark.django_db
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(faults=st.lists(st.sets(st.sampled_from(sorted(FILED_FAULTS)), min_size=1), min_size=1, max_size=3))
+def test_any_set_of_faults_in_filed_group_rows_is_reported_completely(cast, faults):
+    rows = [full_row(管理方式="备案", **{column: FILED_FAULTS[column] for column in chosen}) for chosen in faults]
+    result = importing.validate_rows(cast["county"], check_upload("orgs.xlsx", xlsx(rows)))
+    reported = {(i.row, i.column) for i in result.issues if i.level == "error"}
+    assert reported == {(n, column) for n, chosen in enumerate(faults, start=2) for column in chosen}
