@@ -48,6 +48,10 @@ class ImportJob(ScopedModel):
     warning_rows = models.PositiveIntegerField("疑似重复的行数", default=0)
     excluded_rows = models.PositiveIntegerField("确认时排除的行数", default=0)
     created_rows = models.PositiveIntegerField("已导入行数", default=0)
+    updated_rows = models.PositiveIntegerField(
+        "更新已有组织的行数", default=0, help_text="校验后：将更新已有组织的行数；导入后：已更新的组织数。",
+    )
+    unchanged_rows = models.PositiveIntegerField("与已有组织一致的行数", default=0)
     report = models.JSONField("校验报告", default=list, blank=True)
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     validated_at = models.DateTimeField("校验完成时间", null=True, blank=True)
@@ -91,3 +95,15 @@ class ImportJob(ScopedModel):
     @property
     def warnings(self) -> list[dict]:
         return [r for r in self.report if r.get("level") == "warning"]
+
+    @property
+    def changes(self) -> list[dict]:
+        """Field-by-field differences of the rows that update existing organizations."""
+        return [r for r in self.report if r.get("level") == "change"]
+
+    @property
+    def new_rows(self) -> int:
+        """New organizations: to create (validated) or created (applied)."""
+        if self.status == ImportStatus.APPLIED:
+            return self.created_rows
+        return max(self.valid_rows - self.updated_rows, 0)

@@ -12,8 +12,15 @@ spreadsheet we can read safely — and does so *before* any parser sees the byte
   so checking the declared sizes bounds what openpyxl can ever read;
 - a .csv that is binary or in none of UTF-8, UTF-8 with BOM or GB18030.
 
-``read_table(upload)`` then yields the header and the rows (``(row_number, values)``, row numbers as
-the user sees them in Excel), refusing a file with more than ``CSO_IMPORT_MAX_ROWS`` data rows.
+``read_table(upload, is_header=...)`` then yields the header and the rows (``(row_number, values)``,
+row numbers as the user sees them in Excel), refusing a file with more than ``CSO_IMPORT_MAX_ROWS``
+data rows. The header is the first row the importer recognises (``is_header``) among the first
+``HEADER_SCAN`` non-blank rows — government spreadsheets put a merged title (“XX区社区社会组织名录”),
+a 填报单位 line and blank rows above it — or else the first non-blank row. Cells of a worksheet that
+cannot be read as values — a formula whose result the file does not hold (files written by a
+program and never opened in Excel), an error value such as ``#REF!`` — are listed in
+``Table.unreadable`` (row → column → a message naming the cell), so that the importer can flag
+them instead of reading them as empty.
 """
 
 from __future__ import annotations
@@ -22,9 +29,10 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import chain
 from pathlib import PurePath
 from xml.etree import ElementTree
 
@@ -163,6 +171,9 @@ def _decode_csv(data: bytes) -> tuple[str, str]:
 
 
 # --- reading -----------------------------------------------------------------------------------
+HEADER_SCAN = 30  # non-blank rows searched for the header
+
+
 @dataclass
 class Table:
     """The header row and an iterator over the data rows of the first worksheet (or the CSV)."""
@@ -171,22 +182,30 @@ class Table:
     header_row: int
     rows: Iterator[tuple[int, tuple]]
     estimated_rows: int
+    header_found: bool = True  # False: no row was recognised, the first non-blank one is used
+    unreadable: dict[int, dict[int, str]] = field(default_factory=dict)  # row → column index → message
 
 
 def _blank(row) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
 
 
-def read_table(upload: Upload, sheet: str | None = None) -> Table:
-    """Open the checked file and return its header and rows. Raises ``UploadRefused``."""
+def read_table(upload: Upload, sheet: str | None = None,
+               is_header: Callable[[list[str]], bool] | None = None) -> Table:
+    """Open the checked file and return its header and rows. Raises ``UploadRefused``.
+
+    ``is_header(texts)``: whether a row (its cells as trimmed text) is the header row."""
     if upload.kind == "csv":
-        return _read_csv(upload)
+        return _read_csv(upload, is_header)
     reader = getattr(settings, "CSO_IMPORT_XLSX_READER", "calamine")
     if reader == "calamine" and sheet is None and _calamine_available():
-        return _read_xlsx_calamine(upload)
-    if reader in ("calamine", "fast") and sheet is None:
-        return _read_xlsx_fast(upload)
-    return _read_xlsx(upload, sheet)
+        table = _read_xlsx_calamine(upload, is_header)
+    elif reader in ("calamine", "fast") and sheet is None:
+        table = _read_xlsx_fast(upload, is_header)
+    else:
+        table = _read_xlsx(upload, sheet, is_header)
+    table.unreadable = unreadable_cells(upload, sheet)
+    return table
 
 
 def _limited(rows: Iterator[tuple[int, tuple]]) -> Iterator[tuple[int, tuple]]:
@@ -201,19 +220,38 @@ def _limited(rows: Iterator[tuple[int, tuple]]) -> Iterator[tuple[int, tuple]]:
         yield number, row
 
 
-def _header_and_rows(rows: Iterator[tuple], estimated: int) -> Table:
+def _header_texts(row) -> list[str]:
+    header = ["" if v is None else str(v).strip() for v in row]
+    while header and not header[-1]:
+        header.pop()
+    return header
+
+
+def _header_and_rows(rows: Iterator[tuple], estimated: int,
+                     is_header: Callable[[list[str]], bool] | None = None) -> Table:
+    """The header — the first row ``is_header`` accepts among the first HEADER_SCAN non-blank rows
+    (title rows and blank rows above it are skipped), else the first non-blank row — and the rows
+    below it, numbered as in the file."""
     numbered = ((i, r) for i, r in enumerate(rows, start=1))
+    seen: list[tuple[int, tuple]] = []  # the non-blank rows looked at, in case none is the header
     for number, row in numbered:
-        if not _blank(row):
-            header = ["" if v is None else str(v).strip() for v in row]
-            while header and not header[-1]:
-                header.pop()
-            return Table(header=header, header_row=number, rows=_limited(numbered),
+        if _blank(row):
+            continue
+        texts = _header_texts(row)
+        if is_header is None or is_header(texts):
+            return Table(header=texts, header_row=number, rows=_limited(numbered),
                          estimated_rows=max(estimated - number, 0))
-    raise UploadRefused("文件中没有任何内容：第一行应为列标题，从第二行起每行一个组织。")
+        seen.append((number, row))
+        if len(seen) >= HEADER_SCAN:
+            break
+    if not seen:
+        raise UploadRefused("文件中没有任何内容：第一行应为列标题，从第二行起每行一个组织。")
+    number, row = seen[0]
+    return Table(header=_header_texts(row), header_row=number, rows=_limited(chain(seen[1:], numbered)),
+                 estimated_rows=max(estimated - number, 0), header_found=False)
 
 
-def _read_csv(upload: Upload) -> Table:
+def _read_csv(upload: Upload, is_header=None) -> Table:
     text = upload.text or ""
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
@@ -231,10 +269,10 @@ def _read_csv(upload: Upload) -> Table:
         except csv.Error as exc:
             raise UploadRefused(f"CSV 文件格式有误（第 {reader.line_num} 行）：{exc}") from exc
 
-    return _header_and_rows(rows(), estimated)
+    return _header_and_rows(rows(), estimated, is_header)
 
 
-def _read_xlsx(upload: Upload, sheet: str | None) -> Table:
+def _read_xlsx(upload: Upload, sheet: str | None, is_header=None) -> Table:
     from openpyxl import load_workbook
 
     broken = "Excel 工作簿已损坏或格式不正确，无法读取。请用 Excel 打开后重新“另存为” .xlsx 再上传。"
@@ -260,7 +298,7 @@ def _read_xlsx(upload: Upload, sheet: str | None) -> Table:
             wb.close()
 
     try:
-        return _header_and_rows(rows(), declared)
+        return _header_and_rows(rows(), declared, is_header)
     except UploadRefused:
         wb.close()
         raise
@@ -364,7 +402,7 @@ def _column_index(ref: str) -> int:
     return n - 1
 
 
-def _read_xlsx_fast(upload: Upload) -> Table:
+def _read_xlsx_fast(upload: Upload, is_header=None) -> Table:
     try:
         zf = zipfile.ZipFile(io.BytesIO(upload.data))
         sheet = _first_sheet(zf)
@@ -438,7 +476,7 @@ def _read_xlsx_fast(upload: Upload) -> Table:
 
     if declared > max_rows() + 50:
         raise UploadRefused(f"工作表有 {declared:,} 行，超过上限 {max_rows():,} 行，请拆分成几个文件分别导入。")
-    return _header_and_rows(rows(), declared)
+    return _header_and_rows(rows(), declared, is_header)
 
 
 # --- the Rust reader (python-calamine) ---------------------------------------------------------
@@ -467,7 +505,7 @@ def _calamine_value(v):
     return v
 
 
-def _read_xlsx_calamine(upload: Upload) -> Table:
+def _read_xlsx_calamine(upload: Upload, is_header=None) -> Table:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -507,4 +545,94 @@ def _read_xlsx_calamine(upload: Upload) -> Table:
         finally:
             book.close()
 
-    return _header_and_rows(rows(), max(declared, grid.total_height))
+    return _header_and_rows(rows(), max(declared, grid.total_height), is_header)
+
+
+# --- cells that hold no value --------------------------------------------------------------------
+# A formula cell keeps its last result beside the formula (``<c><f>…</f><v>42</v></c>``); a file
+# written by a program and never opened in Excel has the formula only, and every reader above
+# gives such a cell as empty. A cell holding an error value (``t="e"``: #REF!, #N/A, #DIV/0!) is
+# also given as empty. Both are found here, in one pass over the worksheet's XML, and only when
+# its text holds a formula at all (a quick byte search first; an error value typed in a sheet
+# without any formula is not looked for).
+FORMULA_OR_ERROR = re.compile(rb'<(?:\w+:)?f[\s>/]|\st="e"')
+C_TAGS = {f"{{{ns}}}c" for ns in MAIN_NS}
+F_TAGS = {f"{{{ns}}}f" for ns in MAIN_NS}
+ERROR_VALUE = "单元格{ref}的值是错误值“{value}”（公式出错或引用失效），无法读取；请修正该单元格后重新上传。"
+FORMULA_WITHOUT_VALUE = ("单元格{ref}是公式，但文件中没有保存公式的计算结果，无法读取（由程序生成、"
+                         "未在 Excel 中打开保存过的文件常见）；请用 Excel 或 WPS 打开并保存后重新上传，"
+                         "或把公式“选择性粘贴”为数值。")
+
+
+def _sheet_has_formulas(zf: zipfile.ZipFile, sheet: str) -> bool:
+    """Whether the worksheet's XML holds a formula: every formula element ends in ``f>`` (``</f>``,
+    or ``</x:f>`` with a prefix; a shared formula's other cells, ``<f … />``, come with a master
+    cell that has one). One plain substring search per block, the pattern only where it hits:
+    ≈0.1 s for a 100,000-row sheet without formulas."""
+    tail = b""
+    with zf.open(sheet) as f:
+        while chunk := f.read(1 << 22):
+            text = tail + chunk
+            if b"f>" in text and FORMULA_OR_ERROR.search(text):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
+def _sheet_path(zf: zipfile.ZipFile, sheet: str | None) -> str:
+    if sheet is None:
+        return _first_sheet(zf)
+    try:
+        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        wanted = next(e for e in book.iter() if _local(e.tag) == "sheet" and e.get("name") == sheet)
+        rid = wanted.get(f"{{{REL_NS}}}id")
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        target = next(e.get("Target") for e in rels if e.get("Id") == rid)
+    except (KeyError, StopIteration, ElementTree.ParseError):
+        return _first_sheet(zf)
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def unreadable_cells(upload: Upload, sheet: str | None = None) -> dict[int, dict[int, str]]:
+    """Row number → column index → a Chinese message naming the cell, for the cells of the
+    worksheet that hold a formula without a stored result or an error value."""
+    if upload.kind != "xlsx":
+        return {}
+    out: dict[int, dict[int, str]] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(upload.data)) as zf:
+            path = _sheet_path(zf, sheet)
+            if path not in zf.namelist() or not _sheet_has_formulas(zf, path):
+                return {}
+            _no_doctype(zf, path)
+            with zf.open(path) as f:
+                for _, elem in ElementTree.iterparse(f, events=("end",)):
+                    if elem.tag in ROW_TAGS:
+                        elem.clear()
+                        continue
+                    if elem.tag not in C_TAGS:
+                        continue
+                    ref = elem.get("r") or ""
+                    match = re.fullmatch(r"([A-Z]+)(\d+)", ref)
+                    if match is None:
+                        continue
+                    kind = elem.get("t")
+                    formula = value = None  # value: None without a <v>, else its text ("" when empty)
+                    for child in elem:
+                        if child.tag in F_TAGS:
+                            formula = child
+                        elif child.tag in V_TAGS:
+                            value = child.text or ""
+                    message = None
+                    if kind == "e":
+                        message = ERROR_VALUE.format(ref=ref, value=value or "#错误")
+                    elif formula is not None and (value is None or (value == "" and kind != "str")):
+                        # an empty text result (=IF(…,"",…)) is stored as t="str" with an empty <v>
+                        message = FORMULA_WITHOUT_VALUE.format(ref=ref)
+                    if message:
+                        out.setdefault(int(match.group(2)), {})[_column_index(ref)] = message
+    except UploadRefused:
+        raise
+    except Exception as exc:
+        raise UploadRefused(BROKEN) from exc
+    return out

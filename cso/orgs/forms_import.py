@@ -8,7 +8,8 @@ from cso.core.uploads import max_bytes
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="导入文件",
-        help_text="Excel 工作簿（.xlsx）或 CSV 文件（.csv，UTF-8 或 GB18030 编码），第一行为列标题。",
+        help_text="Excel 工作簿（.xlsx）或 CSV 文件（.csv，UTF-8 或 GB18030 编码）。列标题行上方可以有表名、"
+                  "填报单位等标题行和空行；导出的名录文件可直接修改后导入，用于更新已有组织。",
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx,.csv"}),
     )
 

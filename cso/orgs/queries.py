@@ -22,6 +22,7 @@ from django.db import OperationalError, connections, transaction
 from django.db.models import BooleanField, Expression, F, Q, Value
 
 from .models import Leader
+from .search import normalize_term
 from .validators import normalize_credit_code
 
 PAGE_SIZE = 50
@@ -44,7 +45,7 @@ CODE_LIKE = re.compile(r"^[0-9A-Z]+$")
 # --- search ------------------------------------------------------------------------------------
 def search_q(text: str) -> Q:
     """The condition a search term puts on organizations (empty term: no condition)."""
-    text = (text or "").strip()
+    text = normalize_term(text)
     if not text:
         return Q()
     lowered = text.lower().replace(" ", "")
@@ -70,8 +71,8 @@ def search_q(text: str) -> Q:
 
 
 def search_needs_scope(text: str | None, *, national: bool, division: str | None) -> bool:
-    """True when a national user searches 1–2 characters without choosing a division."""
-    text = (text or "").strip()
+    """True when a national user searches 1–2 characters (spaces not counted) without choosing a division."""
+    text = normalize_term(text).replace(" ", "")
     return bool(text) and national and not division and len(text) < MIN_NATIONAL_TERM
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -23,8 +24,11 @@ def normalize_credit_code(value: str | None) -> str:
     """Upper case, without spaces or hyphens; full-width characters folded to ASCII."""
     if not value:
         return ""
-    value = "".join(chr(ord(c) - 0xFEE0) if "！" <= c <= "～" else c for c in str(value))
-    return re.sub(r"[\s\-]", "", value).upper()
+    value = str(value)
+    if value.isascii() and value.isalnum():  # the usual case, as typed or exported
+        return value.upper()
+    value = unicodedata.normalize("NFKC", value)  # full-width letters, digits, hyphens, spaces
+    return re.sub(r"[\s\-‐‑–—－]", "", value).upper()
 
 
 def validate_credit_code(value: str, org_type: str | None = None) -> str:

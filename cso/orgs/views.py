@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cso.core.scoping import CHANGE, VIEW, Scope
 from cso.regions import codes
-from cso.regions.models import Authority, Division
+from cso.regions.models import Authority
 
 from . import exports, queries, services
 from .filters import OrganizationFilter

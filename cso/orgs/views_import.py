@@ -128,7 +128,8 @@ def apply(request, batch: int):
     except (importing.ApplyRefused, PermissionDenied) as exc:
         messages.error(request, getattr(exc, "message", None) or str(exc))
         return redirect("orgs:import_job", batch=job.pk)
-    messages.success(request, f"已导入 {done.created_rows} 个组织（文件“{done.file_name}”）。")
+    updated = f"，更新 {done.updated_rows} 个已有组织" if done.updated_rows else ""
+    messages.success(request, f"已导入 {done.created_rows} 个组织{updated}（文件“{done.file_name}”）。")
     url = _list_url()
     if url:
         return redirect(f"{url}?import={done.pk}")

@@ -148,19 +148,19 @@ def test_apply_refuses_when_the_database_changed_since_the_dry_run(cast):
     assert Organization.objects.count() == 1
 
 
-def test_same_credit_code_in_the_file_or_the_registry_is_rejected_as_a_duplicate(cast):
+def test_same_credit_code_in_the_file_or_outside_the_users_scope_is_rejected_as_a_duplicate(cast):
     code = credit_code("1")
     first = dry_run(cast["county"], [row(名称="已登记协会", 统一社会信用代码=code)])
     importing.apply_job(first, cast["county"])
     code2 = credit_code("1")
-    job = dry_run(cast["county"], [
-        row(名称="甲协会", 统一社会信用代码=code),
-        row(名称="乙协会", 统一社会信用代码=code2),
-        row(名称="丙协会", 统一社会信用代码=code2),
+    job = dry_run(cast["outsider_county"], [
+        row(名称="甲协会", 统一社会信用代码=code, 所在区划代码=FOREIGN_COMMUNITY),
+        row(名称="乙协会", 统一社会信用代码=code2, 所在区划代码=FOREIGN_COMMUNITY),
+        row(名称="丙协会", 统一社会信用代码=code2, 所在区划代码=FOREIGN_COMMUNITY),
     ])
     reasons = {r["row"]: r["reason"] for r in job.errors}
     assert set(reasons) == {2, 4}
-    assert "已登记协会" in reasons[2] and "重复" in reasons[2]
+    assert "另一存续组织" in reasons[2] and "已登记协会" not in reasons[2] and "重复" in reasons[2]
     assert "第3行" in reasons[4]
 
 
@@ -184,14 +184,20 @@ def test_similar_names_in_the_same_community_are_flagged_but_importable(cast):
     assert not Organization.objects.filter(name="兴宁社区书法小组。").exists()
 
 
-def test_a_given_organization_uid_is_rejected_as_update_not_supported(cast):
-    existing = make_filed(cast["county"])
-    job = dry_run(cast["county"], [row(组织标识=existing.uid), row(组织标识="ZZ2026ABCDEFGHJK", 名称="新协会"),
-                                   row(组织标识="XX123", 名称="坏标识协会")])
+def test_a_malformed_or_repeated_organization_uid_is_rejected(cast):
+    job = dry_run(cast["county"], [row(组织标识="ZZ-123", 名称="新协会"),
+                                   row(组织标识="ZZ2026ABCDEFGHJK", 名称="甲协会"),
+                                   row(组织标识="ZZ2026ABCDEFGHJK", 名称="乙协会")])
     reasons = {r["row"]: r["reason"] for r in job.errors}
-    assert "暂不支持" in reasons[2]
-    assert 3 not in reasons  # an identifier from another installation's export: kept for the new organization
-    assert "不存在" in reasons[4]
+    assert set(reasons) == {2, 4}
+    assert "格式不正确" in reasons[2] and "第3行" in reasons[4]
+
+
+def test_an_organization_uid_this_registry_does_not_hold_is_kept_by_the_new_organization(cast):
+    job = dry_run(cast["county"], [row(组织标识="ZZ2026ABCDEFGHJK", 名称="外地导出的协会")])
+    assert job.errors == [] and job.valid_rows == 1 and job.updated_rows == 0
+    importing.apply_job(job, cast["county"])
+    assert Organization.objects.get(uid="ZZ2026ABCDEFGHJK").name == "外地导出的协会"
 
 
 def test_a_division_name_that_differs_from_the_code_is_a_warning(cast):
