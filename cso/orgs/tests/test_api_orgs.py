@@ -11,7 +11,7 @@ ID = id_number()
 @pytest.fixture
 def orgs(cast):
     return {
-        "elderly": make_registered(cast["county"], name="兴宁区老年协会", categories=["life_service"],
+        "elderly": make_registered(cast["registrar"], name="兴宁区老年协会", categories=["life_service"],
                                    leaders=[{"name": "王建国", "id_number": ID}]),
         "dance": make_filed(cast["county"], name="北宁社区广场舞队", division="450102001004"),
         "foreign": make_filed(cast["superuser"], name="新竹社区老年协会", division=FOREIGN_COMMUNITY),

@@ -21,7 +21,7 @@ HEADERS = ["组织标识", "名称", "统一社会信用代码", "管理方式",
 @pytest.fixture
 def orgs(cast):
     return {
-        "elderly": make_registered(cast["county"], name="兴宁区老年协会", categories=["life_service", "charity"],
+        "elderly": make_registered(cast["registrar"], name="兴宁区老年协会", categories=["life_service", "charity"],
                                    service_targets=["elderly"], contact_phone="13812345678"),
         "dance": make_filed(cast["county"], name="北宁社区广场舞队", division="450102001004"),
         "foreign": make_filed(cast["superuser"], name="新竹社区老年协会", division=FOREIGN_COMMUNITY),

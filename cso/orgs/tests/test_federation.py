@@ -16,7 +16,7 @@ def members(user, n):
 def test_a_federation_with_fewer_than_30_members_is_refused(cast):
     group = members(cast["street"], 29)
     with pytest.raises(ValidationError) as exc:
-        make_registered(cast["county"], name="民生街道社区社会组织联合会", division=STREET, members=group)
+        make_registered(cast["registrar"], name="民生街道社区社会组织联合会", division=STREET, members=group)
     assert exc.value.message_dict["is_hub"] == [
         "联合会等枢纽型组织须有不少于30个会员组织，“民生街道社区社会组织联合会”目前只有29个；请先登记其会员组织。"
     ]
@@ -25,7 +25,7 @@ def test_a_federation_with_fewer_than_30_members_is_refused(cast):
 
 def test_a_federation_with_30_members_is_registered_with_its_memberships(cast):
     group = members(cast["street"], 30)
-    hub = make_registered(cast["county"], name="民生街道社区社会组织联合会", division=STREET, members=group)
+    hub = make_registered(cast["registrar"], name="民生街道社区社会组织联合会", division=STREET, members=group)
     assert hub.is_federation
     assert hub.current_members().count() == 30
     assert HubMembership.objects.filter(hub=hub, joined_on=date(2020, 5, 1)).count() == 30
@@ -33,7 +33,7 @@ def test_a_federation_with_30_members_is_registered_with_its_memberships(cast):
 
 
 def test_declaring_a_hub_later_needs_30_current_members(cast):
-    hub = make_registered(cast["county"], name="民生街道社区公益促进会", division=STREET)
+    hub = make_registered(cast["registrar"], name="民生街道社区公益促进会", division=STREET)
     group = members(cast["street"], 30)
     for org in group[:29]:
         services.add_hub_member(hub, org, date(2022, 1, 1), cast["county"])
@@ -46,20 +46,20 @@ def test_declaring_a_hub_later_needs_30_current_members(cast):
 
 
 def test_renaming_to_a_federation_is_checked_too(cast):
-    org = make_registered(cast["county"], name="民生街道社区服务中心", division=STREET)
+    org = make_registered(cast["registrar"], name="民生街道社区服务中心", division=STREET)
     with pytest.raises(ValidationError, match="不少于30个会员组织"):
         services.update_organization(org, {"name": "民生街道社区社会组织联合会"}, cast["county"])
 
 
 def test_the_member_threshold_is_a_setting(cast, settings):
     settings.CSO_FEDERATION_MIN_MEMBERS = 3
-    hub = make_registered(cast["county"], name="民生街道联合会", division=STREET,
+    hub = make_registered(cast["registrar"], name="民生街道联合会", division=STREET,
                           members=members(cast["street"], 3))
     assert hub.current_members().count() == 3
 
 
 def test_a_member_cannot_join_twice_nor_join_itself(cast):
-    hub = make_registered(cast["county"], name="民生街道社区公益促进会", division=STREET)
+    hub = make_registered(cast["registrar"], name="民生街道社区公益促进会", division=STREET)
     org = make_filed(cast["street"])
     services.add_hub_member(hub, org, date(2022, 1, 1), cast["county"])
     with pytest.raises(ValidationError, match="已是"):
@@ -69,7 +69,7 @@ def test_a_member_cannot_join_twice_nor_join_itself(cast):
 
 
 def test_a_member_that_leaves_no_longer_counts(cast):
-    hub = make_registered(cast["county"], name="民生街道社区公益促进会", division=STREET,
+    hub = make_registered(cast["registrar"], name="民生街道社区公益促进会", division=STREET,
                           credit_code=credit_code("1"))
     org = make_filed(cast["street"])
     link = services.add_hub_member(hub, org, date(2022, 1, 1), cast["county"])

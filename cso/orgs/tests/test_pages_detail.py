@@ -16,7 +16,7 @@ ID = id_number()
 @pytest.fixture
 def org(cast):
     venue = Venue.objects.create(name="兴宁社区党群服务中心", division_id="450102001003", address="民生路1号")
-    org = make_registered(cast["county"], name="兴宁区老年协会", categories=["life_service"],
+    org = make_registered(cast["registrar"], name="兴宁区老年协会", categories=["life_service"],
                           service_targets=["elderly"], venue=venue,
                           leaders=[{"name": "王建国", "id_number": ID, "role": "legal_rep"}])
     make_filed(cast["county"], name="兴宁社区书画社", venue=venue)

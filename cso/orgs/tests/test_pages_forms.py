@@ -113,7 +113,7 @@ def test_deleting_a_leader_on_the_edit_page(cast, login):
 
 
 def test_the_status_page_records_a_status_change_and_the_as_of_state(cast, login):
-    org = make_registered(cast["county"])
+    org = make_registered(cast["registrar"])
     client = login(cast["county"])
     day = date.today() - timedelta(days=10)
     response = client.post(reverse("orgs:status", args=[org.uid]),
@@ -127,7 +127,7 @@ def test_the_status_page_records_a_status_change_and_the_as_of_state(cast, login
 
 
 def test_the_status_page_needs_a_reason_and_a_valid_transition(cast, login):
-    org = make_registered(cast["county"])
+    org = make_registered(cast["registrar"])
     client = login(cast["county"])
     response = client.post(reverse("orgs:status", args=[org.uid]),
                            {"to_status": "abnormal", "effective_date": date.today().isoformat(), "reason": ""})

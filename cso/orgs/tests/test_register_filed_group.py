@@ -63,7 +63,7 @@ def test_registration_needs_the_rules_of_registered_organizations(cast):
     with pytest.raises(ValidationError) as exc:
         register(org, cast["county"], registered_capital=Decimal("100"))
     assert "注册资金不得低于2000元" in exc.value.message_dict["registered_capital"][0]
-    other = make_registered(cast["county"])
+    other = make_registered(cast["registrar"])
     with pytest.raises(ValidationError, match="已被存续组织"):
         register(org, cast["county"], credit_code=other.credit_code)
     org.refresh_from_db()
@@ -78,6 +78,6 @@ def test_the_registration_date_cannot_precede_the_filing(cast):
 
 
 def test_a_registered_organization_cannot_register_again(cast):
-    org = make_registered(cast["county"])
+    org = make_registered(cast["registrar"])
     with pytest.raises(ValidationError, match="已是登记类组织"):
         register(org, cast["county"])

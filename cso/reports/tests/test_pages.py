@@ -221,7 +221,7 @@ def test_the_exported_roll_up_prints_on_exactly_one_page(cast, login, submitted,
 def test_the_countys_own_row_links_to_the_organizations_registered_on_the_county_only(cast, login, registry):
     from cso.orgs.tests.factories import make_registered
 
-    make_registered(cast["county"], division=COUNTY, name="兴宁区社会工作者协会", registered_on=date(2019, 1, 1),
+    make_registered(cast["registrar"], division=COUNTY, name="兴宁区社会工作者协会", registered_on=date(2019, 1, 1),
                     founded_on=date(2019, 1, 1))
     with at(2025, 7, 3):
         table = services.generate(Division.objects.get(code=COUNTY), 2025, 2, cast["county"], prepared_by_name="张敏")
