@@ -39,7 +39,7 @@ def _report_reader(user) -> bool:
 NAV_ITEMS = [
     NavItem("首页", "core:home", "house", _any),
     NavItem("社会组织", "orgs:list", "building", _any),
-    NavItem("批量导入", "orgs:import", "file-earmark-arrow-up", _staff),
+    NavItem("批量导入", "orgs:import", "file-earmark-arrow-up", lambda user: user.has_perm("orgs.import")),
     NavItem("统计看板", "dashboards:home", "speedometer2", _any, section="统计"),
     NavItem("统计指标", "stats:indicators", "bar-chart-line", _any, section="统计"),
     NavItem("季度报表", "reports:index", "table", _report_reader, section="统计"),
@@ -48,6 +48,9 @@ NAV_ITEMS = [
     NavItem("区划检索", "regions:search", "search", _any),
     NavItem("账号管理", "accounts:user_list", "people", _account_manager, section="系统管理"),
     NavItem("审计日志", "accounts:audit", "journal-text", _staff, section="系统管理"),
+    NavItem("职责表", "accounts:responsibilities", "shield-check",
+            lambda user: user.has_perm("accounts.responsibilities"), section="系统管理"),
+    NavItem("登记规则", "orgs:rules", "sliders", lambda user: user.has_perm("orgs.rules"), section="系统管理"),
 ]
 # Items with a section are shown together in one drop-down menu of the navigation bar.
 SECTION_ICONS = {"统计": "graph-up", "系统管理": "gear"}

@@ -62,6 +62,7 @@ from django.utils import timezone
 from rapidfuzz import fuzz, process
 from simple_history.utils import bulk_create_with_history
 
+from cso.accounts import responsibilities
 from cso.core.models import ImportJob, ImportStatus
 from cso.core.scoping import CHANGE, Scope
 from cso.core.uploads import UploadRefused, check_upload, read_table
@@ -566,14 +567,14 @@ class RowChecker:
     def __init__(self, user):
         self.user = user
         self.scope = Scope.for_user(user)
-        if self.scope.nothing or Organization.scope_extra_q(user, CHANGE) is None:
-            raise PermissionDenied("您没有登记或修改社会组织的权限。")
+        if self.scope.nothing or not responsibilities.can(user, "orgs.import"):
+            raise PermissionDenied("您没有批量导入社会组织的权限。")
         self.categories = _terms(Category)
         self.targets = _terms(ServiceTarget)
         # the span masks: one bit per term (categories and targets each have their own mask)
         self.term_bits = {"categories": {t.pk: t.bit for t in self.categories.values()},
                           "service_targets": {t.pk: t.bit for t in self.targets.values()}}
-        self.filing_level = org_models.filing_authority_level()
+        self.filing_level = org_models.filing_authority_level(user.division_id)
         self.seen_codes: dict[str, int] = {}
         self.seen_authority_names: dict[tuple[str, str], int] = {}
         self.seen_filed_names: dict[tuple[str, str], int] = {}
@@ -751,6 +752,8 @@ class RowChecker:
         if division is not None and data["track"] and data["org_type"]:
             org = self._build(data, division, ancestors, errors)
         if org is not None and not errors:
+            self._may_create(org, errors)
+        if org is not None and not errors:
             self._clean(org, errors)
             if data["leader_name"]:
                 leader = _instance(Leader, self._leader_defaults, name=data["leader_name"],
@@ -848,6 +851,14 @@ class RowChecker:
             org.registration_authority = f"{authority.name}民政局" if track == Track.REGISTERED else authority.name
         org.is_community_org = _default_is_community_org(org)
         return org
+
+    def _may_create(self, org: Organization, errors: dict) -> None:
+        """The responsibilities table: this account registers or files this row's organization."""
+        action = "orgs.register" if org.track == Track.REGISTERED else "orgs.file"
+        if not responsibilities.can(self.user, action, org):
+            label = responsibilities.ACTIONS[action].label
+            errors.setdefault("管理方式", (f"您的账号无权{label}该组织（{org.get_tier_display()}），"
+                                       f"应由其登记（备案）机关办理。", org.get_track_display()))
 
     def _clean(self, org: Organization, errors: dict) -> None:
         """The model's own rules, without their per-row uniqueness queries (batched above)."""
@@ -1071,8 +1082,8 @@ def _unpack(data) -> list[dict]:
 
 def start_job(user, name: str, data: bytes) -> ImportJob:
     """Record an uploaded file. A refused file becomes a failed job with the reason (nothing else)."""
-    if Scope.for_user(user).nothing or Organization.scope_extra_q(user, CHANGE) is None:
-        raise PermissionDenied("您没有登记或修改社会组织的权限。")
+    if Scope.for_user(user).nothing or not responsibilities.can(user, "orgs.import"):
+        raise PermissionDenied("您没有批量导入社会组织的权限。")
     job = ImportJob(kind=KIND, user=user, division_id=getattr(user, "division_id", None), file_name=name[:255],
                     file_size=len(data), content=b"")
     try:
@@ -1166,9 +1177,14 @@ def apply_job(job: ImportJob, user, exclude: Iterable[int] = ()) -> ImportJob:
 def _recheck(rows: list[dict], user) -> None:
     """Scope and uniqueness may have changed since the dry run: check again, in batch."""
     scope = Scope.for_user(user)
-    if scope.nothing or Organization.scope_extra_q(user, CHANGE) is None:
-        raise PermissionDenied("您没有登记或修改社会组织的权限。")
+    if scope.nothing or not responsibilities.can(user, "orgs.import"):
+        raise PermissionDenied("您没有批量导入社会组织的权限。")
     problems: list[str] = []
+    for r in rows:
+        probe = Organization(track=r["track"], tier=r["tier"], division_id=r["division"],
+                             registration_authority_division_id=r["authority"])
+        if not responsibilities.can(user, "orgs.register" if r["track"] == Track.REGISTERED else "orgs.file", probe):
+            problems.append(f"第{r['row']}行：您的账号无权登记（备案）该组织")
     wanted = sorted({r["division"] for r in rows})
     visible = set()
     for qs in _among(Division.objects.visible_to(user, CHANGE), "code", wanted):

@@ -660,7 +660,9 @@ class Leader(ScopedModel):
 
     def id_number_for(self, user) -> str:
         """The full number for staff who may change the organization; masked for everyone else."""
-        if self.id_number and self.organization.is_visible_to(user, "change"):
+        from cso.accounts.responsibilities import can
+
+        if self.id_number and can(user, "orgs.change", self.organization):
             return self.id_number
         return self.masked_id_number
 

@@ -16,15 +16,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cso.core.scoping import CHANGE, VIEW, Scope
+from cso.accounts.responsibilities import can, permitted, require
+from cso.core.scoping import VIEW, Scope
 from cso.regions import codes
 from cso.regions.models import Division
 
 from . import exports, queries, services
 from .filters import OrganizationFilter
-from .forms import LeaderFormSet, OrganizationForm, RegisterForm, StatusForm, apply_errors, leader_initial
+from .forms import (
+    CorrectionForm,
+    GuidanceForm,
+    LeaderFormSet,
+    OrganizationForm,
+    RegisterForm,
+    StatusForm,
+    apply_errors,
+    leader_initial,
+)
 from .history import timeline
-from .models import Category, HubMembership, Leader, Organization, StatusChange
+from .models import Category, Guidance, HubMembership, Leader, Organization, StatusChange
 from .tables import OrganizationTable, status_badge
 
 LIST_TITLE = "社会组织"
@@ -42,13 +52,23 @@ def _org_crumbs(org, *tail) -> list[dict]:
     return crumbs
 
 
-def _get_org(request, uid: str, action: str = VIEW) -> Organization:
-    qs = Organization.objects.visible_to(request.user, action)
-    return get_object_or_404(qs.select_related("division__parent"), uid=uid)
+# Actions offered on an organization's page, each a button only for those the table allows.
+ORG_PAGE_ACTIONS = ("orgs.change", "orgs.set_status", "orgs.deregister", "orgs.revoke", "orgs.clear", "orgs.correct",
+                    "orgs.advise", "accounts.link")
+
+
+def _get_org(request, uid: str, action: str | None = None) -> Organization:
+    """The organization (outside the account's reach: 404), and the account may do ``action`` to it (else 403)."""
+    qs = Organization.objects.visible_to(request.user, VIEW)
+    org = get_object_or_404(qs.select_related("division__parent"), uid=uid)
+    require(request.user, "orgs.view", org)
+    if action:
+        require(request.user, action, org)
+    return org
 
 
 def can_create(user) -> bool:
-    return Organization.scope_extra_q(user, CHANGE) is not None and not Scope.for_user(user).nothing
+    return can(user, "orgs.register") or can(user, "orgs.file")
 
 
 def filtered(request) -> tuple[OrganizationFilter, object]:
@@ -89,6 +109,7 @@ def _search_term(request, filterset) -> tuple[str, bool]:
 
 @require_GET
 def org_list(request):
+    require(request.user, "orgs.view")
     filterset, qs = filtered(request)
     imported = None
     if request.GET.get("import"):
@@ -126,6 +147,7 @@ def export(request):
     fmt = request.GET.get("format", "xlsx")
     if fmt not in ("xlsx", "csv"):
         raise Http404("不支持的导出格式。")
+    require(request.user, "orgs.export")
     filterset, qs = filtered(request)
     qs = queries.order(qs, filterset.sort_order)
     if fmt == "csv":
@@ -137,7 +159,8 @@ def export(request):
 def detail(request, uid):
     org = _get_org(request, uid)
     user = request.user
-    can_change = org.is_visible_to(user, CHANGE)
+    allowed = permitted(user, ORG_PAGE_ACTIONS, org)
+    can_change = "orgs.change" in allowed
     leaders = list(org.leaders.all())
     for leader in leaders:
         leader.organization = org
@@ -155,6 +178,12 @@ def detail(request, uid):
         "org": org,
         "breadcrumbs": _org_crumbs(org),
         "can_change": can_change,
+        "allowed": allowed,
+        "statuses": services.allowed_statuses(user, org),
+        "correctable": services.correctable_change(org) if "orgs.correct" in allowed else None,
+        "can_register": org.track == "filed" and org.is_live and can(user, "orgs.register"),
+        "guidance": list(Guidance.objects.filter(organization=org).select_related("author", "author_division")[:20]),
+        "guidance_form": GuidanceForm() if "orgs.advise" in allowed else None,
         "status_badge": status_badge(org.status, org.get_status_display()),
         "categories": list(org.categories.all()),
         "targets": list(org.service_targets.all()),
@@ -224,8 +253,6 @@ def create(request):
                 pass
             except ValidationError as exc:
                 apply_errors(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
             else:
                 messages.success(request, f"已{'登记' if org.track == 'registered' else '备案'}“{org.name}”。")
                 return redirect("orgs:detail", uid=org.uid)
@@ -242,7 +269,7 @@ def create(request):
 
 @require_http_methods(["GET", "POST"])
 def edit(request, uid):
-    org = _get_org(request, uid, CHANGE)
+    org = _get_org(request, uid, "orgs.change")
     user = request.user
     if request.method == "POST":
         form = OrganizationForm(request.POST, user=user, instance=org)
@@ -264,8 +291,6 @@ def edit(request, uid):
                 pass
             except ValidationError as exc:
                 apply_errors(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
             else:
                 messages.success(request, f"已保存“{org.name}”的修改。")
                 return redirect("orgs:detail", uid=org.uid)
@@ -279,9 +304,15 @@ def edit(request, uid):
 
 @require_http_methods(["GET", "POST"])
 def change_status(request, uid):
-    org = _get_org(request, uid, CHANGE)
+    org = _get_org(request, uid)
+    allowed = services.allowed_statuses(request.user, org)
     if request.method == "POST":
-        form = StatusForm(request.POST, org=org)
+        wanted = request.POST.get("to_status")
+        if wanted in services.STATUS_ACTIONS:
+            require(request.user, services.STATUS_ACTIONS[wanted], org)
+        elif not allowed:
+            raise PermissionDenied("您的账号无权变更该组织的状态。")
+        form = StatusForm(request.POST, org=org, allowed=allowed)
         if form.is_valid():
             try:
                 services.change_status(org, form.cleaned_data["to_status"], form.cleaned_data["effective_date"],
@@ -293,7 +324,9 @@ def change_status(request, uid):
                 messages.success(request, f"“{org.name}”的状态已变更为“{org.get_status_display()}”。")
                 return redirect("orgs:detail", uid=org.uid)
     else:
-        form = StatusForm(org=org)
+        if not allowed:
+            raise PermissionDenied("您的账号无权变更该组织的状态。")
+        form = StatusForm(org=org, allowed=allowed)
     return render(request, "orgs/status.html", {
         "form": form, "org": org, "breadcrumbs": _org_crumbs(org, "状态变更"),
         "status_badge": status_badge(org.status, org.get_status_display()),
@@ -302,7 +335,8 @@ def change_status(request, uid):
 
 @require_http_methods(["GET", "POST"])
 def register(request, uid):
-    org = _get_org(request, uid, CHANGE)
+    org = _get_org(request, uid)
+    require(request.user, "orgs.register")
     if request.method == "POST":
         form = RegisterForm(request.POST)
         if form.is_valid():
@@ -325,6 +359,40 @@ def register(request, uid):
     return render(request, "orgs/register.html", {
         "form": form, "org": org, "breadcrumbs": _org_crumbs(org, "登记转换"),
     })
+
+
+@require_http_methods(["GET", "POST"])
+def correct(request, uid):
+    """更正: the deciding body undoes a wrong status change; the wrong step stays in the history."""
+    org = _get_org(request, uid, "orgs.correct")
+    change = services.correctable_change(org)
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and change is not None and form.is_valid():
+        try:
+            services.correct_status(org, change, form.cleaned_data["reason"], request.user)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            org.refresh_from_db()
+            messages.success(request, f"已更正：“{org.name}”恢复为“{org.get_status_display()}”，"
+                                      "原记录保留在状态变更中。")
+            return redirect("orgs:detail", uid=org.uid)
+    return render(request, "orgs/correct.html", {
+        "form": form, "org": org, "change": change, "breadcrumbs": _org_crumbs(org, "更正"),
+    })
+
+
+@require_http_methods(["POST"])
+def advise(request, uid):
+    """The street, the community or the supervising bureau records guidance (seed 001: 双重负责)."""
+    org = _get_org(request, uid, "orgs.advise")
+    form = GuidanceForm(request.POST)
+    if form.is_valid():
+        services.add_guidance(org, form.cleaned_data["text"], request.user)
+        messages.success(request, "已记录指导意见。")
+    else:
+        messages.error(request, "请填写指导意见。")
+    return redirect("orgs:detail", uid=org.uid)
 
 
 __all__ = ["Leader"]
