@@ -15,7 +15,6 @@ from cso.regions.models import Division
 
 from . import audit as audit_tabs
 from . import services
-from .responsibilities import can
 from .filters import DivisionHistoryFilterSet, SignInFilterSet, UserFilterSet, UserHistoryFilterSet
 from .forms import (
     LoginForm,
@@ -27,6 +26,7 @@ from .forms import (
     add_rule_errors,
 )
 from .models import SignInEvent, User
+from .responsibilities import can
 from .tables import SignInTable, UserTable
 
 # Session key holding a generated temporary password until the manager has seen it once.

@@ -384,8 +384,11 @@ class Organization(ScopedModel):
     @property
     def is_street_federation(self) -> bool:
         """A 街道（乡镇）社区社会组织联合会: the one kind seed 001 gives a member minimum."""
-        return "联合会" in (self.name or "") and self.division_id is not None and \
-            codes.level_of(self.division_id) == codes.STREET
+        name = self.name or ""
+        if "联合会" not in name or self.division_id is None:
+            return False
+        level = codes.level_of(self.division_id)
+        return level == codes.STREET or (level == codes.COMMUNITY and any(w in name for w in ("街道", "乡", "镇")))
 
     @property
     def responsibility_track(self) -> str:

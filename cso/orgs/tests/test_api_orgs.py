@@ -13,7 +13,7 @@ def orgs(cast):
     return {
         "elderly": make_registered(cast["registrar"], name="兴宁区老年协会", categories=["life_service"],
                                    leaders=[{"name": "王建国", "id_number": ID}]),
-        "dance": make_filed(cast["county"], name="北宁社区广场舞队", division="450102001004"),
+        "dance": make_filed(cast["street"], name="北宁社区广场舞队", division="450102001004"),
         "foreign": make_filed(cast["superuser"], name="新竹社区老年协会", division=FOREIGN_COMMUNITY),
     }
 
@@ -53,7 +53,7 @@ def test_the_detail_masks_id_numbers_for_accounts_without_change_rights(orgs, ca
 
 def test_cursor_pages_cover_every_row_once(cast, login):
     for i in range(7):
-        make_filed(cast["county"], name=f"兴宁社区队{i}")
+        make_filed(cast["street"], name=f"兴宁社区队{i}")
     client = login(cast["county"])
     seen, params = [], {"limit": 3, "sort": "name"}
     while True:

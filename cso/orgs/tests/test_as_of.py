@@ -40,7 +40,7 @@ def test_a_new_organization_has_one_open_span_from_its_registration_date(cast):
 
 def test_status_as_of_dates_before_on_and_after_a_change(cast):
     org = make_registered(cast["registrar"])
-    services.change_status(org, "abnormal", D, "未报年报", cast["county"])
+    services.change_status(org, "abnormal", D, "未报年报", cast["registrar"])
     assert services.org_state_as_of(org, date(2025, 6, 29)).status == "active"
     assert services.org_state_as_of(org, D).status == "abnormal"
     assert services.org_state_as_of(org, date(2025, 7, 1)).status == "abnormal"
@@ -120,7 +120,7 @@ def test_name_and_address_changes_do_not_split_spans(cast):
 
 def test_a_corrected_registration_date_moves_the_first_span(cast):
     org = make_registered(cast["registrar"], registered_on=date(2020, 5, 1), founded_on=None)
-    services.update_organization(org, {"registered_on": date(2019, 9, 9)}, cast["county"],
+    services.update_organization(org, {"registered_on": date(2019, 9, 9)}, cast["registrar"],
                                  effective_date=date(2020, 5, 1))
     assert spans_of(org)[0][0] == date(2019, 9, 9)
     assert org.status_changes.get().effective_date == date(2019, 9, 9)

@@ -23,7 +23,7 @@ def orgs(cast):
     return {
         "elderly": make_registered(cast["registrar"], name="兴宁区老年协会", categories=["life_service", "charity"],
                                    service_targets=["elderly"], contact_phone="13812345678"),
-        "dance": make_filed(cast["county"], name="北宁社区广场舞队", division="450102001004"),
+        "dance": make_filed(cast["street"], name="北宁社区广场舞队", division="450102001004"),
         "foreign": make_filed(cast["superuser"], name="新竹社区老年协会", division=FOREIGN_COMMUNITY),
     }
 

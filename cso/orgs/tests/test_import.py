@@ -60,7 +60,7 @@ def test_a_dry_run_reports_each_bad_row_with_number_column_and_reason(cast):
         row(名称="低资金协会", **{"注册资金（元）": 1500}),           # 8
         row(管理方式="备案", 名称="兴宁社区太极拳队"),                 # 9: good filed group
     ]
-    job = dry_run(cast["county"], rows)
+    job = dry_run(cast["registrar"], rows)
     assert job.status == ImportStatus.VALIDATED
     assert (job.total_rows, job.valid_rows, job.error_rows) == (8, 2, 6)
     assert issues(job) == {
@@ -76,14 +76,14 @@ def test_a_dry_run_reports_each_bad_row_with_number_column_and_reason(cast):
 
 
 def test_nothing_is_written_during_the_dry_run(cast):
-    dry_run(cast["county"], [row(), row(管理方式="备案", 名称="兴宁社区合唱队")])
+    dry_run(cast["registrar"], [row(), row(管理方式="备案", 名称="兴宁社区合唱队")])
     assert Organization.objects.count() == 0
     assert OrgStateSpan.objects.count() == 0
     assert Organization.history.count() == 0
 
 
 def test_apply_writes_exactly_the_good_rows_with_spans_status_leaders_terms_and_history(cast):
-    user = cast["county"]
+    user = cast["registrar"]
     leader_id = id_number()
     rows = [
         row(名称="兴宁社区书画协会", 类别="文体娱乐、居民互助", 服务对象="老年人;儿童", 负责人姓名="李四",
@@ -120,18 +120,18 @@ def test_apply_writes_exactly_the_good_rows_with_spans_status_leaders_terms_and_
 
 
 def test_a_second_apply_of_the_same_job_is_refused(cast):
-    job = dry_run(cast["county"], [row()])
-    importing.apply_job(job, cast["county"])
+    job = dry_run(cast["registrar"], [row()])
+    importing.apply_job(job, cast["registrar"])
     with pytest.raises(importing.ApplyRefused, match="已经导入过"):
-        importing.apply_job(job, cast["county"])
+        importing.apply_job(job, cast["registrar"])
     assert Organization.objects.count() == 1
 
 
 def test_a_failure_during_apply_leaves_nothing(cast):
-    job = dry_run(cast["county"], [row(名称=f"兴宁社区协会{i}", 类别="生活服务") for i in range(5)])
+    job = dry_run(cast["registrar"], [row(名称=f"兴宁社区协会{i}", 类别="生活服务") for i in range(5)])
     # The job is marked applied last, after every row is written: failing there must undo them all.
     with mock.patch.object(ImportJob, "save", side_effect=RuntimeError("disk full")), pytest.raises(RuntimeError):
-        importing.apply_job(job, cast["county"])
+        importing.apply_job(job, cast["registrar"])
     assert Organization.objects.count() == 0
     assert OrgStateSpan.objects.count() == 0
     assert Organization.history.count() == 0
@@ -141,19 +141,19 @@ def test_a_failure_during_apply_leaves_nothing(cast):
 
 def test_apply_refuses_when_the_database_changed_since_the_dry_run(cast):
     code = credit_code("1")
-    job = dry_run(cast["county"], [row(统一社会信用代码=code), row(名称="另一个协会")])
-    importing.apply_job(dry_run(cast["county"], [row(名称="抢先的协会", 统一社会信用代码=code)]), cast["county"])
+    job = dry_run(cast["registrar"], [row(统一社会信用代码=code), row(名称="另一个协会")])
+    importing.apply_job(dry_run(cast["registrar"], [row(名称="抢先的协会", 统一社会信用代码=code)]), cast["registrar"])
     with pytest.raises(importing.ApplyRefused, match="第2行"):
-        importing.apply_job(job, cast["county"])
+        importing.apply_job(job, cast["registrar"])
     assert Organization.objects.count() == 1
 
 
 def test_same_credit_code_in_the_file_or_the_registry_is_rejected_as_a_duplicate(cast):
     code = credit_code("1")
-    first = dry_run(cast["county"], [row(名称="已登记协会", 统一社会信用代码=code)])
-    importing.apply_job(first, cast["county"])
+    first = dry_run(cast["registrar"], [row(名称="已登记协会", 统一社会信用代码=code)])
+    importing.apply_job(first, cast["registrar"])
     code2 = credit_code("1")
-    job = dry_run(cast["county"], [
+    job = dry_run(cast["registrar"], [
         row(名称="甲协会", 统一社会信用代码=code),
         row(名称="乙协会", 统一社会信用代码=code2),
         row(名称="丙协会", 统一社会信用代码=code2),
@@ -165,8 +165,8 @@ def test_same_credit_code_in_the_file_or_the_registry_is_rejected_as_a_duplicate
 
 
 def test_similar_names_in_the_same_community_are_flagged_but_importable(cast):
-    make_filed(cast["county"], name="兴宁社区夕阳红太极拳队")
-    job = dry_run(cast["county"], [
+    make_filed(cast["street"], name="兴宁社区夕阳红太极拳队")
+    job = dry_run(cast["registrar"], [
         row(管理方式="备案", 名称="兴宁社区夕阳红太极拳队 "),     # 2: same name after trimming -> rule error
         row(管理方式="备案", 名称="兴宁社区夕阳红太极拳一队"),    # 3: very similar to the existing one
         row(管理方式="备案", 名称="兴宁社区书法小组"),            # 4
@@ -179,27 +179,27 @@ def test_similar_names_in_the_same_community_are_flagged_but_importable(cast):
     assert "兴宁社区夕阳红太极拳队" in warnings[3]
     assert "第4行" in warnings[6]
     assert job.valid_rows == 4
-    done = importing.apply_job(job, cast["county"], exclude=[6])
+    done = importing.apply_job(job, cast["registrar"], exclude=[6])
     assert done.created_rows == 3 and done.excluded_rows == 1
     assert not Organization.objects.filter(name="兴宁社区书法小组。").exists()
 
 
 def test_a_given_organization_uid_is_rejected_as_update_not_supported(cast):
-    existing = make_filed(cast["county"])
-    job = dry_run(cast["county"], [row(组织标识=existing.uid), row(组织标识="ZZ2026ABCDEFGHJK", 名称="新协会")])
+    existing = make_filed(cast["street"])
+    job = dry_run(cast["registrar"], [row(组织标识=existing.uid), row(组织标识="ZZ2026ABCDEFGHJK", 名称="新协会")])
     reasons = {r["row"]: r["reason"] for r in job.errors}
     assert "暂不支持" in reasons[2]
     assert "不存在" in reasons[3]
 
 
 def test_a_division_name_that_differs_from_the_code_is_a_warning(cast):
-    job = dry_run(cast["county"], [row(所在区划="北宁社区居委会")])
+    job = dry_run(cast["registrar"], [row(所在区划="北宁社区居委会")])
     assert issues(job, "warning") == {(2, "所在区划")}
     assert job.valid_rows == 1
 
 
 def test_missing_required_columns_fail_the_whole_file(cast):
-    job = importing.validate_job(importing.start_job(cast["county"], "a.xlsx", xlsx([["x"]], headers=["名称"])))
+    job = importing.validate_job(importing.start_job(cast["registrar"], "a.xlsx", xlsx([["x"]], headers=["名称"])))
     assert job.status == ImportStatus.FAILED
     assert "管理方式" in job.message and "所在区划代码" in job.message
 
@@ -207,5 +207,5 @@ def test_missing_required_columns_fail_the_whole_file(cast):
 def test_a_csv_in_gb18030_is_read(cast):
     lines = [",".join(HEADERS), ",".join("" if v is None else str(v) for v in row(名称="兴宁社区读书会"))]
     data = ("\r\n".join(lines) + "\r\n").encode("gb18030")
-    job = importing.validate_job(importing.start_job(cast["county"], "orgs.csv", data))
+    job = importing.validate_job(importing.start_job(cast["registrar"], "orgs.csv", data))
     assert job.status == ImportStatus.VALIDATED and job.valid_rows == 1, job.report

@@ -15,7 +15,7 @@ LIST = reverse("orgs:list")
 
 @pytest.fixture
 def orgs(cast):
-    county = cast["county"]
+    county = cast["superuser"]  # setting up: the registering and filing bodies act through the superuser
     base = IncubationBase.objects.create(name="兴宁区社会组织孵化基地", division_id="450102000000", level=3)
     elderly = make_registered(county, name="兴宁区老年协会", categories=["life_service"],
                               service_targets=["elderly"], party_building="independent")
