@@ -46,6 +46,7 @@ CAST = {
     "organization": (Role.ORGANIZATION, "450102001003"),
     # the registering body of 兴宁区 (登记管理机关), apart from the bureau that supervises ("county")
     "registrar": (Role.REGISTRAR, "450102000000"),
+    "city_registrar": (Role.REGISTRAR, "450100000000"),
     # outsiders: a sibling county and a sibling street
     "outsider_county": (Role.CIVIL_AFFAIRS, "450103000000"),
     "outsider_street": (Role.STREET, "450102002000"),

@@ -574,7 +574,7 @@ class RowChecker:
         # the span masks: one bit per term (categories and targets each have their own mask)
         self.term_bits = {"categories": {t.pk: t.bit for t in self.categories.values()},
                           "service_targets": {t.pk: t.bit for t in self.targets.values()}}
-        self.filing_level = org_models.filing_authority_level(user.division_id)
+        self._filing_levels: dict[str, int] = {}  # province prefix -> the level of its filing body
         self.seen_codes: dict[str, int] = {}
         self.seen_authority_names: dict[tuple[str, str], int] = {}
         self.seen_filed_names: dict[tuple[str, str], int] = {}
@@ -600,7 +600,7 @@ class RowChecker:
         visible, any_, asked = self._visible, self._any_divisions, self._asked_divisions
         wanted_list = sorted(wanted - asked)
         asked.update(wanted_list)
-        ancestors = {_ancestor_code(c, lvl) for c in wanted_list for lvl in (codes.COUNTY, self.filing_level)}
+        ancestors = {_ancestor_code(c, lvl) for c in wanted_list for lvl in (codes.COUNTY, codes.STREET)}
         for qs in _among(Division.objects.visible_to(self.user).filter(abolished_in__isnull=True), "code", wanted_list):
             for d in qs:
                 visible[d.code] = d
@@ -840,7 +840,7 @@ class RowChecker:
         )
         org.division_id = division.code  # the related objects go straight into the cache: no descriptor
         org._state.fields_cache["division"] = division
-        level = codes.COUNTY if track == Track.REGISTERED else self.filing_level
+        level = codes.COUNTY if track == Track.REGISTERED else self.filing_level(division.code)
         authority = ancestors.get(_ancestor_code(division.code, level)) if division.level >= level else None
         if authority is None and track == Track.REGISTERED and division.level >= codes.COUNTY:
             errors.setdefault("所在区划代码", (f"找不到区划{division.code}所在的县（区），无法确定登记管理机关。", division.code))  # noqa: E501
@@ -851,6 +851,13 @@ class RowChecker:
             org.registration_authority = f"{authority.name}民政局" if track == Track.REGISTERED else authority.name
         org.is_community_org = _default_is_community_org(org)
         return org
+
+    def filing_level(self, code: str) -> int:
+        """The level of the body that files groups in this division's province (the province's setting)."""
+        province = code[:2]
+        if province not in self._filing_levels:
+            self._filing_levels[province] = org_models.filing_authority_level(code)
+        return self._filing_levels[province]
 
     def _may_create(self, org: Organization, errors: dict) -> None:
         """The responsibilities table: this account registers or files this row's organization."""

@@ -496,7 +496,8 @@ class Organization(ScopedModel):
                     add("registered_capital", "登记类社会团体、社会服务机构须填写注册资金。")
                 elif floor is not None and self.registered_capital < floor:
                     add("registered_capital",
-                        f"注册资金不得低于{floor:g}元（本省登记规则，基金会除外），当前为{self.registered_capital}元。")
+                        f"注册资金不得低于{floor.normalize():f}元（本省登记规则，基金会除外），"
+                        f"当前为{self.registered_capital}元。")
         elif self.track == Track.FILED:
             if self.credit_code:
                 add("credit_code", "备案类组织不是法人，没有统一社会信用代码；取得登记后请办理“登记转换”。")

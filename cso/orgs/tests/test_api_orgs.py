@@ -2,7 +2,9 @@
 
 import pytest
 
-from .factories import FOREIGN_COMMUNITY, id_number, make_filed, make_registered
+from cso.orgs.models import AccountLink
+
+from .factories import COMMUNITY, FOREIGN_COMMUNITY, id_number, make_filed, make_registered
 
 API = "/api/orgs/"
 ID = id_number()
@@ -46,7 +48,10 @@ def test_the_detail_is_a_404_outside_the_scope(orgs, cast, login):
 
 def test_the_detail_masks_id_numbers_for_accounts_without_change_rights(orgs, cast, login):
     uid = orgs["elderly"].uid
-    assert login(cast["county"]).get(f"{API}{uid}").json()["leaders"][0]["id_number"] == ID
+    assert login(cast["registrar"]).get(f"{API}{uid}").json()["leaders"][0]["id_number"] == ID
+    assert login(cast["county"]).get(f"{API}{uid}").json()["leaders"][0]["id_number"] != ID  # supervision only
+    assert login(cast["organization"]).get(f"{API}{uid}").status_code == 404  # not linked to it
+    AccountLink.objects.create(user=cast["organization"], organization=orgs["elderly"], division_id=COMMUNITY)
     masked = login(cast["organization"]).get(f"{API}{uid}").json()["leaders"][0]["id_number"]
     assert masked != ID and "*" in masked
 

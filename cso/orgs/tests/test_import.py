@@ -58,13 +58,14 @@ def test_a_dry_run_reports_each_bad_row_with_number_column_and_reason(cast):
         row(名称=None),                                          # 6: missing name
         row(名称="坏日期协会", 登记日期="2020-13-45"),               # 7
         row(名称="低资金协会", **{"注册资金（元）": 1500}),           # 8
-        row(管理方式="备案", 名称="兴宁社区太极拳队"),                 # 9: good filed group
+        row(管理方式="备案", 名称="兴宁社区太极拳队"),                 # 9: a filed group: the street files it
     ]
     job = dry_run(cast["registrar"], rows)
     assert job.status == ImportStatus.VALIDATED
-    assert (job.total_rows, job.valid_rows, job.error_rows) == (8, 2, 6)
+    assert (job.total_rows, job.valid_rows, job.error_rows) == (8, 1, 7)
     assert issues(job) == {
         (3, "统一社会信用代码"), (4, "类别"), (5, "所在区划代码"), (6, "名称"), (7, "登记日期"), (8, "注册资金（元）"),
+        (9, "管理方式"),
     }
     reasons = {r["row"]: r["reason"] for r in job.errors}
     assert "校验位" in reasons[3]
@@ -73,6 +74,22 @@ def test_a_dry_run_reports_each_bad_row_with_number_column_and_reason(cast):
     assert "不能为空" in reasons[6]
     assert "2020-13-45" in reasons[7]
     assert "2000" in reasons[8]
+    assert "无权备案" in reasons[9]
+
+
+def test_each_row_is_checked_against_the_responsibilities_table(cast):
+    """A community clerk records its own community's small groups only; it registers and files nothing."""
+    job = dry_run(cast["community"], [
+        row(名称="社区登记协会"),                                          # 2: a registration
+        row(管理方式="备案", 名称="兴宁社区太极拳队"),                          # 3: its own small group
+        row(管理方式="备案", 名称="兴宁社区志愿服务队", 管理层级="街道（乡镇）管理"),  # 4: a filing
+        row(管理方式="备案", 名称="北宁社区太极拳队", 所在区划代码=COMMUNITY_2),     # 5: another community
+    ])
+    assert issues(job) == {(2, "管理方式"), (4, "管理方式"), (5, "所在区划代码")} or \
+        issues(job) == {(2, "管理方式"), (4, "管理方式"), (5, "管理方式")}
+    done = importing.apply_job(job, cast["community"])
+    assert list(Organization.objects.values_list("name", flat=True)) == ["兴宁社区太极拳队"]
+    assert done.created_rows == 1
 
 
 def test_nothing_is_written_during_the_dry_run(cast):
@@ -83,7 +100,7 @@ def test_nothing_is_written_during_the_dry_run(cast):
 
 
 def test_apply_writes_exactly_the_good_rows_with_spans_status_leaders_terms_and_history(cast):
-    user = cast["registrar"]
+    user = cast["superuser"]  # registers and files: one file with both tracks
     leader_id = id_number()
     rows = [
         row(名称="兴宁社区书画协会", 类别="文体娱乐、居民互助", 服务对象="老年人;儿童", 负责人姓名="李四",
@@ -166,7 +183,7 @@ def test_same_credit_code_in_the_file_or_the_registry_is_rejected_as_a_duplicate
 
 def test_similar_names_in_the_same_community_are_flagged_but_importable(cast):
     make_filed(cast["street"], name="兴宁社区夕阳红太极拳队")
-    job = dry_run(cast["registrar"], [
+    job = dry_run(cast["street"], [
         row(管理方式="备案", 名称="兴宁社区夕阳红太极拳队 "),     # 2: same name after trimming -> rule error
         row(管理方式="备案", 名称="兴宁社区夕阳红太极拳一队"),    # 3: very similar to the existing one
         row(管理方式="备案", 名称="兴宁社区书法小组"),            # 4
@@ -179,7 +196,7 @@ def test_similar_names_in_the_same_community_are_flagged_but_importable(cast):
     assert "兴宁社区夕阳红太极拳队" in warnings[3]
     assert "第4行" in warnings[6]
     assert job.valid_rows == 4
-    done = importing.apply_job(job, cast["registrar"], exclude=[6])
+    done = importing.apply_job(job, cast["street"], exclude=[6])
     assert done.created_rows == 3 and done.excluded_rows == 1
     assert not Organization.objects.filter(name="兴宁社区书法小组。").exists()
 

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from cso.orgs import services
-from cso.orgs.models import Organization
+from cso.orgs.models import Organization, RegistryRules
 
 from .factories import (
     COMMUNITY,
@@ -32,7 +32,7 @@ def test_a_registered_organization_is_created_with_its_own_identifier(cast):
     assert org.tier == "registered"
     assert org.is_community_org is True
     assert org.status == "active"
-    assert org.created_by == cast["county"]
+    assert org.created_by == cast["registrar"]
     assert org.status_changes.get().to_status == "active"
 
 
@@ -83,21 +83,28 @@ def test_a_registered_community_organization_may_sit_at_street_or_county_level(c
 
 def test_a_community_organization_cannot_sit_at_city_level(cast):
     with pytest.raises(ValidationError) as exc:
-        make_registered(cast["city"], division="450100000000")
+        make_registered(cast["city_registrar"], division="450100000000",
+                        registration_authority_division="450100000000", is_community_org=True)
     assert "县级及以下" in errors_of(exc)["division"][0]
 
 
 def test_registered_capital_below_2000_yuan_is_refused(cast):
     with pytest.raises(ValidationError) as exc:
         make_registered(cast["registrar"], registered_capital=Decimal("1999.99"))
-    assert errors_of(exc)["registered_capital"] == ["注册资金不得低于2000元（基金会除外），当前为1999.99元。"]
+    assert errors_of(exc)["registered_capital"] == ["注册资金不得低于2000元（本省登记规则，基金会除外），当前为1999.99元。"]
     assert make_registered(cast["registrar"], registered_capital=Decimal("2000")).pk
 
 
-def test_the_capital_floor_is_a_setting(cast, settings):
-    settings.CSO_MIN_REGISTERED_CAPITAL = 10000
+def test_the_capital_floor_is_a_province_setting(cast):
+    RegistryRules.objects.filter(province_id="450000000000").update(min_registered_capital=10000)
     with pytest.raises(ValidationError, match="不得低于10000元"):
         make_registered(cast["registrar"], registered_capital=Decimal("5000"))
+
+
+def test_a_province_without_rules_has_no_capital_floor(cast):
+    """The 2000-yuan floor is Guangxi's (seed 001), not a national constant."""
+    RegistryRules.objects.filter(province_id="450000000000").delete()
+    assert make_registered(cast["registrar"], registered_capital=Decimal("100")).pk
 
 
 def test_a_foundation_is_exempt_from_the_floor_and_is_never_a_community_organization(cast):
@@ -124,7 +131,7 @@ def test_no_two_live_organizations_share_a_credit_code(cast):
 
 def test_the_code_of_a_deregistered_organization_may_be_used_again(cast):
     first = make_registered(cast["registrar"])
-    services.change_status(first, "deregistered", date(2024, 1, 1), "自行注销", cast["county"])
+    services.change_status(first, "deregistered", date(2024, 1, 1), "自行注销", cast["registrar"])
     again = make_registered(cast["registrar"], credit_code=first.credit_code)
     assert again.pk != first.pk
 
@@ -143,8 +150,8 @@ def test_no_two_live_organizations_share_a_name_under_one_registration_authority
     with pytest.raises(ValidationError) as exc:
         make_registered(cast["registrar"], name="兴宁区志愿者协会")
     assert "同一登记管理机关下已有同名" in errors_of(exc)["name"][0]
-    other = make_registered(cast["city"], name="兴宁区志愿者协会", registration_authority="南宁市民政局",
-                            registration_authority_division="450100000000")
+    other = make_registered(cast["city_registrar"], name="兴宁区志愿者协会", registration_authority="南宁市民政局",
+                            registration_authority_division="450100000000", is_community_org=True)
     assert other.pk
 
 
@@ -205,7 +212,7 @@ def test_tags_are_kept_as_a_clean_list(cast):
 def test_nobody_registers_outside_their_subtree(cast):
     with pytest.raises(PermissionDenied, match="不在您的管辖范围内"):
         services.create_organization(filed_data(division=FOREIGN_COMMUNITY), cast["street"])
-    with pytest.raises(PermissionDenied, match="没有登记或修改社会组织的权限"):
+    with pytest.raises(PermissionDenied, match="无权备案"):
         services.create_organization(filed_data(division=COMMUNITY), cast["organization"])
     assert not Organization.objects.exists()
 
@@ -213,7 +220,7 @@ def test_nobody_registers_outside_their_subtree(cast):
 def test_an_invalid_organization_leaves_nothing_behind(cast):
     with pytest.raises(ValidationError):
         services.create_organization(
-            registered_data(leaders=[{"name": "赵六", "id_number": "123"}]), cast["county"]
+            registered_data(leaders=[{"name": "赵六", "id_number": "123"}]), cast["registrar"]
         )
     assert not Organization.objects.exists()
 
