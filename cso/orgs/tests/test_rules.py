@@ -91,7 +91,8 @@ def test_a_community_organization_cannot_sit_at_city_level(cast):
 def test_registered_capital_below_2000_yuan_is_refused(cast):
     with pytest.raises(ValidationError) as exc:
         make_registered(cast["registrar"], registered_capital=Decimal("1999.99"))
-    assert errors_of(exc)["registered_capital"] == ["注册资金不得低于2000元（本省登记规则，基金会除外），当前为1999.99元。"]
+    assert errors_of(exc)["registered_capital"] == [
+        "注册资金不得低于2000元（本省登记规则，基金会除外），当前为1999.99元。"]
     assert make_registered(cast["registrar"], registered_capital=Decimal("2000")).pk
 
 
