@@ -68,6 +68,9 @@ def build_tree() -> dict[str, Division]:
             edition=EDITION,
             first_edition=EDITION,
         )
+    from cso.regions.authorities import ensure_authorities
+
+    ensure_authorities()  # 民政部 and the civil-affairs bodies, as a division import creates them
     return divisions
 
 

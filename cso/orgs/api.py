@@ -51,7 +51,9 @@ class OrgOut(Schema):
     tier_display: str
     division_code: str = Field(description="所在区划（12位代码）")
     division_name: str
-    registration_authority: str
+    registration_authority: str | None = Field(description="登记管理机关名称（备案类组织为空）")
+    registration_authority_division: str | None = Field(
+        description="登记管理机关（备案类为备案机关）所在区划代码；民政部登记的为空")
     founded_on: date | None
     registered_on: date | None
     filed_on: date | None
@@ -94,6 +96,14 @@ class OrgOut(Schema):
     @staticmethod
     def resolve_division_name(obj):
         return obj.division.name
+
+    @staticmethod
+    def resolve_registration_authority(obj):
+        return obj.registration_authority.name if obj.registration_authority_id else None
+
+    @staticmethod
+    def resolve_registration_authority_division(obj):
+        return obj.registration_authority_division_id
 
     @staticmethod
     def resolve_categories(obj):
@@ -170,7 +180,8 @@ class OrgFilters(Schema):
 
 
 def _rows_queryset():
-    return Organization.objects.select_related("division").prefetch_related("categories", "service_targets")
+    return Organization.objects.select_related("division", "registration_authority").prefetch_related(
+        "categories", "service_targets")
 
 
 @router.get("/", response=OrgPage, summary="社会组织名录")
@@ -210,7 +221,7 @@ def list_orgs(
 def get_org(request, uid: str):
     org = (
         Organization.objects.visible_to(request.user)
-        .select_related("division", "venue", "incubated_by")
+        .select_related("division", "registration_authority", "venue", "incubated_by")
         .prefetch_related("categories", "service_targets", "leaders")
         .filter(uid=uid).first()
     )

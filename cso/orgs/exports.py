@@ -38,7 +38,7 @@ COLUMNS = [
     ("管理层级", "tier", 20),
     ("所在区划代码", "division_id", 15),
     ("所在区划", "division__name", 20),
-    ("登记（备案）机关", "registration_authority", 24),
+    ("登记管理机关", "registration_authority__name", 24),
     ("登记日期", "registered_on", 12),
     ("备案日期", "filed_on", 12),
     ("成立日期", "founded_on", 12),
@@ -55,7 +55,7 @@ COLUMNS = [
 HEADERS = [c[0] for c in COLUMNS]
 VALUE_FIELDS = [
     "id", "uid", "name", "credit_code", "track", "org_type", "tier", "division_id", "division__name",
-    "registration_authority", "registered_on", "filed_on", "founded_on", "member_count", "registered_capital",
+    "registration_authority__name", "registered_on", "filed_on", "founded_on", "member_count", "registered_capital",
     "address", "contact_name", "contact_phone", "party_building", "status",
 ]
 LABELS = {

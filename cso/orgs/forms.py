@@ -9,7 +9,8 @@ from datetime import date
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from cso.regions.models import Division
+from cso.regions import codes
+from cso.regions.models import Authority, Division
 
 from .choices import LeaderRole, OrgType, Status
 from .models import Category, IncubationBase, Leader, Organization, ServiceTarget, Venue
@@ -85,6 +86,40 @@ class DivisionCodeField(forms.CharField):
         return division
 
 
+def authority_queryset(user, division: Division | None = None, current: Authority | None = None):
+    """The registering bodies offered to ``user``: for an organization in ``division`` those that
+    may register it; otherwise those that may register in the user's area — the registering
+    bodies of its counties (at most a province's) plus the bodies above and 民政部. A national
+    account is offered 民政部 and the provincial and city bodies (a county body is reached by
+    narrowing to a division), never all the country's bodies at once. The current body of an
+    edited organization is always offered."""
+    qs = Authority.objects.active()
+    if division is not None:
+        offered = qs.may_register_for(division)
+    else:
+        area = getattr(user, "division", None) if not getattr(user, "is_superuser", False) else None
+        if area is None:
+            offered = qs.filter(division__isnull=True) | qs.filter(division__level__lte=codes.CITY)
+        elif area.level >= codes.COUNTY:
+            offered = qs.may_register_for(area)
+        else:
+            low, high = codes.subtree_bounds(area.prefix)
+            offered = qs.filter(
+                division__gte=low, division__lte=high, division__level=codes.COUNTY, registers=True,
+            ) | qs.filter(pk__in=qs.above(area).values("pk")) | qs.filter(
+                division__gte=low, division__lte=high, division__level__lt=codes.COUNTY,
+            )
+    if current is not None:
+        offered = offered | Authority.objects.filter(pk=current.pk)
+    return offered.select_related("division").order_by("division_id", "order", "name").distinct()
+
+
+class AuthorityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name if obj.registers or obj.level is None or obj.level < codes.COUNTY \
+            else f"{obj.name}（不负责登记）"
+
+
 class OrganizationForm(forms.Form):
     """Create (all fields) and edit (no track; with effective date and reason)."""
 
@@ -110,9 +145,11 @@ class OrganizationForm(forms.Form):
             widget=forms.TextInput(attrs={"data-division-lookup": "", "list": "division-options",
                                           "autocomplete": "off", "inputmode": "numeric"}),
         )
-        self.fields["registration_authority_division"] = DivisionCodeField(
-            label="登记（备案）机关所在区划代码", required=False, queryset=Division.objects.all(),
-            help_text="登记类组织必填（如区民政局所在的县级区划代码）；备案类组织留空时取所在街道。",
+        self.fields["registration_authority"] = AuthorityChoiceField(
+            label="登记管理机关", required=False, empty_label="（请选择；备案类组织不填）",
+            queryset=authority_queryset(user, current=instance.registration_authority if instance else None),
+            help_text="登记类组织必填：组织所在县（区）负责登记的机关，或登记它的市级、省级民政部门、民政部。"
+                      "备案类组织的备案机关为所在街道（乡镇），不填。",
         )
         self.fields["categories"] = forms.ModelMultipleChoiceField(
             label="类别", queryset=Category.objects.filter(is_active=True), required=False,
@@ -145,7 +182,7 @@ class OrganizationForm(forms.Form):
 
     SECTIONS = [
         ("名称与类型", ["name", "track", "org_type", "tier", "is_community_org", "is_hub"]),
-        ("登记（备案）", ["credit_code", "registration_authority", "registration_authority_division", "registered_on",
+        ("登记（备案）", ["credit_code", "registration_authority", "registered_on",
                        "filed_on", "founded_on", "registered_capital", "financial_custody"]),
         ("所在地与联系", ["division", "address", "venue", "contact_name", "contact_phone", "member_count"]),
         ("类别、服务对象与党建", ["categories", "service_targets", "party_building", "incubated_by", "tags"]),
@@ -162,7 +199,7 @@ class OrganizationForm(forms.Form):
         initial = {name: getattr(org, name) for name in ORG_FIELDS}
         initial.update(
             division=org.division_id,
-            registration_authority_division=org.registration_authority_division_id or "",
+            registration_authority=org.registration_authority_id,
             categories=list(org.categories.all()),
             service_targets=list(org.service_targets.all()),
             venue=org.venue_id,
@@ -207,7 +244,7 @@ class OrganizationForm(forms.Form):
         out = {}
         for key, value in data.items():
             old = initial.get(key)
-            if key in ("division", "registration_authority_division", "venue", "incubated_by"):
+            if key in ("division", "registration_authority", "venue", "incubated_by"):
                 new_key = getattr(value, "pk", value)
                 if (new_key or None) != (old or None):
                     out[key] = value
@@ -350,15 +387,16 @@ class RegisterForm(forms.Form):
                                 (OrgType.SOCIAL_SERVICE.value, OrgType.SOCIAL_SERVICE.label)],
     )
     registered_on = forms.DateField(label="登记日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    registration_authority = forms.CharField(label="登记管理机关", max_length=200, required=False,
-                                             help_text="留空时为“所在区划名称 + 民政局”。")
-    registration_authority_division = DivisionCodeField(label="登记管理机关所在区划代码",
-                                                        help_text="如区民政局所在的县级区划代码。")
+    registration_authority = AuthorityChoiceField(
+        label="登记管理机关", queryset=Authority.objects.none(),
+        help_text="组织所在县（区）负责登记的机关，或登记它的市级、省级民政部门、民政部。",
+    )
     registered_capital = forms.DecimalField(label="注册资金（元）", min_value=0, max_digits=16, decimal_places=2)
     reason = forms.CharField(label="说明", max_length=200, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, org: Organization, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["registration_authority"].queryset = authority_queryset(None, org.division)
         _style(self)
 
 

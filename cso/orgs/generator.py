@@ -48,7 +48,8 @@ from django.utils import timezone
 from stdnum.cn import ric, uscc
 
 from cso.regions import codes
-from cso.regions.models import Division
+from cso.regions.authorities import ensure_authorities
+from cso.regions.models import Authority, Division
 
 from .choices import LeaderRole, OrgType, PartyBuilding, Status, Tier, Track
 from .models import (
@@ -403,7 +404,7 @@ def write_rows(model_or_table, columns: tuple[str, ...], rows: list[tuple], extr
 
 ORG_COLUMNS = (
     "id", "uid", "name", "name_pinyin", "name_initials", "track", "org_type", "tier", "credit_code",
-    "registration_authority", "registration_authority_division_id", "division_id", "address", "founded_on",
+    "registration_authority_id", "registration_authority_division_id", "division_id", "address", "founded_on",
     "registered_on", "filed_on", "member_count", "registered_capital", "financial_custody", "venue_id",
     "contact_name", "contact_phone", "party_building", "incubated_by_id", "is_hub", "tags", "status",
     "is_community_org", "created_by_id", "created_at", "updated_at",
@@ -545,6 +546,14 @@ class Generator:
         for d in Division.objects.filter(code__in=missing):
             places[d.code] = _Place(d.code, d.name, d.level, d.parent_id)
         self.places = places
+        # the registering bodies: 民政部 and the civil-affairs body of every province, city, county
+        ensure_authorities(prefix)
+        self.bodies: dict[str, int] = {}
+        for division_id, pk in (
+            Authority.objects.active().filter(division_id__gte=low, division_id__lte=high)
+            .order_by("-registers", "order", "pk").values_list("division_id", "pk")
+        ):
+            self.bodies.setdefault(division_id, pk)
         occupied = set(
             Organization.objects.filter(division_id__gte=low, division_id__lte=high)
             .values_list("division_id", flat=True).distinct()
@@ -655,7 +664,6 @@ class Generator:
         used: set[str] = set()
         live: list[tuple[int, date]] = []
         authority_street = street.code if street else county_div
-        street_authority = street_name + ("办事处" if street_name.endswith("街道") else "人民政府")
         for i in range(count):
             org_venue = venue_id if venue_id and rng.random() < 0.6 else None
             if rng.random() < self.registered_share:
@@ -665,7 +673,7 @@ class Generator:
                                                               (head, street_name, base_name, kind.suffix)])
                 info = self._registered(rng, kind, name_, code, county_div, county_div, i, city_name, county_name,
                                         address=address, base=base, venue=org_venue, parts=parts,
-                                        street=(authority_street, street_authority))
+                                        street=authority_street)
             else:
                 kind = None
                 for _ in range(6):
@@ -682,8 +690,7 @@ class Generator:
                         n += 1
                     kind = Kind(f"第{n}{k.suffix}", k.org_type, k.categories, k.targets, k.where, k.weight)
                 used.add(kind.suffix)
-                info = self._filed(rng, kind, base_name, code, i, authority_street, street_authority, address,
-                                   base, org_venue)
+                info = self._filed(rng, kind, base_name, code, i, authority_street, address, base, org_venue)
             if info is not None:
                 live.append(info)
         return live
@@ -826,7 +833,7 @@ class Generator:
             return base_id
         return None
 
-    def _filed(self, rng, kind, base_name, code, i, authority_div, authority, address, base, venue):
+    def _filed(self, rng, kind, base_name, code, i, authority_div, address, base, venue):
         org_id = self.org_ids.take()
         start = self._start(rng)
         founded = start - timedelta(days=rng.randrange(0, 400))
@@ -837,7 +844,7 @@ class Generator:
         name = f"{base_name}{kind.suffix}"
         status = self._emit(
             rng, org_id=org_id, uid=_uid(code, i, start.year), name=name, keys=name_keys(base_name, kind.suffix),
-            track=Track.FILED, org_type=kind.org_type, tier=tier, credit=None, authority=authority,
+            track=Track.FILED, org_type=kind.org_type, tier=tier, credit=None, authority=None,
             authority_div=authority_div, division=code, address=address, founded=founded, registered_on=None,
             filed_on=start, members=members, capital=None, venue=venue, party=self._party(rng, False),
             base_id=self._incubated(rng, base, start), is_hub=False, is_community=True,
@@ -865,7 +872,7 @@ class Generator:
             keys=name_keys(*(parts or (name,))), track=Track.REGISTERED, org_type=kind.org_type,
             tier=Tier.REGISTERED,
             credit=credit_code(type_digit, region_div[:6], division, i),
-            authority=f"{city_name}{county_name}民政局", authority_div=authority_div, division=division,
+            authority=self.bodies.get(authority_div), authority_div=authority_div, division=division,
             address=address, founded=founded, registered_on=registered_on, filed_on=filed_on,
             members=rng.randrange(20, 301), capital=rng.choice(CAPITALS), venue=venue,
             party=self._party(rng, True), base_id=self._incubated(rng, base, start), is_hub=False,
@@ -898,7 +905,7 @@ class Generator:
             self._emit(
                 info_rng, org_id=org_id, uid=_uid(street.code, 100, start.year), name=name, keys=name_keys(*parts),
                 track=Track.REGISTERED, org_type=SG, tier=Tier.REGISTERED,
-                credit=credit_code("1", county_div[:6], street.code, 100), authority=f"{city_name}{county_name}民政局",
+                credit=credit_code("1", county_div[:6], street.code, 100), authority=self.bodies.get(county_div),
                 authority_div=county_div, division=street.code, address=address,
                 founded=start, registered_on=start, filed_on=None, members=len(members),
                 capital=rng.choice(CAPITALS), venue=None, party=PartyBuilding.JOINT, base_id=None, is_hub=True,
@@ -916,8 +923,7 @@ class Generator:
         count = (rng.randrange(2, 5) if place.level == codes.PROVINCE else rng.randrange(1, 4))
         count = max(1 if self.scale >= 0.05 else 0, round(count * min(1.0, self.scale * 2)))
         label = province_short_name(place.name) if place.level == codes.PROVINCE else place.name
-        authority = place.name + ("民政厅" if place.level == codes.PROVINCE and not place.name.endswith("市")
-                                  else "民政局")
+        authority = self.bodies.get(place.code)
         region = place.code[:6]
         for i, (theme, cats, tgts) in enumerate(rng.sample(FOUNDATION_THEMES, min(count, len(FOUNDATION_THEMES)))):
             name, parts = self._unique_name(place.code, [(label, theme)])

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.db import models
 
-from cso.regions.models import Division
+from cso.regions.models import Authority, Division
 
 from .models import Category, IncubationBase, Organization, ServiceTarget, Venue
 
@@ -29,7 +29,8 @@ class FieldChange:
 
 M2M_MODELS = {"categories": (Category, "category"), "service_targets": (ServiceTarget, "servicetarget")}
 FK_MODELS = {
-    "division": Division, "registration_authority_division": Division, "venue": Venue,
+    "division": Division, "registration_authority_division": Division, "registration_authority": Authority,
+    "venue": Venue,
     "incubated_by": IncubationBase,
 }
 

@@ -67,7 +67,7 @@ from cso.core.models import ImportJob, ImportStatus
 from cso.core.scoping import CHANGE, Scope
 from cso.core.uploads import UploadRefused, check_upload, read_table
 from cso.regions import codes
-from cso.regions.models import Division
+from cso.regions.models import Authority, Division
 
 from . import models as org_models
 from .choices import LIVE_STATUSES, LeaderRole, OrgType, PartyBuilding, Status, Tier, Track
@@ -104,8 +104,10 @@ COLUMNS: list[Column] = [
            example="依法登记"),
     Column("所在区划代码", "division", True, "12位统计用区划代码；备案类组织须为社区（村）一级。", "450102001003"),
     Column("所在区划", "division_name", note="区划名称，仅用于核对；与代码不符时给出提示。", example="兴宁社区居委会"),
-    Column("登记（备案）机关", "registration_authority",
-           note="不填时：登记类为所在县（区）民政局，备案类为所在街道（乡镇）。", example="南宁市兴宁区民政局"),
+    Column("登记管理机关", "registration_authority",
+           note="登记类组织的登记管理机关全称，须为名录中的机关（所在县（区）负责登记的机关，或其上级民政部门、民政部）；"
+                "不填时为所在县（区）负责登记的机关。备案类组织不填（备案机关为所在街道（乡镇））。",
+           example="南宁市兴宁区民政局"),
     Column("登记日期", "registered_on", note="登记类必填。日期可写 2024-05-01、2024/5/1 或 2024年5月1日。", example="2020-05-01"),  # noqa: E501
     Column("备案日期", "filed_on", note="备案类必填。", example=""),
     Column("成立日期", "founded_on", note="不得晚于登记（备案）日期。", example="2020-04-20"),
@@ -126,8 +128,8 @@ REQUIRED_KEYS = [c.key for c in COLUMNS if c.required]
 # Model field → column header, for messages from Organization.clean / Leader.clean.
 FIELD_COLUMN = {
     "name": "名称", "credit_code": "统一社会信用代码", "track": "管理方式", "org_type": "组织类型", "tier": "管理层级",
-    "division": "所在区划代码", "registration_authority": "登记（备案）机关",
-    "registration_authority_division": "所在区划代码", "registered_on": "登记日期", "filed_on": "备案日期",
+    "division": "所在区划代码", "registration_authority": "登记管理机关",
+    "registration_authority_division": "登记管理机关", "registered_on": "登记日期", "filed_on": "备案日期",
     "founded_on": "成立日期", "member_count": "成员数", "registered_capital": "注册资金（元）", "address": "住所",
     "contact_name": "联系人", "contact_phone": "联系电话", "party_building": "党建情况",
     "is_community_org": "组织类型", "is_hub": "名称", "tags": "名称", "__all__": "名称",
@@ -165,7 +167,7 @@ def normalize_header(text) -> str:
 HEADER_KEYS = {normalize_header(c.header): c.key for c in COLUMNS}
 HEADER_KEYS.update({"统一社会信用代码（登记类必填）": "credit_code", "注册资金": "registered_capital",
                     "注册资金（万元）": None, "区划代码": "division", "登记机关": "registration_authority",
-                    "备案机关": "registration_authority"})
+                    "登记（备案）机关": "registration_authority", "备案机关": "registration_authority"})
 
 
 def choice_map(values: dict) -> dict:
@@ -385,7 +387,8 @@ def _instance(model, defaults: dict, **values):
     return obj
 
 
-ORG_UNCHECKED = ["division", "registration_authority_division", "venue", "incubated_by", "created_by", "uid",
+ORG_UNCHECKED = ["division", "registration_authority", "registration_authority_division", "venue", "incubated_by",
+                 "created_by", "uid",
                  "tags", "status"]
 
 
@@ -575,6 +578,13 @@ class RowChecker:
         self.term_bits = {"categories": {t.pk: t.bit for t in self.categories.values()},
                           "service_targets": {t.pk: t.bit for t in self.targets.values()}}
         self._filing_levels: dict[str, int] = {}  # province prefix -> the level of its filing body
+        # the registering bodies: by folded name, and the ones that register in each county
+        self.authorities: dict[str, list[Authority]] = defaultdict(list)
+        self.county_registrar: dict[str, Authority] = {}
+        for body in Authority.objects.active().select_related("division").order_by("division_id", "order", "pk"):
+            self.authorities[_fold(body.name)].append(body)
+            if body.registers and body.division_id and body.division.level == codes.COUNTY:
+                self.county_registrar.setdefault(body.division_id, body)
         self.seen_codes: dict[str, int] = {}
         self.seen_authority_names: dict[tuple[str, str], int] = {}
         self.seen_filed_names: dict[tuple[str, str], int] = {}
@@ -755,6 +765,9 @@ class RowChecker:
             self._may_create(org, errors)
         if org is not None and not errors:
             self._clean(org, errors)
+            mismatch = None if errors else org.credit_code_warning()
+            if mismatch:
+                warnings.append(("统一社会信用代码", mismatch, org.credit_code))
             if data["leader_name"]:
                 leader = _instance(Leader, self._leader_defaults, name=data["leader_name"],
                                    id_number=data["leader_id_number"], phone=data["leader_phone"])
@@ -832,23 +845,27 @@ class RowChecker:
         org = _instance(Organization, self._org_defaults,
             name=data["name"], track=track, org_type=data["org_type"], credit_code=data["credit_code"],
             tier=data["tier"] or (Tier.REGISTERED if track == Track.REGISTERED else Tier.COMMUNITY),
-            registration_authority=data["registration_authority"], address=data["address"],
-            founded_on=data["founded_on"], registered_on=data["registered_on"], filed_on=data["filed_on"],
+            address=data["address"], founded_on=data["founded_on"], registered_on=data["registered_on"],
+            filed_on=data["filed_on"],
             member_count=data["member_count"], registered_capital=data["registered_capital"],
             contact_name=data["contact_name"], contact_phone=data["contact_phone"],
             party_building=data["party_building"] or PartyBuilding.NONE,
         )
         org.division_id = division.code  # the related objects go straight into the cache: no descriptor
         org._state.fields_cache["division"] = division
-        level = codes.COUNTY if track == Track.REGISTERED else self.filing_level(division.code)
-        authority = ancestors.get(_ancestor_code(division.code, level)) if division.level >= level else None
-        if authority is None and track == Track.REGISTERED and division.level >= codes.COUNTY:
-            errors.setdefault("所在区划代码", (f"找不到区划{division.code}所在的县（区），无法确定登记管理机关。", division.code))  # noqa: E501
-            return None
+        body = None
+        if track == Track.REGISTERED:
+            body = self._registering_body(data["registration_authority"], division, errors)
+            if body is None:
+                return None
+            authority = body.division
+        else:  # a filed group: filed by its street (a setting), no registering body
+            level = self.filing_level(division.code)
+            authority = ancestors.get(_ancestor_code(division.code, level)) if division.level >= level else None
+        org.registration_authority_id = body.pk if body is not None else None
+        org._state.fields_cache["registration_authority"] = body
         org.registration_authority_division_id = authority.code if authority is not None else None
         org._state.fields_cache["registration_authority_division"] = authority
-        if authority is not None and not org.registration_authority:
-            org.registration_authority = f"{authority.name}民政局" if track == Track.REGISTERED else authority.name
         org.is_community_org = _default_is_community_org(org)
         return org
 
@@ -866,6 +883,23 @@ class RowChecker:
             label = responsibilities.ACTIONS[action].label
             errors.setdefault("管理方式", (f"您的账号无权{label}该组织（{org.get_tier_display()}），"
                                        f"应由其登记（备案）机关办理。", org.get_track_display()))
+
+    def _registering_body(self, text: str, division: Division, errors: dict) -> Authority | None:
+        """The body named in the cell (the county's registering body when empty), or None with the
+        error set. Whether that body may register here is the model's rule (clean)."""
+        if not text:
+            county = _ancestor_code(division.code, codes.COUNTY) if division.level >= codes.COUNTY else None
+            body = self.county_registrar.get(county) if county else None
+            if body is None:
+                errors.setdefault("登记管理机关", (f"区划{division.code}所在的县（区）没有负责登记的机关，请填写登记管理机关。", ""))  # noqa: E501
+            return body
+        bodies = self.authorities.get(_fold(text), [])
+        if not bodies:
+            errors.setdefault("登记管理机关", (f"登记管理机关“{text}”不在登记管理机关名录中，请填写名录中的全称。", text))  # noqa: E501
+            return None
+        # the same name in two places: the one above the organization
+        return next((b for b in bodies if b.division_id is None or division.code.startswith(b.division.prefix)),
+                    bodies[0])
 
     def _clean(self, org: Organization, errors: dict) -> None:
         """The model's own rules, without their per-row uniqueness queries (batched above)."""
@@ -898,7 +932,7 @@ class RowChecker:
 
         return {
             "row": number, "warned": warned, "name": org.name, "track": org.track, "org_type": org.org_type,
-            "tier": org.tier, "credit_code": org.credit_code, "registration_authority": org.registration_authority,
+            "tier": org.tier, "credit_code": org.credit_code, "registration_authority": org.registration_authority_id,
             "authority": org.registration_authority_division_id, "division": org.division_id,
             "address": org.address, "founded_on": d(org.founded_on), "registered_on": d(org.registered_on),
             "filed_on": d(org.filed_on), "member_count": org.member_count,
@@ -1243,7 +1277,7 @@ def _write_orm(rows: list[dict], user, job: ImportJob) -> int:
     for r in rows:
         org = Organization(
             name=r["name"], track=r["track"], org_type=r["org_type"], tier=r["tier"], credit_code=r["credit_code"],
-            registration_authority=r["registration_authority"], registration_authority_division_id=r["authority"],
+            registration_authority_id=r["registration_authority"], registration_authority_division_id=r["authority"],
             division_id=r["division"], address=r["address"],
             founded_on=date.fromisoformat(r["founded_on"]) if r["founded_on"] else None,
             registered_on=date.fromisoformat(r["registered_on"]) if r["registered_on"] else None,
@@ -1367,13 +1401,14 @@ def _copy_models() -> list:
 
 
 def _lock_references(rows: list[dict], user) -> None:
-    """Hold every row the imported rows refer to outside themselves — divisions, the user, the
+    """Hold every row the imported rows refer to outside themselves — divisions, registering bodies, the user, the
     categories and service targets — with ``FOR KEY SHARE``, as PostgreSQL's foreign-key triggers
     would, but once per referenced row rather than once per referencing row; refuse when one has
     gone since the dry run. (The job row is already locked ``FOR UPDATE`` by ``apply_job``; SQLite
     has one writer at a time and no row locks: there the rows are only looked up.)"""
     wanted = {
         Division: {r["division"] for r in rows} | {r["authority"] for r in rows if r["authority"]},
+        Authority: {r["registration_authority"] for r in rows if r.get("registration_authority")},
         Category: {pk for r in rows for pk in r["categories"]},
         ServiceTarget: {pk for r in rows for pk in r["service_targets"]},
         get_user_model(): {user.pk},
@@ -1466,7 +1501,7 @@ def _copy_rows(rows: list[dict], user, job: ImportJob) -> int:
             org = {
                 "id": pk, "uid": uid, "name": r["name"], "name_pinyin": pinyin,
                 "name_initials": initials, "track": r["track"], "org_type": r["org_type"], "tier": r["tier"],
-                "credit_code": r["credit_code"], "registration_authority": r["registration_authority"],
+                "credit_code": r["credit_code"], "registration_authority_id": r["registration_authority"],
                 "registration_authority_division_id": r["authority"], "division_id": r["division"],
                 "address": r["address"], "founded_on": r["founded_on"], "registered_on": r["registered_on"],
                 "filed_on": r["filed_on"], "member_count": r["member_count"],

@@ -247,10 +247,18 @@ class Organization(ScopedModel):
     org_type = models.CharField("组织类型", max_length=20, choices=OrgType.choices)
     tier = models.CharField("管理层级", max_length=12, choices=Tier.choices)
     credit_code = models.CharField("统一社会信用代码", max_length=18, null=True, blank=True)
-    registration_authority = models.CharField("登记（备案）机关", max_length=200, blank=True)
+    # The registering body (登记管理机关), one of a list of real bodies; empty for filed groups
+    # (their filing division is ``registration_authority_division``). Indexed with the name by the
+    # constraint "orgs_live_name_per_national_authority".
+    registration_authority = models.ForeignKey(
+        "regions.Authority", verbose_name="登记管理机关", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="organizations", db_index=False,
+    )
     # Division codes are filtered by range or equality, never by LIKE: their indexes are explicit
     # (Meta.indexes), without the varchar_pattern_ops twin a field-level index adds on PostgreSQL;
     # ``division`` needs no index of its own, the composite indexes below lead with it.
+    # Always the registering body's division (empty for 民政部); for a filed group the division that
+    # files it. Constraints, statistics and the REGISTERED_HERE reach read it.
     registration_authority_division = models.ForeignKey(
         "regions.Division", verbose_name="登记（备案）机关所在区划", null=True, blank=True,
         on_delete=models.PROTECT, related_name="+", db_index=False,
@@ -314,8 +322,8 @@ class Organization(ScopedModel):
         cascade_delete_history=False,
         # (the same list applies to the m2m history tables: organization, category, servicetarget;
         # they are read by history_id)
-        no_db_index=["uid", "name", "registration_authority_division", "division", "venue", "incubated_by",
-                     "created_by", "organization", "category", "servicetarget"],
+        no_db_index=["uid", "name", "registration_authority", "registration_authority_division", "division", "venue",
+                     "incubated_by", "created_by", "organization", "category", "servicetarget"],
     )
 
     objects = OrganizationManager()
@@ -354,6 +362,16 @@ class Organization(ScopedModel):
                 ),
                 name="orgs_live_name_per_authority_unique",
                 violation_error_message="同一登记机关下已有同名的存续组织。",
+            ),
+            # organizations registered by 民政部 (no division): one live name per body
+            models.UniqueConstraint(
+                fields=["registration_authority", "name"],
+                condition=Q(
+                    track=Track.REGISTERED, status__in=LIVE_STATUSES,
+                    registration_authority_division__isnull=True, registration_authority__isnull=False,
+                ),
+                name="orgs_live_name_per_national_authority",
+                violation_error_message="同一登记管理机关下已有同名的存续组织。",
             ),
             models.CheckConstraint(
                 condition=Q(track=Track.FILED, credit_code__isnull=True) | Q(track=Track.REGISTERED),
@@ -449,6 +467,37 @@ class Organization(ScopedModel):
             "targets_mask": self.service_targets.all().mask() if self.pk else 0,
         }
 
+    def authority_problem(self) -> str | None:
+        """Why the chosen registering body cannot have registered this organization, or None.
+
+        A body may register an organization sitting in its own county when it is the county's
+        registering body (``Authority.registers``); a city or provincial body or 民政部 may
+        register organizations anywhere below it (organizations registered above the county keep
+        their real authority and their location)."""
+        authority = self.registration_authority
+        if authority is None:
+            return None
+        if not authority.is_active:
+            return f"登记管理机关“{authority.name}”已停用。"
+        if not self.division_id or authority.division_id is None:
+            return None
+        division = authority.division
+        if not self.division_id.startswith(division.prefix):
+            return (f"登记管理机关“{authority.name}”不在组织所在区划（{self.division.name}）的上级，"
+                    "请选择组织所在县（区）的登记管理机关或其上级机关。")
+        if division.level >= codes.COUNTY and not authority.registers:
+            return (f"“{authority.name}”在本县（区）不负责社会组织登记（只负责监管），"
+                    "请选择本县（区）的登记管理机关。")
+        return None
+
+    def credit_code_warning(self) -> str | None:
+        """A warning (not an error) when characters 3–8 of the credit code are not the region code
+        of the chosen registering body (RULES.md, GB 32100-2015). Division codes change over
+        time, so a code issued before a re-division may legitimately differ."""
+        if not self.credit_code or self.registration_authority is None:
+            return None
+        return validators.credit_code_region_warning(self.credit_code, self.registration_authority)
+
     # --- rules ---------------------------------------------------------------------------
     def clean(self):
         super().clean()
@@ -484,10 +533,14 @@ class Organization(ScopedModel):
                     )
                 except ValidationError as exc:
                     add("credit_code", exc.messages[0])
-            if not self.registration_authority_division_id:
-                add("registration_authority_division", "登记类组织须填写登记管理机关所在区划。")
-            if not self.registration_authority:
-                add("registration_authority", "登记类组织须填写登记管理机关。")
+            if not self.registration_authority_id:
+                add("registration_authority", "登记类组织须选择登记管理机关。")
+            else:
+                problem = self.authority_problem()
+                if problem:
+                    add("registration_authority", problem)
+                # the authority's division is the one the constraints and statistics read
+                self.registration_authority_division_id = self.registration_authority.division_id
             if not self.registered_on:
                 add("registered_on", "登记类组织须填写登记日期。")
             if self.org_type != OrgType.FOUNDATION:
@@ -544,11 +597,15 @@ class Organization(ScopedModel):
                 if clash:
                     add("credit_code",
                         f"统一社会信用代码{self.credit_code}已被存续组织“{clash.name}”（{clash.uid}）使用。")
-            if registered and self.name and self.registration_authority_division_id:
-                clash = others.filter(
-                    track=Track.REGISTERED, name=self.name,
-                    registration_authority_division_id=self.registration_authority_division_id,
-                ).first()
+            if registered and self.name and (self.registration_authority_division_id
+                                             or self.registration_authority_id):
+                same_body = (
+                    Q(registration_authority_division_id=self.registration_authority_division_id)
+                    if self.registration_authority_division_id
+                    else Q(registration_authority_division__isnull=True,
+                           registration_authority_id=self.registration_authority_id)
+                )
+                clash = others.filter(same_body, track=Track.REGISTERED, name=self.name).first()
                 if clash:
                     add("name", f"同一登记管理机关下已有同名的存续组织“{clash.name}”（{clash.uid}）。")
             if self.track == Track.FILED and self.name and self.division_id:

@@ -22,7 +22,7 @@ from cso.accounts import responsibilities
 from cso.accounts.responsibilities import Facts, Prospect, require
 from cso.core.scoping import Scope
 from cso.regions import codes
-from cso.regions.models import Division
+from cso.regions.models import Authority, Division
 
 from . import validators
 from .choices import (
@@ -131,6 +131,25 @@ def _division(value) -> Division | None:
         return Division.objects.get(pk=codes.pad_code(str(value)))
     except (Division.DoesNotExist, codes.CodeError) as exc:
         raise ValidationError({"division": f"区划代码“{value}”不存在。"}) from exc
+
+
+def _authority(value, hint: Division | None = None) -> Authority | None:
+    """A registering body from an Authority, its primary key, or its name (looked up among the
+    bodies of ``hint``, the authority division, when given; else a name must be unique)."""
+    if value in (None, "") or isinstance(value, Authority):
+        return value or None
+    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        found = Authority.objects.filter(pk=int(value)).first()
+    else:
+        name = str(value).strip()
+        qs = Authority.objects.filter(name=name)
+        if hint is not None:
+            qs = qs.filter(division=hint)
+        found = qs.first() if qs.count() == 1 else None
+    if found is None:
+        raise ValidationError(
+            {"registration_authority": f"登记管理机关“{value}”不在登记管理机关名录中，请从名录中选择。"})
+    return found
 
 
 def _ancestor(division: Division, level: int) -> Division | None:
@@ -335,18 +354,20 @@ def create_organization(data: dict, user) -> Organization:
     division = _division(data.pop("division", None) or data.pop("division_id", None))
     if division is None:
         raise ValidationError({"division": "请选择组织所在的社区（区划）。"})
-    authority = _division(data.pop("registration_authority_division", None)
-                          or data.pop("registration_authority_division_id", None))
+    authority_division = _division(data.pop("registration_authority_division", None)
+                                   or data.pop("registration_authority_division_id", None))
+    authority = _authority(data.pop("registration_authority", None)
+                           or data.pop("registration_authority_id", None), authority_division)
     _require_in_scope(user, division.code)
 
-    org = Organization(division=division, registration_authority_division=authority, created_by=user, **data)
+    org = Organization(division=division, registration_authority=authority,
+                       registration_authority_division=authority_division, created_by=user, **data)
+    if authority is not None:
+        org.registration_authority_division_id = authority.division_id
     if not org.tier:
         org.tier = Tier.REGISTERED if org.track == Track.REGISTERED else Tier.COMMUNITY
     if org.track == Track.FILED and org.registration_authority_division is None:
-        filing = filing_body(division)
-        org.registration_authority_division = filing
-        if filing and not org.registration_authority:
-            org.registration_authority = filing.name
+        org.registration_authority_division = filing_body(division)
     require(user, creation_action(org.track), org)
     if "is_community_org" not in data:
         org.is_community_org = _default_is_community_org(org)
@@ -423,6 +444,11 @@ def update_organization(org: Organization, changes: dict, user, effective_date: 
     division_changes = _division_changes(changes)
     for key in ("division", "division_id", "registration_authority_division", "registration_authority_division_id"):
         changes.pop(key, None)
+    for key in ("registration_authority", "registration_authority_id"):
+        if key in changes:
+            authority = _authority(changes.pop(key), division_changes.get("registration_authority_division"))
+            changes["registration_authority"] = authority
+            division_changes["registration_authority_division"] = authority.division if authority else None
     for key, value in changes.items():
         try:
             field = org._meta.get_field(key)
@@ -551,16 +577,13 @@ def correct_status(org: Organization, change: StatusChange, reason: str, user) -
 
 @transaction.atomic
 def register_filed_group(org: Organization, credit_code: str, registered_on: date, user, *,
-                         org_type: str | None = None, registration_authority: str = "",
+                         org_type: str | None = None, registration_authority=None,
                          registration_authority_division=None, registered_capital=None,
                          reason: str = "") -> Organization:
     """A filed group obtains legal-person registration: the same record, uid and history. Decided by the
     registering body the registration names (``orgs.register``)."""
     _require(user, "orgs.view", org)
-    authority_code = getattr(registration_authority_division, "code", registration_authority_division)
-    require(user, "orgs.register", prospect(division=org.division_id, track=Track.REGISTERED,
-                                            authority_division=codes.pad_code(str(authority_code))
-                                            if authority_code else None))
+    require(user, "orgs.register")
     org = _locked(org)
     if org.track != Track.FILED:
         raise ValidationError("该组织已是登记类组织。")
@@ -573,17 +596,22 @@ def register_filed_group(org: Organization, credit_code: str, registered_on: dat
     _check_effective_date(org, registered_on)
     if org.filed_on and registered_on < org.filed_on:
         raise ValidationError({"registered_on": "登记日期不能早于备案日期。"})
-    authority = _division(registration_authority_division)
+    hint = _division(registration_authority_division)
+    authority = _authority(registration_authority, hint)
+    if authority is None and hint is not None:  # the registering body of the division named
+        authority = Authority.objects.active().filter(division=hint).order_by("-registers", "order", "pk").first()
     if authority is None:
-        raise ValidationError({"registration_authority_division": "请填写登记管理机关所在区划。"})
+        raise ValidationError({"registration_authority": "请选择登记管理机关。"})
+    require(user, "orgs.register", prospect(division=org.division_id, track=Track.REGISTERED,
+                                            authority_division=authority.division_id))
     before = org.span_facts()
     org.track = Track.REGISTERED
     org.org_type = org_type
     org.tier = Tier.REGISTERED
     org.credit_code = code
     org.registered_on = registered_on
-    org.registration_authority = registration_authority or f"{authority.name}民政局"
-    org.registration_authority_division = authority
+    org.registration_authority = authority
+    org.registration_authority_division_id = authority.division_id
     if registered_capital is not None:
         org.registered_capital = registered_capital
     org.is_community_org = True

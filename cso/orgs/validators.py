@@ -72,6 +72,25 @@ def validate_credit_code(value: str, org_type: str | None = None) -> str:
     return code
 
 
+def credit_code_region(code: str) -> str:
+    """Characters 3–8 of a credit code: the region code (GB/T 2260) of the registering body."""
+    return normalize_credit_code(code)[2:8]
+
+
+def credit_code_region_warning(code: str, authority) -> str | None:
+    """A message when the credit code's region code (characters 3–8) is not the one the registering
+    body ``authority`` writes (its ``region_code``); None when they agree or the code is too short
+    to say."""
+    region = credit_code_region(code)
+    if len(region) != 6 or authority is None:
+        return None
+    expected = authority.region_code
+    if region == expected:
+        return None
+    return (f"统一社会信用代码第3–8位为“{region}”，与登记管理机关“{authority.name}”的区划代码“{expected}”不符；"
+            "请核对登记管理机关或信用代码（区划调整前颁发的代码可能不同）。")
+
+
 def org_type_from_credit_code(code: str) -> str | None:
     """The organization type a credit code's second character names, if one of ours."""
     code = normalize_credit_code(code)

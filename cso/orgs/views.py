@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cso.accounts.responsibilities import can, permitted, require
 from cso.core.scoping import VIEW, Scope
 from cso.regions import codes
-from cso.regions.models import Division
+from cso.regions.models import Authority, Division
 
 from . import exports, queries, services
 from .filters import OrganizationFilter
@@ -202,8 +202,16 @@ def detail(request, uid):
         "is_filed": org.track == "filed",
         "is_live": org.is_live,
         "registration_authority_division": org.registration_authority_division,
+        "credit_code_warning": org.credit_code_warning(),
     }
     return render(request, "orgs/detail.html", context)
+
+
+def _warn_credit_code(request, org) -> None:
+    """Saved, but the credit code's region code is not the registering body's: say so."""
+    warning = org.credit_code_warning()
+    if warning:
+        messages.warning(request, warning)
 
 
 class _Rollback(Exception):
@@ -255,6 +263,7 @@ def create(request):
                 apply_errors(form, exc)
             else:
                 messages.success(request, f"已{'登记' if org.track == 'registered' else '备案'}“{org.name}”。")
+                _warn_credit_code(request, org)
                 return redirect("orgs:detail", uid=org.uid)
     else:
         initial = {}
@@ -293,6 +302,7 @@ def edit(request, uid):
                 apply_errors(form, exc)
             else:
                 messages.success(request, f"已保存“{org.name}”的修改。")
+                _warn_credit_code(request, org)
                 return redirect("orgs:detail", uid=org.uid)
     else:
         form = OrganizationForm(user=user, instance=org)
@@ -338,24 +348,25 @@ def register(request, uid):
     org = _get_org(request, uid)
     require(request.user, "orgs.register")
     if request.method == "POST":
-        form = RegisterForm(request.POST)
+        form = RegisterForm(request.POST, org=org)
         if form.is_valid():
             data = form.cleaned_data
             try:
                 services.register_filed_group(
                     org, data["credit_code"], data["registered_on"], request.user, org_type=data["org_type"],
                     registration_authority=data["registration_authority"],
-                    registration_authority_division=data["registration_authority_division"],
                     registered_capital=data["registered_capital"], reason=data["reason"],
                 )
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
                 messages.success(request, f"“{org.name}”已由备案转为依法登记。")
+                _warn_credit_code(request, Organization.objects.get(pk=org.pk))
                 return redirect("orgs:detail", uid=org.uid)
     else:
         county = next((d for d in org.division.ancestors() if d.level == codes.COUNTY), None)
-        form = RegisterForm(initial={"registration_authority_division": county.code if county else ""})
+        body = Authority.objects.active().filter(division=county, registers=True).first() if county else None
+        form = RegisterForm(org=org, initial={"registration_authority": body.pk if body else None})
     return render(request, "orgs/register.html", {
         "form": form, "org": org, "breadcrumbs": _org_crumbs(org, "登记转换"),
     })

@@ -25,3 +25,13 @@ class FiguresSource(models.TextChoices):
     CENSUS = "census", "人口普查"
     ESTIMATE = "estimate", "估算（待填报）"
     ENTERED = "entered", "工作人员填报"
+
+
+class AuthorityKind(models.TextChoices):
+    """Bodies that register (登记) or supervise social organizations, by level."""
+
+    MINISTRY = "ministry", "民政部"
+    PROVINCE_BUREAU = "province_bureau", "省级民政厅（局）"
+    CITY_BUREAU = "city_bureau", "市级民政局"
+    COUNTY_BUREAU = "county_bureau", "县级民政局"
+    APPROVAL_BUREAU = "approval_bureau", "行政审批服务管理局"

@@ -508,6 +508,10 @@ def import_divisions(
                     # Fresh planner statistics after a large load, so subtree counts use the index at once.
                     with connection.cursor() as cursor:
                         cursor.execute(f"ANALYZE {connection.ops.quote_name(Division._meta.db_table)}")
+                # the civil-affairs bodies of the new provinces, cities and counties
+                from .authorities import ensure_authorities
+
+                ensure_authorities(scope_prefix or None)
             result.applied = True
     except Exception as exc:
         result.applied = False

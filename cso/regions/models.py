@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -5,7 +6,7 @@ from simple_history.models import HistoricalRecords
 from cso.core.scoping import CHANGE, VIEW, ScopedManager, ScopedModel, ScopedQuerySet
 
 from . import codes
-from .choices import FiguresSource, Level, UnitType
+from .choices import AuthorityKind, FiguresSource, Level, UnitType
 
 
 class DivisionQuerySet(ScopedQuerySet):
@@ -149,6 +150,114 @@ class Division(ScopedModel):
         if action == CHANGE and (user.is_superuser or getattr(user, "is_staff_role", False)):
             return Q()
         return None
+
+
+class AuthorityQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def above(self, division: Division | None):
+        """The bodies of the divisions above ``division`` (its city and province) and 民政部."""
+        if division is None:
+            return self.filter(division__isnull=True)
+        above = [a.code for a in division.ancestors() if a.level < codes.COUNTY]
+        if division.level < codes.COUNTY:
+            above.append(division.code)
+        return self.filter(Q(division__isnull=True) | Q(division__in=above))
+
+    def may_register_for(self, division: Division | None):
+        """The bodies that may register an organization sitting in ``division``: those of its
+        county that register (``registers``), plus the city and province bodies above it and
+        民政部 (organizations registered above the county keep their real authority)."""
+        if division is None:
+            return self.active().filter(division__isnull=True)
+        county = next((d for d in [division, *division.ancestors()] if d.level == codes.COUNTY), None)
+        q = Q(pk__in=self.above(division).values("pk"))
+        if county is not None:
+            q |= Q(division=county, registers=True)
+        return self.active().filter(q)
+
+
+class Authority(models.Model):
+    """A body that registers (登记管理机关) or supervises social organizations: 民政部, a provincial
+    民政厅, a city or county 民政局, or a county's 行政审批服务管理局 (seed 000: where the approval
+    bureau registers, the 民政局 supervises after registration).
+
+    ``registers`` is the per-county setting of which body registers; ``division`` is empty only
+    for 民政部. Organizations point at their registering body; their
+    ``registration_authority_division`` is always this body's division.
+    """
+
+    MINISTRY_NAME = "民政部"
+    MINISTRY_REGION_CODE = "100000"  # the region code 民政部 gives in credit codes (GB 32100)
+
+    name = models.CharField("名称", max_length=100)
+    kind = models.CharField("类别", max_length=20, choices=AuthorityKind.choices)
+    division = models.ForeignKey(
+        Division, verbose_name="所在区划", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="authorities", help_text="民政部为空。",
+    )
+    registers = models.BooleanField(
+        "负责登记", default=True,
+        help_text="本机关登记本区划的社会组织；县（区）由行政审批服务管理局登记时，民政局不勾选（只负责监管）。",
+    )
+    is_active = models.BooleanField("启用", default=True)
+    order = models.PositiveSmallIntegerField("排序", default=0, help_text="同一区划内的排列顺序。")
+
+    objects = AuthorityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "登记管理机关"
+        verbose_name_plural = "登记管理机关"
+        ordering = ["division_id", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["division", "name"], name="regions_authority_name_per_division",
+                                    violation_error_message="同一区划内已有同名机关。"),
+            models.UniqueConstraint(fields=["name"], condition=Q(division__isnull=True),
+                                    name="regions_authority_national_name",
+                                    violation_error_message="已有同名的全国性机关。"),
+            models.CheckConstraint(
+                condition=Q(kind=AuthorityKind.MINISTRY, division__isnull=True)
+                | (~Q(kind=AuthorityKind.MINISTRY) & Q(division__isnull=False)),
+                name="regions_authority_division_by_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def level(self) -> int | None:
+        """The level of the authority's division (None for 民政部)."""
+        return self.division.level if self.division_id else None
+
+    @property
+    def region_code(self) -> str:
+        """The 6-digit region code (GB/T 2260) this body writes into characters 3–8 of the credit
+        codes it issues: its division's first six digits, ``100000`` for 民政部."""
+        if not self.division_id:
+            return self.MINISTRY_REGION_CODE
+        return self.division_id[:6]
+
+    def clean(self):
+        super().clean()
+        if self.kind == AuthorityKind.MINISTRY and self.division_id:
+            raise ValidationError({"division": "民政部不属于任何区划，所在区划应为空。"})
+        if self.kind != AuthorityKind.MINISTRY:
+            if not self.division_id:
+                raise ValidationError({"division": "请选择机关所在的区划。"})
+            expected = AUTHORITY_KIND_LEVELS.get(self.kind)
+            if expected and self.division.level not in expected:
+                levels = "或".join(codes.LEVEL_NAMES[x] for x in expected)
+                raise ValidationError({"division": f"{self.get_kind_display()}应设在{levels}区划。"})
+
+
+AUTHORITY_KIND_LEVELS = {
+    AuthorityKind.PROVINCE_BUREAU: (codes.PROVINCE,),
+    AuthorityKind.CITY_BUREAU: (codes.CITY,),
+    AuthorityKind.COUNTY_BUREAU: (codes.COUNTY,),
+    AuthorityKind.APPROVAL_BUREAU: (codes.COUNTY, codes.CITY),
+}
 
 
 class ImportRun(models.Model):

@@ -32,14 +32,21 @@ def id_number(place: str = "450102", born: str = "19850312", seq: str = "123") -
     return partial + ric.calc_check_digit(partial + "0")
 
 
+def county_authority(code: str = COUNTY):
+    """The civil-affairs body of a county of the test tree (created on first use)."""
+    from cso.regions.authorities import civil_affairs_body
+    from cso.regions.models import Division
+
+    return civil_affairs_body(Division.objects.get(pk=code))
+
+
 def registered_data(**extra) -> dict:
     data = {
         "name": f"兴宁区社区服务协会{next(_serial)}",
         "track": "registered",
         "org_type": "social_group",
         "credit_code": credit_code("1"),
-        "registration_authority": "南宁市兴宁区民政局",
-        "registration_authority_division": COUNTY,
+        "registration_authority": county_authority(),
         "division": COMMUNITY,
         "registered_on": date(2020, 5, 1),
         "founded_on": date(2020, 5, 1),

@@ -114,7 +114,7 @@ def test_apply_writes_exactly_the_good_rows_with_spans_status_leaders_terms_and_
     orgs = {o.name: o for o in Organization.objects.all()}
     assert set(orgs) == {"兴宁社区书画协会", "兴宁社区太极拳队"}
     art = orgs["兴宁社区书画协会"]
-    assert art.registration_authority == "兴宁区民政局"
+    assert art.registration_authority.name == "南宁市兴宁区民政局"  # the county's registering body
     assert art.registration_authority_division_id == "450102000000"
     assert art.name_initials == "xnsqshxh"
     assert sorted(art.categories.values_list("name", flat=True)) == ["居民互助", "文体娱乐"]

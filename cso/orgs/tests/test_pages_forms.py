@@ -9,7 +9,7 @@ from django.urls import reverse
 from cso.orgs import services
 from cso.orgs.models import Leader, Organization, StatusChange
 
-from .factories import FOREIGN_COMMUNITY, credit_code, id_number, make_filed, make_registered
+from .factories import FOREIGN_COMMUNITY, county_authority, credit_code, id_number, make_filed, make_registered
 
 CREATE = reverse("orgs:create")
 
@@ -42,7 +42,7 @@ def test_a_street_clerk_files_a_group_with_a_leader(cast, login):
 def test_registration_rules_show_chinese_messages_at_their_fields(cast, login):
     data = {"name": "兴宁区助老服务中心", "track": "registered", "org_type": "social_service",
             "division": "450102001003", "credit_code": "52450102MJ00000001", "registered_capital": "500",
-            "registration_authority": "南宁市兴宁区民政局", "registration_authority_division": "450102000000",
+            "registration_authority": county_authority().pk,
             "registered_on": "2023-01-01", "party_building": "none", "contact_phone": "12345", **management()}
     response = login(cast["registrar"]).post(CREATE, data)
     assert response.status_code == 200
@@ -144,7 +144,7 @@ def test_a_filed_group_registers_and_keeps_its_uid(cast, login):
     code = credit_code("1")
     response = login(cast["registrar"]).post(reverse("orgs:register", args=[group.uid]), {
         "credit_code": code, "org_type": "social_group", "registered_on": "2024-05-01",
-        "registration_authority_division": "450102000000", "registered_capital": "3000"})
+        "registration_authority": county_authority().pk, "registered_capital": "3000"})
     assert response.status_code == 302
     group.refresh_from_db()
     assert group.track == "registered" and group.credit_code == code

@@ -32,7 +32,7 @@ def test_a_filed_group_that_registers_keeps_its_record_uid_and_history(cast):
     assert Organization.objects.count() == 1
     assert registered.track == "registered" and registered.tier == "registered"
     assert registered.org_type == "social_group"
-    assert registered.registration_authority == "兴宁区民政局"
+    assert registered.registration_authority.name == "南宁市兴宁区民政局"
     assert registered.filed_on == date(2021, 3, 1)
     # history as of dates before and after the registration
     assert services.org_state_as_of(registered, date(2022, 1, 1)).track == "filed"

@@ -71,7 +71,7 @@ def test_a_filed_group_must_belong_to_a_community(cast):
 def test_a_filed_group_gets_the_street_as_filing_authority_and_the_community_tier(cast):
     org = make_filed(cast["street"])
     assert org.registration_authority_division_id == STREET
-    assert org.registration_authority == "民生街道"
+    assert org.registration_authority is None  # filed: no registering body
     assert org.tier == "community"
     assert org.is_community_org
 
