@@ -83,7 +83,7 @@ def test_a_registered_community_organization_may_sit_at_street_or_county_level(c
 
 def test_a_community_organization_cannot_sit_at_city_level(cast):
     with pytest.raises(ValidationError) as exc:
-        make_registered(cast["city_registrar"], division="450100000000",
+        make_registered(cast["superuser"], division="450100000000",
                         registration_authority_division="450100000000", is_community_org=True)
     assert "县级及以下" in errors_of(exc)["division"][0]
 
