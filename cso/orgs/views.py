@@ -241,12 +241,38 @@ def _save_leaders(org, formset, user) -> None:
         order += 1
 
 
+def _require_may_create(user, data) -> None:
+    """Before the form: the account registers or files what is posted (the table), inside its subtree — so that a
+    refused registration is a 403 whatever else the form would say."""
+    from cso.regions.models import Authority
+
+    track = data.get("track")
+    code = (data.get("division") or "").strip()
+    if track not in ("registered", "filed") or not (code.isdigit() and len(code) == 12):
+        return  # the form names what is missing; the service checks again
+    if not Scope.for_user(user).contains(code):
+        raise PermissionDenied("该区划不在您的管辖范围内。")
+    authority_division = None
+    if track == "registered":
+        body_id = data.get("registration_authority")
+        body = Authority.objects.filter(pk=body_id).first() if str(body_id or "").isdigit() else None
+        if body is None:
+            return
+        authority_division = body.division_id
+    elif not Division.objects.filter(code=code).exists():
+        return
+    require(user, services.creation_action(track),
+            services.prospect(division=code, track=track, tier=data.get("tier") or None,
+                              authority_division=authority_division))
+
+
 @require_http_methods(["GET", "POST"])
 def create(request):
     if not can_create(request.user):
         raise PermissionDenied("您没有登记或备案社会组织的权限。")
     user = request.user
     if request.method == "POST":
+        _require_may_create(user, request.POST)
         form = OrganizationForm(request.POST, user=user)
         formset = LeaderFormSet(request.POST, prefix="leaders")
         leaders_ok = formset.is_valid()

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -144,13 +145,14 @@ def base_links(request, base):
 @require_http_methods(["GET", "POST"])
 def registry_rules(request):
     user = request.user
-    if user.is_superuser:
-        code = codes.pad_code((request.GET.get("province") or request.POST.get("province") or "45")[:2])
-        province = get_object_or_404(Division.objects.filter(level=codes.PROVINCE), code=code)
-    else:
-        if not user.division_id:
+    wanted = (request.GET.get("province") or request.POST.get("province") or "").strip()
+    if not wanted:
+        if not user.division_id and not user.is_superuser:
             raise PermissionDenied("您的账号无权设置登记规则。")
-        province = Division.objects.get(code=codes.pad_code(user.division_id[:2]))
+        wanted = user.division_id or "45"
+    if not wanted[:2].isdigit():
+        raise Http404("省份不存在。")
+    province = get_object_or_404(Division.objects.filter(level=codes.PROVINCE), code=codes.pad_code(wanted[:2]))
     require(user, "orgs.rules", province)
     rules = RegistryRules.for_division(province)
     initial = {"min_registered_capital": rules.min_registered_capital,
@@ -167,8 +169,7 @@ def registry_rules(request):
         rules._change_reason = data.get("reason") or ""
         rules.save()
         messages.success(request, f"已保存{province.name}的登记规则。")
-        return redirect(f"{reverse('orgs:rules')}?province={province.code[:2]}" if user.is_superuser
-                        else reverse("orgs:rules"))
+        return redirect(f"{reverse('orgs:rules')}?province={province.code[:2]}")
     return render(request, "orgs/rules.html", {
         "form": form, "province": province, "rules": rules,
         "breadcrumbs": [{"label": "社会组织", "url": reverse("orgs:list")}, {"label": "登记规则", "url": None}],
