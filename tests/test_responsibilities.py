@@ -50,7 +50,7 @@ def test_each_answer_over_http_is_exactly_what_the_table_says(action, world, cli
     uncovered = []
     for (role, level), account in world.accounts.items():
         rows = r.duties_for(account, action)
-        inside = {i: False for i in range(len(rows))}
+        inside = dict.fromkeys(range(len(rows)), False)
         outside = dict(inside)
         for subject in probe.subjects:
             sid = transaction.savepoint()
