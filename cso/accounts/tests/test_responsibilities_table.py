@@ -21,8 +21,8 @@ def test_has_perm_answers_exactly_as_can(cast):
 def test_administrators_read_the_table_in_chinese_with_its_sources(cast, login):
     admin = make_user("xn_admin", Role.ADMIN, "450102000000")
     body = login(admin).get(PAGE).content.decode()
-    for text in ("职责表", "登记成立", "撤销登记", "登记管理机关工作人员", "本机关登记（备案）的", "种子文件001", "RULES.md",
-                 "本平台建议", "社区指导的小型团体"):
+    for text in ("职责表", "登记成立", "撤销登记", "登记管理机关工作人员", "本机关登记（备案）的", "种子文件001",
+                 "RULES.md", "本平台建议", "社区指导的小型团体"):
         assert text in body, text
     assert login(cast["superuser"]).get(PAGE).status_code == 200
 
@@ -45,7 +45,8 @@ def test_every_table_row_has_a_chinese_label_and_note():
 @pytest.mark.parametrize(("role", "promised", "not_promised"), [
     ("registrar", ["登记成立（含备案组织转登记）", "撤销登记", "更正错误的登记决定"], ["备案（或纳入社区基础数据）"]),
     ("street", ["备案（或纳入社区基础数据）", "提出指导意见"], ["登记成立（含备案组织转登记）", "撤销登记"]),
-    ("community", ["备案（或纳入社区基础数据）", "提出指导意见"], ["登记成立（含备案组织转登记）", "撤销登记", "管理账号"]),
+    ("community", ["备案（或纳入社区基础数据）", "提出指导意见"],
+     ["登记成立（含备案组织转登记）", "撤销登记", "管理账号"]),
     ("county", ["查看社会组织", "提出指导意见", "管理账号"], ["登记成立（含备案组织转登记）", "撤销登记"]),
     ("organization", ["查看社会组织"], ["备案（或纳入社区基础数据）", "批量导入社会组织", "查看审计日志"]),
 ])
