@@ -57,8 +57,7 @@ def test_registration_rules_show_chinese_messages_at_their_fields(cast, login):
 
 def test_a_division_outside_the_users_scope_is_refused(cast, login):
     response = login(cast["street"]).post(CREATE, filed_post(division=FOREIGN_COMMUNITY))
-    assert response.status_code == 200
-    assert "不在您账号所属区划的范围内" in " ".join(response.context["form"].errors["division"])
+    assert response.status_code == 403
     response = login(cast["street"]).post(CREATE, filed_post(division="4501020010"))
     assert "12位区划代码" in " ".join(response.context["form"].errors["division"])
     assert not Organization.objects.exists()

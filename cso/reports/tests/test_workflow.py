@@ -121,7 +121,7 @@ def test_review_and_submit_record_who_and_when(cast, registry, county):
 
 def test_generating_again_while_a_draft_regenerates_it(cast, registry, county):
     first = generate_q2(cast, county)
-    make_filed(cast["county"], division=CHAOYANG, filed_on=date(2025, 5, 5))
+    make_filed(cast["superuser"], division=CHAOYANG, filed_on=date(2025, 5, 5))
     second = generate_q2(cast, county)
     assert second.pk == first.pk and second.version == 1
     assert second.data["total"]["values"]["orgs_live"] == 6
@@ -146,8 +146,8 @@ def test_a_submitted_table_does_not_change_when_the_registry_does(cast, registry
     frozen_totals = QuarterlyReport.objects.get(pk=report.pk).totals
     assert frozen_totals["orgs_live"] == frozen["total"]["values"]["orgs_live"] == 5
     # later registry edits: a new organization dated inside the quarter and a status change back-dated into it
-    make_filed(cast["county"], division=XINGNING, filed_on=date(2025, 5, 20))
-    org_services.change_status(registry["d"], "deregistered", date(2025, 6, 1), "自行解散", cast["county"])
+    make_filed(cast["street"], division=XINGNING, filed_on=date(2025, 5, 20))
+    org_services.change_status(registry["d"], "deregistered", date(2025, 6, 1), "自行解散", cast["superuser"])
     assert QuarterlyReport.objects.get(pk=report.pk).data == frozen
     assert QuarterlyReport.objects.get(pk=report.pk).totals == frozen_totals
     with pytest.raises(services.WorkflowError, match="只有草稿可以重新生成"):
