@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def registry(live_cast):
-    county = live_cast["county"]
+    county = live_cast["superuser"]  # setting up: the registering and filing bodies act through the superuser
     names = ["兴宁社区书画协会", "兴宁社区太极拳队", "北宁社区志愿服务队"]
     make_registered(county, name=names[0], division="450102001003", registered_on=date(2020, 5, 1))
     make_filed(county, name=names[1], division="450102001003", filed_on=date(2021, 3, 1))
