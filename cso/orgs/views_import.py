@@ -139,6 +139,9 @@ def template(request):
     """The .xlsx template: the header row, one example row, the column notes and the allowed values."""
     import xlsxwriter
 
+    if not _can_import(request.user):
+        raise PermissionDenied("您没有批量导入社会组织的权限。")
+
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
