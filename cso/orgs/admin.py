@@ -27,7 +27,8 @@ class OrganizationAdmin(SimpleHistoryAdmin):
     list_display = ("name", "uid", "track", "org_type", "status", "division", "credit_code")
     list_filter = ("track", "org_type", "tier", "status", "party_building", "is_community_org")
     search_fields = ("name", "uid", "credit_code")
-    raw_id_fields = ("division", "registration_authority_division", "venue", "incubated_by", "created_by")
+    raw_id_fields = ("division", "registration_authority", "registration_authority_division", "venue", "incubated_by",
+                     "created_by")
     readonly_fields = ("uid", "status", "created_at", "updated_at")
     filter_horizontal = ("categories", "service_targets")
     inlines = [LeaderInline]

@@ -51,6 +51,8 @@ class OrgOut(Schema):
     tier_display: str
     division_code: str = Field(description="所在区划（12位代码）")
     division_name: str
+    supervising_unit: str = Field(description="业务主管单位（直接登记的组织为空）")
+    business_scope: str = Field(description="业务范围")
     registration_authority: str | None = Field(description="登记管理机关名称（备案类组织为空）")
     registration_authority_division: str | None = Field(
         description="登记管理机关（备案类为备案机关）所在区划代码；民政部登记的为空")

@@ -22,13 +22,15 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from .choices import OrgType, PartyBuilding, Status, Tier, Track
-from .models import Organization
+from .choices import LeaderRole, OrgType, PartyBuilding, Status, Tier, Track
+from .models import Leader, Organization
+from .validators import mask_id_number
 
 CHUNK = 2000
 JOIN = "、"
 
-# (header, key in the row dict, column width)
+# (header, key in the row dict, column width): the headers are the import's (cso.orgs.importing),
+# so that an exported file imports again with every field the form holds.
 COLUMNS = [
     ("组织标识", "uid", 18),
     ("名称", "name", 36),
@@ -36,9 +38,13 @@ COLUMNS = [
     ("管理方式", "track", 16),
     ("组织类型", "org_type", 18),
     ("管理层级", "tier", 20),
+    ("社区社会组织", "is_community_org", 8),
+    ("枢纽型组织", "is_hub", 8),
     ("所在区划代码", "division_id", 15),
     ("所在区划", "division__name", 20),
     ("登记管理机关", "registration_authority__name", 24),
+    ("业务主管单位", "supervising_unit", 20),
+    ("业务范围", "business_scope", 40),
     ("登记日期", "registered_on", 12),
     ("备案日期", "filed_on", 12),
     ("成立日期", "founded_on", 12),
@@ -46,22 +52,53 @@ COLUMNS = [
     ("服务对象", "service_targets", 24),
     ("成员数", "member_count", 8),
     ("注册资金（元）", "registered_capital", 14),
+    ("财务托管（代管）", "financial_custody", 8),
     ("住所", "address", 30),
+    ("活动场所", "venue__name", 20),
+    ("孵化基地", "incubated_by__name", 20),
     ("联系人", "contact_name", 10),
     ("联系电话", "contact_phone", 15),
     ("党建情况", "party_building", 12),
+    ("标签", "tags", 16),
+    ("负责人姓名", "leader_name", 10),
+    ("负责人职务", "leader_role", 12),
+    ("负责人身份证号", "leader_id_number", 20),
+    ("负责人电话", "leader_phone", 15),
+    ("负责人是否中共党员", "leader_party", 8),
+    ("其他负责人", "other_leaders", 40),
     ("状态", "status", 10),
 ]
 HEADERS = [c[0] for c in COLUMNS]
+LEADER_KEYS = ("leader_name", "leader_role", "leader_id_number", "leader_phone", "leader_party", "other_leaders")
 VALUE_FIELDS = [
-    "id", "uid", "name", "credit_code", "track", "org_type", "tier", "division_id", "division__name",
-    "registration_authority__name", "registered_on", "filed_on", "founded_on", "member_count", "registered_capital",
-    "address", "contact_name", "contact_phone", "party_building", "status",
+    "id", "uid", "name", "credit_code", "track", "org_type", "tier", "is_community_org", "is_hub", "division_id",
+    "division__name", "registration_authority__name", "supervising_unit", "business_scope", "registered_on",
+    "filed_on", "founded_on", "member_count", "registered_capital", "financial_custody", "address", "venue__name",
+    "incubated_by__name", "contact_name", "contact_phone", "party_building", "tags", "status",
 ]
+BOOL_FIELDS = ("is_community_org", "is_hub", "financial_custody")
 LABELS = {
     "track": dict(Track.choices), "org_type": dict(OrgType.choices), "tier": dict(Tier.choices),
     "party_building": dict(PartyBuilding.choices), "status": dict(Status.choices),
 }
+ROLE_LABELS = dict(LeaderRole.choices)
+
+
+def yes_no(value) -> str:
+    return "是" if value else "否"
+
+
+def _leaders(ids: list[int], reveal_ids: bool) -> dict[int, list[tuple]]:
+    """Each organization's leaders in the form's order: (name, role label, id number, phone, 是/否).
+    The id numbers in full only with ``reveal_ids`` (staff who may change the organizations),
+    else masked as on the detail page."""
+    out: dict[int, list[tuple]] = defaultdict(list)
+    rows = (Leader.objects.filter(organization_id__in=ids).order_by("organization_id", "order", "id")
+            .values_list("organization_id", "name", "role", "id_number", "phone", "is_party_member"))
+    for org_id, name, role, id_number, phone, party in rows:
+        shown = id_number if reveal_ids else mask_id_number(id_number)
+        out[org_id].append((name, ROLE_LABELS.get(role, role), shown, phone, yes_no(party)))
+    return out
 
 
 def _terms(ids: list[int]) -> tuple[dict, dict]:
@@ -80,16 +117,25 @@ def _terms(ids: list[int]) -> tuple[dict, dict]:
     return cats, tgts
 
 
-def iter_rows(queryset, chunk_size: int = CHUNK) -> Iterator[list]:
+def iter_rows(queryset, chunk_size: int = CHUNK, *, reveal_ids: bool = False) -> Iterator[list]:
     """Export rows (lists in COLUMNS order, typed: dates as dates, numbers as numbers)."""
     values = queryset.values(*VALUE_FIELDS).iterator(chunk_size=chunk_size)
     batch: list[dict] = []
 
     def flush(batch):
-        cats, tgts = _terms([r["id"] for r in batch])
+        ids = [r["id"] for r in batch]
+        cats, tgts = _terms(ids)
+        leaders = _leaders(ids, reveal_ids)
         for r in batch:
             r["categories"] = JOIN.join(cats.get(r["id"], []))
             r["service_targets"] = JOIN.join(tgts.get(r["id"], []))
+            r["tags"] = JOIN.join(r["tags"] or [])
+            for key in BOOL_FIELDS:
+                r[key] = yes_no(r[key])
+            own = leaders.get(r["id"], [])
+            first = own[0] if own else ("",) * 5
+            r.update(zip(LEADER_KEYS[:5], first, strict=True))
+            r["other_leaders"] = "；".join("|".join(leader) for leader in own[1:])
             for key, labels in LABELS.items():
                 r[key] = labels.get(r[key], r[key])
             if r["registered_capital"] is not None:
@@ -123,21 +169,21 @@ def _csv_cell(value):
     return value
 
 
-def csv_stream(queryset) -> Iterator[str]:
+def csv_stream(queryset, reveal_ids: bool = False) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(HEADERS)
-    for row in iter_rows(queryset):
+    for row in iter_rows(queryset, reveal_ids=reveal_ids):
         yield writer.writerow([_csv_cell(v) for v in row])
 
 
-def csv_response(queryset) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(csv_stream(queryset), content_type="text/csv; charset=utf-8")
+def csv_response(queryset, reveal_ids: bool = False) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(csv_stream(queryset, reveal_ids), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, filename("csv"))
     return response
 
 
 # --- xlsx --------------------------------------------------------------------------------------
-def write_xlsx(queryset, target) -> int:
+def write_xlsx(queryset, target, reveal_ids: bool = False) -> int:
     """Write the rows to ``target`` (a path or a file object); returns the number of rows."""
     workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False,
                                             "strings_to_formulas": False, "strings_to_urls": False,
@@ -148,13 +194,14 @@ def write_xlsx(queryset, target) -> int:
     text = workbook.add_format({"num_format": "@"})
     for col, (title, key, width) in enumerate(COLUMNS):
         fmt = date_format if key.endswith("_on") else text if key in ("credit_code", "division_id", "uid",
-                                                                      "contact_phone") else None
+                                                                      "contact_phone", "leader_id_number",
+                                                                      "leader_phone") else None
         sheet.set_column(col, col, width, fmt)
         sheet.write_string(0, col, title, header)
     sheet.freeze_panes(1, 0)
     date_cols = {i for i, (_, key, _) in enumerate(COLUMNS) if key.endswith("_on")}
     n = 0
-    for n, row in enumerate(iter_rows(queryset), start=1):
+    for n, row in enumerate(iter_rows(queryset, reveal_ids=reveal_ids), start=1):
         for col, value in enumerate(row):
             if value == "":
                 continue
@@ -169,9 +216,9 @@ def write_xlsx(queryset, target) -> int:
     return n
 
 
-def xlsx_response(queryset) -> FileResponse:
+def xlsx_response(queryset, reveal_ids: bool = False) -> FileResponse:
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse after streaming
-    write_xlsx(queryset, handle)
+    write_xlsx(queryset, handle, reveal_ids)
     handle.seek(0)
     return FileResponse(
         handle, as_attachment=True, filename=filename("xlsx"),

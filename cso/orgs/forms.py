@@ -22,8 +22,8 @@ COMMUNITY_CHOICES = [("", "按规则自动判断"), ("yes", "是"), ("no", "否"
 
 ORG_FIELDS = [
     "name", "track", "org_type", "tier", "credit_code", "registration_authority", "founded_on", "registered_on",
-    "filed_on", "address", "member_count", "registered_capital", "financial_custody", "contact_name",
-    "contact_phone", "party_building", "is_hub",
+    "filed_on", "supervising_unit", "business_scope", "address", "member_count", "registered_capital",
+    "financial_custody", "contact_name", "contact_phone", "party_building", "is_hub",
 ]
 
 
@@ -134,6 +134,7 @@ class OrganizationForm(forms.Form):
             self.fields[name] = fields[name]
         for name in ("founded_on", "registered_on", "filed_on"):
             self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        self.fields["business_scope"].widget = forms.Textarea(attrs={"rows": 3})
         self.fields["tier"].required = False
         self.fields["tier"].help_text = "登记类组织为“依法登记”；留空时按管理方式自动确定。"
         self.fields["tier"].choices = [("", "按管理方式自动确定"), *self.fields["tier"].choices[1:]]
@@ -182,8 +183,8 @@ class OrganizationForm(forms.Form):
 
     SECTIONS = [
         ("名称与类型", ["name", "track", "org_type", "tier", "is_community_org", "is_hub"]),
-        ("登记（备案）", ["credit_code", "registration_authority", "registered_on",
-                       "filed_on", "founded_on", "registered_capital", "financial_custody"]),
+        ("登记（备案）", ["credit_code", "registration_authority", "supervising_unit", "registered_on",
+                       "filed_on", "founded_on", "registered_capital", "financial_custody", "business_scope"]),
         ("所在地与联系", ["division", "address", "venue", "contact_name", "contact_phone", "member_count"]),
         ("类别、服务对象与党建", ["categories", "service_targets", "party_building", "incubated_by", "tags"]),
     ]

@@ -109,28 +109,31 @@ FILED_KINDS = [
     Kind("书画协会", GROUP, ("culture_sports",), ("elderly",), U, 3),
     Kind("象棋协会", GROUP, ("culture_sports",), ("elderly",), B, 2),
     Kind("读书会", GROUP, ("culture_sports",), ("children",), U, 3),
-    Kind("志愿服务队", TEAM, ("charity",), ("elderly", "disabled", "poor_families"), B, 8),
+    Kind("志愿服务队", TEAM, ("charity",), ("elderly", "disabled", "poor_families", "empty_nest_elderly",
+                                                "subsistence_allowance"), B, 8),
     Kind("党员志愿服务队", TEAM, ("charity",), ("elderly",), B, 3),
     Kind("环保志愿队", TEAM, ("charity",), (), U, 1),
-    Kind("邻里互助会", TEAM, ("mutual_aid",), ("elderly", "poor_families"), U, 5),
+    Kind("邻里互助会", TEAM, ("mutual_aid",), ("elderly", "poor_families", "empty_nest_elderly"), U, 5),
     Kind("老年协会", TEAM, ("mutual_aid", "culture_sports"), ("elderly",), B, 6),
-    Kind("互助养老服务队", TEAM, ("mutual_aid", "life_service"), ("elderly",), R, 3),
+    Kind("互助养老服务队", TEAM, ("mutual_aid", "life_service"), ("elderly", "rural_left_behind_elderly",
+                                                                  "empty_nest_elderly"), R, 3),
     Kind("残疾人互助小组", GROUP, ("mutual_aid",), ("disabled",), B, 2),
     Kind("心理健康互助小组", GROUP, ("mutual_aid",), ("severe_mental_illness",), U, 1),
     Kind("失业人员互助小组", GROUP, ("mutual_aid",), ("unemployed",), U, 1),
-    Kind("农民工之家", GROUP, ("mutual_aid", "life_service"), ("migrant_workers",), U, 1),
+    Kind("农民工之家", GROUP, ("mutual_aid", "life_service"), ("migrant_workers", "floating_population"), U, 1),
     Kind("便民服务队", TEAM, ("life_service",), ("elderly",), B, 3),
     Kind("妇女儿童之家", GROUP, ("life_service",), ("women", "children"), B, 3),
     Kind("四点半课堂", GROUP, ("life_service", "charity"), ("children",), U, 4),
-    Kind("留守儿童关爱小组", GROUP, ("charity",), ("children", "left_behind"), R, 3),
+    Kind("留守儿童关爱小组", GROUP, ("charity",), ("children", "left_behind", "rural_left_behind",
+                                             "children_in_difficulty"), R, 3),
     Kind("红白理事会", TEAM, ("consultation",), (), R, 5),
     Kind("居民议事会", TEAM, ("consultation",), (), U, 4),
     Kind("村民议事会", TEAM, ("consultation",), (), R, 4),
     Kind("乡贤参事会", TEAM, ("consultation",), (), R, 3),
     Kind("平安巡逻队", TEAM, ("safety_mediation",), (), B, 4),
     Kind("矛盾纠纷调解小组", GROUP, ("safety_mediation",), (), B, 3),
-    Kind("禁毒宣传队", TEAM, ("safety_mediation",), ("troubled_youth",), U, 1),
-    Kind("社区矫正帮教小组", GROUP, ("safety_mediation",), ("community_corrections",), B, 1),
+    Kind("禁毒宣传队", TEAM, ("safety_mediation",), ("troubled_youth", "drug_users"), U, 1),
+    Kind("社区矫正帮教小组", GROUP, ("safety_mediation",), ("community_corrections", "released_prisoners"), B, 1),
     Kind("种养殖技术协会", TEAM, ("rural_production",), (), R, 5),
     Kind("农技服务队", TEAM, ("rural_production", "life_service"), (), R, 4),
 ]
@@ -139,10 +142,11 @@ FILED_KINDS = [
 REGISTERED_KINDS = [
     Kind("养老服务中心", SS, ("life_service",), ("elderly",), B, 4),
     Kind("居家养老服务中心", SS, ("life_service",), ("elderly",), U, 3),
-    Kind("社会工作服务站", SS, ("life_service", "charity"), ("poor_families", "elderly"), U, 3),
+    Kind("社会工作服务站", SS, ("life_service", "charity"), ("poor_families", "elderly", "subsistence_allowance",
+                                                             "extreme_poverty", "special_groups"), U, 3),
     Kind("托育服务中心", SS, ("life_service",), ("children",), U, 2),
     Kind("残疾人康复服务站", SS, ("life_service",), ("disabled",), U, 1),
-    Kind("公益服务中心", SS, ("charity",), ("poor_families",), B, 2),
+    Kind("公益服务中心", SS, ("charity",), ("poor_families", "people_in_difficulty", "extreme_poverty"), B, 2),
     Kind("矛盾纠纷调解服务中心", SS, ("safety_mediation",), (), B, 1),
     Kind("老年人协会", SG, ("mutual_aid", "culture_sports"), ("elderly",), B, 5),
     Kind("志愿者协会", SG, ("charity",), ("elderly", "disabled"), B, 3),
@@ -153,14 +157,15 @@ REGISTERED_KINDS = [
 ]
 
 STREET_KINDS = [
-    Kind("社会工作服务中心", SS, ("life_service", "charity"), ("elderly", "children", "poor_families"), B, 1),
+    Kind("社会工作服务中心", SS, ("life_service", "charity"), ("elderly", "children", "poor_families",
+                                                                "floating_population", "special_groups"), B, 1),
     Kind("社区社会组织服务中心", SS, ("hub_support",), (), B, 1),
 ]
 FEDERATION = Kind("社区社会组织联合会", SG, ("hub_support",), (), B, 1)
 COUNTY_KINDS = [
     Kind("老年人协会", SG, ("mutual_aid", "culture_sports"), ("elderly",), B, 1),
     Kind("志愿者协会", SG, ("charity",), ("elderly", "disabled"), B, 1),
-    Kind("慈善会", SG, ("charity",), ("poor_families",), B, 1),
+    Kind("慈善会", SG, ("charity",), ("poor_families", "subsistence_allowance", "extreme_poverty"), B, 1),
     Kind("社会工作者协会", SG, ("hub_support",), (), B, 1),
 ]
 FOUNDATION_THEMES = [
@@ -407,8 +412,20 @@ ORG_COLUMNS = (
     "registration_authority_id", "registration_authority_division_id", "division_id", "address", "founded_on",
     "registered_on", "filed_on", "member_count", "registered_capital", "financial_custody", "venue_id",
     "contact_name", "contact_phone", "party_building", "incubated_by_id", "is_hub", "tags", "status",
-    "is_community_org", "created_by_id", "created_at", "updated_at",
+    "is_community_org", "created_by_id", "created_at", "updated_at", "supervising_unit", "business_scope",
 )
+# 业务范围 of the generated organizations, from their categories
+SCOPE_PHRASES = {
+    "life_service": "为社区居民提供生活服务", "charity": "开展公益慈善和志愿服务", "mutual_aid": "组织居民互助",
+    "culture_sports": "组织文体娱乐活动", "rural_production": "提供农业生产技术服务",
+    "consultation": "组织居民议事协商", "safety_mediation": "协助平安建设和矛盾纠纷调解",
+    "hub_support": "为社区社会组织提供孵化培育、能力建设和支持服务",
+}
+
+
+def business_scope(categories) -> str:
+    phrases = [SCOPE_PHRASES[c] for c in categories if c in SCOPE_PHRASES]
+    return "；".join(phrases) + "。" if phrases else ""
 SPAN_COLUMNS = ("organization_id", "valid_from", "valid_to", "status", "division_id", "track", "org_type", "tier",
                 "is_community_org", "party_building", "is_incubated", "is_hub", "categories_mask", "targets_mask")
 LEADER_COLUMNS = ("organization_id", "name", "role", "id_number", "phone", "is_party_member", "order")
@@ -755,7 +772,7 @@ class Generator:
 
     def _emit(self, rng, *, org_id, uid, name, keys, track, org_type, tier, credit, authority, authority_div,
               division, address, founded, registered_on, filed_on, members, capital, venue, party, base_id,
-              is_hub, is_community, categories, targets, history, first_facts=None) -> str:
+              is_hub, is_community, categories, targets, history, first_facts=None, supervising="") -> str:
         """Append the organization, its spans, status changes, leaders and terms; return its status."""
         registered = track == Track.REGISTERED
         contact = self._leaders(rng, org_id, division, registered, party)
@@ -766,7 +783,7 @@ class Generator:
             address, founded.isoformat(), registered_on.isoformat() if registered_on else None,
             filed_on.isoformat() if filed_on else None, members, capital, capital is not None and rng.random() < 0.2,
             venue, contact[0], contact[1], party, base_id, is_hub, "[]", status, is_community, None,
-            self.now_db, self.now_db,
+            self.now_db, self.now_db, supervising, business_scope(categories),
         ))
         cm, tm, cat_ids, tgt_ids = self._masks(categories, targets)
         self.org_cats.extend((org_id, c) for c in cat_ids)
@@ -910,6 +927,7 @@ class Generator:
                 founded=start, registered_on=start, filed_on=None, members=len(members),
                 capital=rng.choice(CAPITALS), venue=None, party=PartyBuilding.JOINT, base_id=None, is_hub=True,
                 is_community=True, categories=FEDERATION.categories, targets=(), history=[],
+                supervising=street.name + ("办事处" if street.name.endswith("街道") else "人民政府"),
             )
             rng.setstate(rng_state)
             for member_id, member_start in members:

@@ -70,8 +70,9 @@ from cso.regions import codes
 from cso.regions.models import Authority, Division
 
 from . import models as org_models
+from . import validators
 from .choices import LIVE_STATUSES, LeaderRole, OrgType, PartyBuilding, Status, Tier, Track
-from .models import Category, Leader, Organization, OrgStateSpan, ServiceTarget, StatusChange
+from .models import Category, IncubationBase, Leader, Organization, OrgStateSpan, ServiceTarget, StatusChange, Venue
 from .search import pinyin_keys
 from .services import _check_federation, _default_is_community_org, first_span
 
@@ -94,7 +95,7 @@ class Column:
 
 
 COLUMNS: list[Column] = [
-    Column("组织标识", "uid", note="系统生成的组织标识。新增组织请留空；填写了已有组织的标识的行会被拒绝（暂不支持通过导入修改已有组织）。"),  # noqa: E501
+    Column("组织标识", "uid", note="系统生成的组织标识。新增组织请留空；从其他系统导出的组织标识（本系统中尚无）保留不变。"),  # noqa: E501
     Column("名称", "name", True, "组织全称，最多200字。", "兴宁社区老年人协会"),
     Column("统一社会信用代码", "credit_code", note="登记类组织必填：18位，以5开头；备案类组织不填。", example="51450102MJ0000000A"),  # noqa: E501
     Column("管理方式", "track", True, "登记 或 备案。", "登记"),
@@ -102,12 +103,17 @@ COLUMNS: list[Column] = [
            "登记类：社会团体、民办非企业单位（社会服务机构）、基金会；备案类：群众活动团队、社区活动小组。", "社会团体"),  # noqa: E501
     Column("管理层级", "tier", note="依法登记 / 街道（乡镇）管理 / 社区指导；不填时登记类为“依法登记”，备案类为“社区指导”。",  # noqa: E501
            example="依法登记"),
+    Column("社区社会组织", "is_community_org", note="是 / 否；不填时按规则判断（县级及以下登记的社会团体、社会服务机构和全部备案组织为是，基金会为否）。",  # noqa: E501
+           example=""),
+    Column("枢纽型组织", "is_hub", note="是 / 否；联合会、促进会等枢纽型组织填“是”。不填为否。", example="否"),
     Column("所在区划代码", "division", True, "12位统计用区划代码；备案类组织须为社区（村）一级。", "450102001003"),
     Column("所在区划", "division_name", note="区划名称，仅用于核对；与代码不符时给出提示。", example="兴宁社区居委会"),
     Column("登记管理机关", "registration_authority",
            note="登记类组织的登记管理机关全称，须为名录中的机关（所在县（区）负责登记的机关，或其上级民政部门、民政部）；"
                 "不填时为所在县（区）负责登记的机关。备案类组织不填（备案机关为所在街道（乡镇））。",
            example="南宁市兴宁区民政局"),
+    Column("业务主管单位", "supervising_unit", note="登记证书上的业务主管单位；直接登记的组织和备案类组织不填。", example=""),  # noqa: E501
+    Column("业务范围", "business_scope", note="登记证书上的业务范围。", example="组织老年人开展文体娱乐和互助活动。"),
     Column("登记日期", "registered_on", note="登记类必填。日期可写 2024-05-01、2024/5/1 或 2024年5月1日。", example="2020-05-01"),  # noqa: E501
     Column("备案日期", "filed_on", note="备案类必填。", example=""),
     Column("成立日期", "founded_on", note="不得晚于登记（备案）日期。", example="2020-04-20"),
@@ -115,14 +121,32 @@ COLUMNS: list[Column] = [
     Column("服务对象", "service_targets", note="可填多个，分隔方式同上；须为系统中已有的服务对象。", example="老年人、残疾人"),  # noqa: E501
     Column("成员数", "member_count", note="非负整数。", example=35),
     Column("注册资金（元）", "registered_capital", note="登记类社会团体、社会服务机构必填，不低于2000元。", example=5000),  # noqa: E501
+    Column("财务托管（代管）", "financial_custody", note="是 / 否；不填为否。", example="否"),
     Column("住所", "address", note="住所或活动地址。", example="南宁市兴宁区民生路1号"),
+    Column("活动场所", "venue", note="系统中已登记的活动场所名称（同名时取组织所在区划的）；不填为无。", example=""),
+    Column("孵化基地", "incubated_by", note="系统中已有的孵化基地名称；不填为无。", example=""),
     Column("联系人", "contact_name", example="张三"),
     Column("联系电话", "contact_phone", note="手机11位，或固定电话“区号-号码”。", example="13812345678"),
     Column("党建情况", "party_building", note="独立党组织 / 联合党组织 / 党建指导员 / 联络员 / 无；不填为“无”。", example="党建指导员"),  # noqa: E501
+    Column("标签", "tags", note="可填多个，用 、 , ; 或 / 分隔。", example=""),
     Column("负责人姓名", "leader_name", example="李四"),
+    Column("负责人职务", "leader_role", note="法定代表人 / 负责人 / 理事长（会长）/ 副理事长（副会长）/ 秘书长 / 其他；不填为“负责人”。",  # noqa: E501
+           example="负责人"),
     Column("负责人身份证号", "leader_id_number", note="18位，请把该列设为文本格式以免末位被改。", example=""),
     Column("负责人电话", "leader_phone", example="13912345678"),
+    Column("负责人是否中共党员", "leader_party", note="是 / 否；不填为否。", example="否"),
+    Column("其他负责人", "other_leaders",
+           note="每人一段“姓名|职务|身份证号|电话|是否党员”，多人之间用；分隔，如：王五|秘书长||13812345678|是。",
+           example=""),
+    Column("状态", "status", note="导入只新增存续的组织：填“正常”或不填；其他状态请在导入后办理状态变更。", example="正常"),  # noqa: E501
 ]
+YES_NO = {"是": True, "否": False, "y": True, "n": False, "yes": True, "no": False, "true": True, "false": False,
+          "1": True, "0": False, "√": True, "×": False}
+LEADER_ROLES = {**{_role.label: _role.value for _role in LeaderRole}, "理事长": LeaderRole.CHAIR,
+                "会长": LeaderRole.CHAIR, "副理事长": LeaderRole.VICE_CHAIR, "副会长": LeaderRole.VICE_CHAIR}
+LEADER_SPLIT = re.compile(r"[;；\n]+")
+LEADER_FIELD_SPLIT = re.compile(r"[|｜]")
+MAX_LEADERS = 30
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 REQUIRED_KEYS = [c.key for c in COLUMNS if c.required]
 # Model field → column header, for messages from Organization.clean / Leader.clean.
@@ -132,9 +156,12 @@ FIELD_COLUMN = {
     "registration_authority_division": "登记管理机关", "registered_on": "登记日期", "filed_on": "备案日期",
     "founded_on": "成立日期", "member_count": "成员数", "registered_capital": "注册资金（元）", "address": "住所",
     "contact_name": "联系人", "contact_phone": "联系电话", "party_building": "党建情况",
-    "is_community_org": "组织类型", "is_hub": "名称", "tags": "名称", "__all__": "名称",
+    "is_community_org": "社区社会组织", "is_hub": "枢纽型组织", "tags": "标签", "__all__": "名称",
+    "supervising_unit": "业务主管单位", "business_scope": "业务范围", "financial_custody": "财务托管（代管）",
+    "venue": "活动场所", "incubated_by": "孵化基地",
 }
-LEADER_FIELD_COLUMN = {"name": "负责人姓名", "id_number": "负责人身份证号", "phone": "负责人电话", "__all__": "负责人姓名"}  # noqa: E501
+LEADER_FIELD_COLUMN = {"name": "负责人姓名", "id_number": "负责人身份证号", "phone": "负责人电话", "role": "负责人职务",
+                       "__all__": "负责人姓名"}
 
 TRACK_VALUES = {"登记": Track.REGISTERED, "备案": Track.FILED, "登记（法人类）": Track.REGISTERED,
                 "备案（非法人类）": Track.FILED, "法人": Track.REGISTERED, "非法人": Track.FILED}
@@ -175,6 +202,8 @@ def choice_map(values: dict) -> dict:
 
 
 TRACKS, ORG_TYPES, TIERS, PARTIES = (choice_map(m) for m in (TRACK_VALUES, ORG_TYPE_VALUES, TIER_VALUES, PARTY_VALUES))
+ROLES = choice_map(LEADER_ROLES)
+LIVE_STATUS_TEXTS = {"", _fold(str(Status.ACTIVE.label))}
 
 
 # --- cell parsers (pure; raise ValueError with a Chinese message) -----------------------------
@@ -237,6 +266,45 @@ def split_multi(value) -> list[str]:
         part = part.strip()
         if part and part not in out:
             out.append(part)
+    return out
+
+
+def parse_bool(value) -> bool | None:
+    """是 / 否 (and a few spellings of yes/no); None when empty."""
+    text = _fold(parse_text(value)).lower()
+    if not text:
+        return None
+    if text not in YES_NO:
+        raise ValueError(f"“{parse_text(value)}”应为“是”或“否”。")
+    return YES_NO[text]
+
+
+def parse_role(value) -> str:
+    text = _fold(parse_text(value))
+    if not text:
+        return LeaderRole.HEAD
+    role = ROLES.get(text)
+    if role is None:
+        allowed = "、".join(str(r.label) for r in LeaderRole)
+        raise ValueError(f"职务“{parse_text(value)}”不是允许的值，应为：{allowed}。")
+    return role
+
+
+def parse_leaders(value) -> list[list]:
+    """“姓名|职务|身份证号|电话|是否党员” per leader, leaders separated by ；: [[name, role, id, phone,
+    party], …]."""
+    out = []
+    for part in LEADER_SPLIT.split(parse_text(value)):
+        if not part.strip():
+            continue
+        fields = [f.strip() for f in LEADER_FIELD_SPLIT.split(part)]
+        if len(fields) > 5 or not fields[0]:
+            raise ValueError(f"“{part.strip()}”应写成“姓名|职务|身份证号|电话|是否党员”。")
+        fields += [""] * (5 - len(fields))
+        name, role, id_number, phone, party = fields
+        out.append([name, parse_role(role), parse_id_text(id_number), phone, bool(parse_bool(party))])
+    if len(out) > MAX_LEADERS:
+        raise ValueError(f"负责人最多{MAX_LEADERS}人。")
     return out
 
 
@@ -417,7 +485,7 @@ class FieldScreen:
                 self.unknown = True
             if isinstance(f, m.ForeignKey):
                 kind = "empty"  # passes only unset (a set key goes to clean_fields, which looks it up)
-            elif isinstance(f, m.CharField):
+            elif isinstance(f, m.CharField | m.TextField):
                 kind = "text"
             elif isinstance(f, m.DecimalField):
                 kind = "decimal"
@@ -586,6 +654,8 @@ class RowChecker:
             if body.registers and body.division_id and body.division.level == codes.COUNTY:
                 self.county_registrar.setdefault(body.division_id, body)
         self.seen_codes: dict[str, int] = {}
+        self.seen_uids: dict[str, int] = {}
+        self.taken_uids: set[str] = set()
         self.seen_authority_names: dict[tuple[str, str], int] = {}
         self.seen_filed_names: dict[tuple[str, str], int] = {}
         self.community_names: dict[str, list[tuple[str, str]]] = defaultdict(list)  # code → [(norm, label)]
@@ -601,6 +671,7 @@ class RowChecker:
         self._org_fields = FieldScreen(Organization, ORG_UNCHECKED)
         self._leader_fields = FieldScreen(Leader, ["organization"])
         self._community_norms: dict[str, list[tuple[str, str]]] = {}
+        self._named_cache: dict = {}
         self.pinyin = PinyinKeys()
 
     # -- batch lookups --
@@ -659,6 +730,7 @@ class RowChecker:
         existing = self._existing([d for _, d, _ in parsed])
         uids = sorted({d["uid"] for _, d, _ in parsed if d.get("uid")})
         known_uids = set(Organization.objects.visible_to(self.user).filter(uid__in=uids).values_list("uid", flat=True))
+        self.taken_uids = set(Organization.objects.filter(uid__in=uids).values_list("uid", flat=True))
         for number, data, errors in parsed:
             self._check_row(number, data, errors, visible, ancestors, existing, known_uids, result)
 
@@ -670,8 +742,25 @@ class RowChecker:
             errors.setdefault(COLUMN_BY_KEY[key].header, (message, parse_text(value)))
 
         for key in ("uid", "name", "address", "contact_name", "registration_authority", "division_name",
-                    "leader_name", "contact_phone", "leader_phone"):
+                    "leader_name", "contact_phone", "leader_phone", "supervising_unit", "business_scope", "venue",
+                    "incubated_by"):
             data[key] = parse_text(cells.get(key))
+        data["tags"] = split_multi(cells.get("tags"))
+        for key in ("is_community_org", "is_hub", "financial_custody", "leader_party"):
+            try:
+                data[key] = parse_bool(cells.get(key))
+            except ValueError as exc:
+                bad(key, str(exc), cells.get(key))
+                data[key] = None
+        for key, parse in (("leader_role", parse_role), ("other_leaders", parse_leaders)):
+            try:
+                data[key] = parse(cells.get(key))
+            except ValueError as exc:
+                bad(key, str(exc), cells.get(key))
+                data[key] = parse("")
+        if _fold(parse_text(cells.get("status"))) not in LIVE_STATUS_TEXTS:
+            bad("status", f"导入只新增状态为“正常”的组织；“{parse_text(cells.get('status'))}”请在导入后办理状态变更。",
+                cells.get("status"))
         for key in ("credit_code", "leader_id_number"):
             try:
                 data[key] = parse_id_text(cells.get(key))
@@ -746,8 +835,11 @@ class RowChecker:
             if data["uid"] in known_uids:
                 bad("组织标识", f"组织标识{data['uid']}对应已有组织；导入只能新增组织，暂不支持通过导入修改已有组织，"
                             "请在该组织的详情页修改，或清空此列作为新组织导入。", data["uid"])
-            else:
+            elif data["uid"] in self.taken_uids or not validators.UID_RE.match(data["uid"]):
                 bad("组织标识", f"组织标识“{data['uid']}”不存在或不在您的管辖范围内；新增组织请留空此列。", data["uid"])
+            elif data["uid"] in self.seen_uids:
+                bad("组织标识", f"重复：与第{self.seen_uids[data['uid']]}行的组织标识相同。", data["uid"])
+            # else: an identifier from another installation's export, kept for the new organization
         division = visible.get(data["division"]) if data["division"] else None
         if data["division"] and division is None and "所在区划代码" not in errors:
             where = self.user.division.name if getattr(self.user, "division", None) else "全国"
@@ -768,17 +860,25 @@ class RowChecker:
             mismatch = None if errors else org.credit_code_warning()
             if mismatch:
                 warnings.append(("统一社会信用代码", mismatch, org.credit_code))
-            if data["leader_name"]:
-                leader = _instance(Leader, self._leader_defaults, name=data["leader_name"],
-                                   id_number=data["leader_id_number"], phone=data["leader_phone"])
+            # the leaders: the one of the 负责人 columns, then the 其他负责人 (each as the form holds them)
+            given = ([[data["leader_name"], data["leader_role"], data["leader_id_number"], data["leader_phone"],
+                       bool(data["leader_party"])]] if data["leader_name"] else []) + data["other_leaders"]
+            data["leaders"] = []
+            for i, (l_name, role, id_number, phone, party) in enumerate(given):
+                leader = _instance(Leader, self._leader_defaults, name=l_name, role=role, id_number=id_number,
+                                   phone=phone, is_party_member=party)
                 try:
                     if not self._leader_fields.passes(leader):
                         leader.clean_fields(exclude=["organization"])
                     leader.clean()
                 except ValidationError as exc:
                     for key, messages in exc.message_dict.items():
-                        bad(LEADER_FIELD_COLUMN.get(key, "负责人姓名"), messages[0], getattr(leader, key, ""))
-                data["leader_id_number"], data["leader_phone"] = leader.id_number, leader.phone
+                        column = LEADER_FIELD_COLUMN.get(key, "负责人姓名") if i == 0 and data["leader_name"] \
+                            else "其他负责人"
+                        bad(column, f"{l_name}：{messages[0]}" if column == "其他负责人" else messages[0],
+                            getattr(leader, key, ""))
+                data["leaders"].append([leader.name, leader.role, leader.id_number, leader.phone,
+                                        leader.is_party_member])
         # uniqueness and duplicates (against live organizations and earlier rows of the file)
         code = org.credit_code if org is not None else data["credit_code"]
         if code and "统一社会信用代码" not in errors:
@@ -824,6 +924,8 @@ class RowChecker:
                 result.issues.append(Issue(number, column, message, value, "error", name))
             return
         # remember what this good row claims
+        if data["uid"]:
+            self.seen_uids[data["uid"]] = number
         if org.credit_code:
             self.seen_codes[org.credit_code] = number
         if org.track == Track.REGISTERED and org.registration_authority_division_id:
@@ -850,7 +952,11 @@ class RowChecker:
             member_count=data["member_count"], registered_capital=data["registered_capital"],
             contact_name=data["contact_name"], contact_phone=data["contact_phone"],
             party_building=data["party_building"] or PartyBuilding.NONE,
+            supervising_unit=data["supervising_unit"], business_scope=data["business_scope"],
+            financial_custody=bool(data["financial_custody"]), is_hub=bool(data["is_hub"]), tags=data["tags"],
         )
+        org.venue_id = self._named(Venue, data["venue"], division, "活动场所", errors)
+        org.incubated_by_id = self._named(IncubationBase, data["incubated_by"], division, "孵化基地", errors)
         org.division_id = division.code  # the related objects go straight into the cache: no descriptor
         org._state.fields_cache["division"] = division
         body = None
@@ -866,7 +972,8 @@ class RowChecker:
         org._state.fields_cache["registration_authority"] = body
         org.registration_authority_division_id = authority.code if authority is not None else None
         org._state.fields_cache["registration_authority_division"] = authority
-        org.is_community_org = _default_is_community_org(org)
+        org.is_community_org = (_default_is_community_org(org) if data["is_community_org"] is None
+                                else data["is_community_org"])
         return org
 
     def filing_level(self, code: str) -> int:
@@ -883,6 +990,25 @@ class RowChecker:
             label = responsibilities.ACTIONS[action].label
             errors.setdefault("管理方式", (f"您的账号无权{label}该组织（{org.get_tier_display()}），"
                                        f"应由其登记（备案）机关办理。", org.get_track_display()))
+
+    def _named(self, model, name: str, division: Division, column: str, errors: dict) -> int | None:
+        """The venue / incubation base of that name the user may see: the one nearest the
+        organization (in its division, else above it, else anywhere visible when only one)."""
+        if not name:
+            return None
+        cache = self._named_cache.setdefault(model, {})
+        if name not in cache:
+            cache[name] = list(model.objects.visible_to(self.user).filter(name=name).values_list("pk", "division_id"))
+        found = cache[name]
+        for test in (lambda d: d == division.code,
+                     lambda d: division.code.startswith(codes.prefix_of(d, codes.level_of(d))),
+                     lambda d: len(found) == 1):
+            match = [pk for pk, d in found if test(d)]
+            if match:
+                return match[0]
+        errors.setdefault(column, (f"{column}“{name}”不存在、不在您的管辖范围内，或有多个同名的；请先在系统中登记。",
+                                   name))
+        return None
 
     def _registering_body(self, text: str, division: Division, errors: dict) -> Authority | None:
         """The body named in the cell (the county's registering body when empty), or None with the
@@ -941,8 +1067,10 @@ class RowChecker:
             "party_building": org.party_building, "is_community_org": org.is_community_org,
             "categories": data["categories"], "service_targets": data["service_targets"],
             "categories_mask": data["categories_mask"], "service_targets_mask": data["service_targets_mask"],
-            "leader": ([data["leader_name"], data["leader_id_number"], data["leader_phone"]]
-                       if data["leader_name"] else None),
+            "leaders": data.get("leaders", []), "uid": data["uid"] or None,
+            "supervising_unit": org.supervising_unit, "business_scope": org.business_scope,
+            "financial_custody": org.financial_custody, "is_hub": org.is_hub, "tags": org.tags,
+            "venue": org.venue_id, "incubated_by": org.incubated_by_id,
         }
 
 
@@ -1286,7 +1414,10 @@ def _write_orm(rows: list[dict], user, job: ImportJob) -> int:
             registered_capital=Decimal(r["registered_capital"]) if r["registered_capital"] is not None else None,
             contact_name=r["contact_name"], contact_phone=r["contact_phone"], party_building=r["party_building"],
             is_community_org=r["is_community_org"], status=Status.ACTIVE, created_by=user, import_job=job,
+            **_more_fields(r),
         )
+        if r.get("uid"):
+            org.uid = r["uid"]
         org.name_pinyin, org.name_initials = _keys(r)
         span = first_span(org)  # pk is None: its masks are 0 until set from the row below
         span.categories_mask = r["categories_mask"]
@@ -1303,13 +1434,30 @@ def _write_orm(rows: list[dict], user, job: ImportJob) -> int:
                       reason=now_reason, recorded_by=user) for o, s in zip(orgs, spans, strict=True)],
         batch_size=INSERT_BATCH,
     )
-    leaders = [Leader(organization=o, name=r["leader"][0], id_number=r["leader"][1], phone=r["leader"][2],
-                      role=LeaderRole.HEAD, order=0) for o, r in zip(orgs, rows, strict=True) if r["leader"]]
+    leaders = [Leader(organization=o, name=name, role=role, id_number=id_number, phone=phone, is_party_member=party,
+                      order=i)
+               for o, r in zip(orgs, rows, strict=True)
+               for i, (name, role, id_number, phone, party) in enumerate(_leaders(r))]
     if leaders:
         bulk_create_with_history(leaders, Leader, batch_size=INSERT_BATCH, default_user=user,
                                  default_change_reason=now_reason)
     _write_m2m(orgs, rows)
     return len(orgs)
+
+
+def _more_fields(r: dict) -> dict:
+    """The fields beyond the first import's (older payloads lack them: their defaults)."""
+    return {"supervising_unit": r.get("supervising_unit", ""), "business_scope": r.get("business_scope", ""),
+            "financial_custody": r.get("financial_custody", False), "is_hub": r.get("is_hub", False),
+            "tags": r.get("tags") or [], "venue_id": r.get("venue"), "incubated_by_id": r.get("incubated_by")}
+
+
+def _leaders(r: dict) -> list[list]:
+    """[name, role, id number, phone, party member] of a row's leaders (an older payload: its one head)."""
+    if "leaders" in r:
+        return r["leaders"]
+    old = r.get("leader")
+    return [[old[0], LeaderRole.HEAD, old[1], old[2], False]] if old else []
 
 
 def _write_m2m(orgs: list[Organization], rows: list[dict]) -> None:
@@ -1496,7 +1644,8 @@ def _copy_rows(rows: list[dict], user, job: ImportJob) -> int:
 
     def org_rows():
         # built while they stream: the server works on the rows sent while the next ones are built
-        for pk, r, uid in zip(org_ids, rows, _uids(n), strict=True):
+        for pk, r, new_uid in zip(org_ids, rows, _uids(n), strict=True):
+            uid = r.get("uid") or new_uid
             pinyin, initials = _keys(r)
             org = {
                 "id": pk, "uid": uid, "name": r["name"], "name_pinyin": pinyin,
@@ -1508,7 +1657,7 @@ def _copy_rows(rows: list[dict], user, job: ImportJob) -> int:
                 "registered_capital": r["registered_capital"], "contact_name": r["contact_name"],
                 "contact_phone": r["contact_phone"], "party_building": r["party_building"],
                 "is_community_org": r["is_community_org"], "status": Status.ACTIVE, "created_by_id": user.pk,
-                "created_at": now, "updated_at": now, "tags": [], "import_job_id": job.pk,
+                "created_at": now, "updated_at": now, "import_job_id": job.pk, **_more_fields(r),
             }
             orgs.append(org)
             yield org
@@ -1525,8 +1674,9 @@ def _copy_rows(rows: list[dict], user, job: ImportJob) -> int:
     _copy(OrgStateSpan, (
         {"id": sid, "organization_id": o["id"], "valid_from": start, "valid_to": None, "status": Status.ACTIVE,
          "division_id": r["division"], "track": r["track"], "org_type": r["org_type"], "tier": r["tier"],
-         "is_community_org": r["is_community_org"], "party_building": r["party_building"], "is_incubated": False,
-         "is_hub": "联合会" in r["name"], "categories_mask": r["categories_mask"],
+         "is_community_org": r["is_community_org"], "party_building": r["party_building"],
+         "is_incubated": r.get("incubated_by") is not None, "is_hub": r.get("is_hub") or "联合会" in r["name"],
+         "categories_mask": r["categories_mask"],
          "targets_mask": r["service_targets_mask"]}
         for sid, o, r, start in zip(span_ids, orgs, rows, starts, strict=True)))
     change_ids = _next_ids(StatusChange, n)
@@ -1534,11 +1684,11 @@ def _copy_rows(rows: list[dict], user, job: ImportJob) -> int:
         {"id": cid, "organization_id": o["id"], "from_status": "", "to_status": Status.ACTIVE,
          "effective_date": start, "reason": reason, "recorded_by_id": user.pk, "recorded_at": now}
         for cid, o, start in zip(change_ids, orgs, starts, strict=True)))
-    with_leader = [(o, r) for o, r in zip(orgs, rows, strict=True) if r["leader"]]
+    with_leader = [(o, i, leader) for o, r in zip(orgs, rows, strict=True) for i, leader in enumerate(_leaders(r))]
     leader_ids = _next_ids(Leader, len(with_leader))
-    leaders = [{"id": lid, "organization_id": o["id"], "name": r["leader"][0], "id_number": r["leader"][1],
-                "phone": r["leader"][2], "role": LeaderRole.HEAD, "order": 0, "is_party_member": False}
-               for lid, (o, r) in zip(leader_ids, with_leader, strict=True)]
+    leaders = [{"id": lid, "organization_id": o["id"], "name": name, "id_number": id_number, "phone": phone,
+                "role": role, "order": i, "is_party_member": party}
+               for lid, (o, i, (name, role, id_number, phone, party)) in zip(leader_ids, with_leader, strict=True)]
     _copy(Leader, leaders)
     leader_history = Leader.history.model
     _copy(leader_history, (

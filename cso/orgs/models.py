@@ -267,6 +267,14 @@ class Organization(ScopedModel):
         "regions.Division", verbose_name="所在社区（区划）", on_delete=models.PROTECT,
         related_name="organizations", db_index=False,
     )
+    # As on the registration certificate (登记证书): the supervising unit where one exists — the
+    # kinds that register directly (直接登记: 行业协会商会, 科技类, 公益慈善类, 城乡社区服务类; RULES.md)
+    # have none — and the business scope.
+    supervising_unit = models.CharField(
+        "业务主管单位", max_length=200, blank=True, default="",
+        help_text="直接登记的组织（行业协会商会类、科技类、公益慈善类、城乡社区服务类）没有业务主管单位，留空。",
+    )
+    business_scope = models.TextField("业务范围", blank=True, default="", help_text="按登记证书填写。")
     address = models.CharField("住所（活动地址）", max_length=300, blank=True)
     founded_on = models.DateField("成立日期", null=True, blank=True)
     registered_on = models.DateField("登记日期", null=True, blank=True)
@@ -382,6 +390,13 @@ class Organization(ScopedModel):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # the registering body as stored (a body may stop registering; its organizations stay valid)
+        instance._loaded_authority_id = instance.__dict__.get("registration_authority_id")
+        return instance
+
     def save(self, *args, **kwargs):
         self.name_pinyin, self.name_initials = pinyin_keys(self.name)
         update_fields = kwargs.get("update_fields")
@@ -477,7 +492,10 @@ class Organization(ScopedModel):
         authority = self.registration_authority
         if authority is None:
             return None
-        if not authority.is_active:
+        # A body that stopped registering (or was retired) still registered the organizations it
+        # did: only a newly chosen body must be active and register here.
+        chosen_now = self.registration_authority_id != getattr(self, "_loaded_authority_id", None)
+        if chosen_now and not authority.is_active:
             return f"登记管理机关“{authority.name}”已停用。"
         if not self.division_id or authority.division_id is None:
             return None
@@ -485,7 +503,7 @@ class Organization(ScopedModel):
         if not self.division_id.startswith(division.prefix):
             return (f"登记管理机关“{authority.name}”不在组织所在区划（{self.division.name}）的上级，"
                     "请选择组织所在县（区）的登记管理机关或其上级机关。")
-        if division.level >= codes.COUNTY and not authority.registers:
+        if chosen_now and division.level >= codes.COUNTY and not authority.registers:
             return (f"“{authority.name}”在本县（区）不负责社会组织登记（只负责监管），"
                     "请选择本县（区）的登记管理机关。")
         return None
@@ -510,6 +528,8 @@ class Organization(ScopedModel):
         registered = self.track == Track.REGISTERED
         if self.name:
             self.name = self.name.strip()
+        self.supervising_unit = (self.supervising_unit or "").strip()
+        self.business_scope = (self.business_scope or "").strip()
         # type, tier and track belong together
         if registered and self.org_type and self.org_type not in REGISTERED_TYPES:
             add("org_type", f"登记类组织的类型应为社会团体、民办非企业单位（社会服务机构）或基金会，"
@@ -552,6 +572,8 @@ class Organization(ScopedModel):
                         f"注册资金不得低于{floor.normalize():f}元（本省登记规则，基金会除外），"
                         f"当前为{self.registered_capital}元。")
         elif self.track == Track.FILED:
+            if self.supervising_unit:
+                add("supervising_unit", "备案类组织未经登记，没有业务主管单位；请留空。")
             if self.credit_code:
                 add("credit_code", "备案类组织不是法人，没有统一社会信用代码；取得登记后请办理“登记转换”。")
             if not self.filed_on:

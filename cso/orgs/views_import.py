@@ -27,7 +27,8 @@ from cso.core.scoping import CHANGE, VIEW
 from cso.core.uploads import max_bytes, max_rows
 
 from . import importing
-from .choices import OrgType, PartyBuilding
+from .choices import LeaderRole, OrgType, PartyBuilding
+from .forms import authority_queryset
 from .forms_import import ImportApplyForm, ImportUploadForm
 from .models import Category, ServiceTarget
 
@@ -181,6 +182,8 @@ def template(request):
         ("党建情况", [str(p.label) for p in PartyBuilding]),
         ("类别", list(Category.objects.filter(is_active=True).values_list("name", flat=True))),
         ("服务对象", list(ServiceTarget.objects.filter(is_active=True).values_list("name", flat=True))),
+        ("登记管理机关", list(authority_queryset(request.user).values_list("name", flat=True))),
+        ("负责人职务", [str(r.label) for r in LeaderRole]),
     ]
     for c, (title, items) in enumerate(lists):
         values.write_string(0, c, title, head)

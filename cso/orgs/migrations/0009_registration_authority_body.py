@@ -37,15 +37,35 @@ def _mapping(apps, pairs):
 
 
 def forward(apps, schema_editor):
+    """One UPDATE … FROM a mapping table per table (a join, one scan: the history table has no index
+    on the authority division)."""
+    connection = schema_editor.connection
+    qn = connection.ops.quote_name
     for model_name in ("Organization", "HistoricalOrganization"):
         model = apps.get_model("orgs", model_name)
-        pairs = set(model.objects.values_list("registration_authority_division_id", "registration_authority_text"))
-        for (division, text), (authority, new_division) in _mapping(apps, pairs).items():
-            if authority is None and new_division == division:
-                continue
-            model.objects.filter(
-                registration_authority_division_id=division, registration_authority_text=text,
-            ).update(registration_authority_id=authority, registration_authority_division_id=new_division)
+        pairs = set(model.objects.values_list("registration_authority_division_id", "registration_authority_text")
+                    .distinct())
+        rows = [(division, text, authority, new_division)
+                for (division, text), (authority, new_division) in _mapping(apps, pairs).items()
+                if authority is not None or new_division != division]
+        if not rows:
+            continue
+        table = qn(model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TEMPORARY TABLE orgs_authority_map (division varchar(12), body_text varchar(200), "
+                           "authority bigint, new_division varchar(12))")
+            cursor.executemany("INSERT INTO orgs_authority_map VALUES (%s, %s, %s, %s)", rows)
+            cursor.execute(
+                f"UPDATE {table} SET registration_authority_id = m.authority, "
+                f"registration_authority_division_id = m.new_division FROM orgs_authority_map m "
+                f"WHERE {table}.registration_authority_division_id = m.division "
+                f"AND {table}.registration_authority_text = m.body_text"
+            )
+            cursor.execute("DROP TABLE orgs_authority_map")
+    if connection.vendor == "postgresql":
+        # check the new foreign keys now: pending checks would block the ALTER TABLEs that follow
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def backward(apps, schema_editor):

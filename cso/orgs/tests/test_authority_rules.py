@@ -181,3 +181,27 @@ def test_data_still_registers_with_a_default_body_from_a_factory(cast):
     assert org.registration_authority.name == "南宁市兴宁区民政局"
     assert registered_data()["registration_authority"] == org.registration_authority
     assert org.registered_on <= date.today()
+
+
+def test_a_change_of_body_is_kept_in_the_history_by_name_and_moves_the_authority_division(cast):
+    from cso.orgs import services
+    from cso.orgs.history import field_changes
+
+    org = make_registered(cast["superuser"])
+    services.update_organization(org, {"registration_authority": body("南宁市民政局")}, cast["superuser"],
+                                 reason="更正登记管理机关")
+    org.refresh_from_db()
+    assert org.registration_authority_division_id == "450100000000"
+    changes = {c.field: (c.old, c.new) for c in field_changes(org)}
+    assert changes["registration_authority"] == ("南宁市兴宁区民政局", "南宁市民政局")
+
+
+def test_when_the_approval_bureau_takes_over_the_bureaus_organizations_stay_editable(cast):
+    from cso.orgs import services
+
+    org = make_registered(cast["superuser"])
+    Authority.objects.filter(division_id=COUNTY).update(registers=False)
+    services.update_organization(Organization.objects.get(pk=org.pk), {"member_count": 50}, cast["superuser"])
+    assert Organization.objects.get(pk=org.pk).member_count == 50
+    with pytest.raises(ValidationError):  # but the bureau cannot register a new one
+        make_registered(cast["superuser"])

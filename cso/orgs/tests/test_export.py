@@ -13,9 +13,11 @@ from cso.orgs import exports
 from .factories import FOREIGN_COMMUNITY, make_filed, make_registered
 
 EXPORT = reverse("orgs:export")
-HEADERS = ["组织标识", "名称", "统一社会信用代码", "管理方式", "组织类型", "管理层级", "所在区划代码", "所在区划",
-           "登记管理机关", "登记日期", "备案日期", "成立日期", "类别", "服务对象", "成员数", "注册资金（元）",
-           "住所", "联系人", "联系电话", "党建情况", "状态"]
+HEADERS = ["组织标识", "名称", "统一社会信用代码", "管理方式", "组织类型", "管理层级", "社区社会组织", "枢纽型组织",
+           "所在区划代码", "所在区划", "登记管理机关", "业务主管单位", "业务范围", "登记日期", "备案日期", "成立日期",
+           "类别", "服务对象", "成员数", "注册资金（元）", "财务托管（代管）", "住所", "活动场所", "孵化基地", "联系人",
+           "联系电话", "党建情况", "标签", "负责人姓名", "负责人职务", "负责人身份证号", "负责人电话",
+           "负责人是否中共党员", "其他负责人", "状态"]
 
 
 @pytest.fixture
@@ -65,7 +67,7 @@ def test_the_csv_export_is_utf8_with_bom_and_follows_the_filters(orgs, cast, log
     rows = read_csv(client.get(EXPORT, {"format": "csv", "track": "filed"}))
     assert rows[0] == HEADERS
     assert [r[1] for r in rows[1:]] == ["北宁社区广场舞队"]
-    assert rows[1][10] == "2021-03-01"
+    assert rows[1][HEADERS.index("备案日期")] == "2021-03-01"
     rows = read_csv(client.get(EXPORT, {"format": "csv", "q": "lnxh"}))
     assert [r[1] for r in rows[1:]] == ["兴宁区老年协会"]
 
@@ -90,4 +92,5 @@ def test_rows_are_read_in_chunks(orgs, cast):
 
     rows = list(exports.iter_rows(Organization.objects.order_by("name"), chunk_size=1))
     assert [r[1] for r in rows] == sorted(["兴宁区老年协会", "北宁社区广场舞队", "新竹社区老年协会"])
-    assert rows[1][12] == "生活服务、公益慈善" or rows[0][12] == "生活服务、公益慈善"
+    column = HEADERS.index("类别")
+    assert rows[1][column] == "生活服务、公益慈善" or rows[0][column] == "生活服务、公益慈善"

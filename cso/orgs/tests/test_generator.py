@@ -70,9 +70,16 @@ def test_generated_rows_pass_the_model_rules(tree):
             assert uscc.is_valid(org.credit_code) and org.credit_code[0] == "5"
             assert org.credit_code[1] == ("3" if org.org_type == "foundation" else "1" if org.org_type == "social_group"
                                           else "2")
+            # a real registering body, whose region code the credit code carries
+            assert org.registration_authority is not None
+            assert org.registration_authority_division_id == org.registration_authority.division_id
+            assert org.credit_code_warning() is None
         else:
-            assert org.credit_code is None
+            assert org.credit_code is None and org.registration_authority is None
+            assert org.supervising_unit == ""
         assert org.name_pinyin and org.name_initials
+    assert all(o.business_scope for o in orgs if o.categories.exists())
+    assert {o.registration_authority.kind for o in orgs if o.registration_authority} >= {"county_bureau"}
     leaders = list(Leader.objects.all())
     assert len(leaders) >= len(orgs)
     for leader in leaders:
@@ -112,6 +119,7 @@ def test_federations_have_enough_members(tree):
     hubs = Organization.objects.filter(is_hub=True)
     for hub in hubs:
         assert HubMembership.objects.filter(hub=hub).count() >= 30
+        assert hub.supervising_unit == "民生街道办事处"
     assert hubs.exists()
 
 
