@@ -152,7 +152,7 @@ def export(request):
     qs = queries.order(qs, filterset.sort_order)
     # leaders' id numbers in full for those who may change every exported organization (as on the
     # detail page), masked for everyone else
-    reveal_ids = not qs.exclude(services.decided_q(request.user, "orgs.change")).exists()
+    reveal_ids = request.user.is_superuser or not qs.exclude(services.decided_q(request.user, "orgs.change")).exists()
     if fmt == "csv":
         return exports.csv_response(qs, reveal_ids)
     return exports.xlsx_response(qs, reveal_ids)

@@ -214,3 +214,21 @@ def test_a_registration_elsewhere_is_a_decision_of_that_body(cast):
     assert org.registration_authority_division_id == COUNTY
     with pytest.raises(PermissionDenied, match="无权撤销登记"):
         services.change_status(org, "revoked", date.today(), "越权", cast["city_registrar"])
+
+
+def test_an_export_shows_id_numbers_in_full_only_to_the_body_that_decides_on_every_row(cast, login):
+    from .factories import id_number
+
+    number = id_number()
+    make_registered(cast["registrar"], name="兴宁区老年协会", leaders=[{"name": "王建国", "id_number": number}])
+
+    def exported(user, **query):
+        response = login(user).get(reverse("orgs:export"), {"format": "csv", **query})
+        data = b"".join(response.streaming_content) if response.streaming else response.content
+        return data.decode("utf-8-sig")
+
+    assert number in exported(cast["registrar"])
+    assert number not in exported(cast["county"]) and number not in exported(cast["street"])
+    make_filed(cast["street"], name="兴宁社区舞蹈队")
+    assert number not in exported(cast["registrar"])  # the filed group is not the registrar's to decide
+    assert number in exported(cast["registrar"], track="registered")
