@@ -196,6 +196,7 @@ def detail(request, uid):
         "venue": org.venue,
         "sharing": sharing,
         "base": org.incubated_by,
+        "can_link_base": org.incubated_by_id is not None and can(user, "accounts.link", org.incubated_by),
         "status_changes": list(StatusChange.objects.filter(organization=org).select_related("recorded_by")
                                .order_by("-effective_date", "-id")),
         "changes": list(reversed(changes)),

@@ -191,6 +191,8 @@ def test_an_operator_reads_the_organizations_its_base_incubated(cast, login):
     incubated = make_filed(cast["street"], name="兴宁社区读书会", incubated_by=base)
     make_filed(cast["street"], name="兴宁社区象棋队")
     client = login(cast["county"])
+    body = client.get(reverse("orgs:detail", args=[incubated.uid])).content.decode()
+    assert reverse("orgs:base_links", args=[base.pk]) in body
     response = client.post(reverse("orgs:base_links", args=[base.pk]), {"username": "operator", "role": "head"})
     assert response.status_code == 302
     listing = login(cast["operator"]).get(reverse("orgs:list")).content.decode()
