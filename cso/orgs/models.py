@@ -574,6 +574,8 @@ class Organization(ScopedModel):
         elif self.track == Track.FILED:
             if self.supervising_unit:
                 add("supervising_unit", "备案类组织未经登记，没有业务主管单位；请留空。")
+            if self.registration_authority_id:
+                add("registration_authority", "备案类组织由所在街道（乡镇）备案，没有登记管理机关；请留空。")
             if self.credit_code:
                 add("credit_code", "备案类组织不是法人，没有统一社会信用代码；取得登记后请办理“登记转换”。")
             if not self.filed_on:

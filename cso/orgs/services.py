@@ -391,7 +391,7 @@ def create_organization(data: dict, user) -> Organization:
 
     org = Organization(division=division, registration_authority=authority,
                        registration_authority_division=authority_division, created_by=user, **data)
-    if authority is not None:
+    if authority is not None and org.track == Track.REGISTERED:
         org.registration_authority_division_id = authority.division_id
     if not org.tier:
         org.tier = Tier.REGISTERED if org.track == Track.REGISTERED else Tier.COMMUNITY

@@ -205,3 +205,11 @@ def test_when_the_approval_bureau_takes_over_the_bureaus_organizations_stay_edit
     assert Organization.objects.get(pk=org.pk).member_count == 50
     with pytest.raises(ValidationError):  # but the bureau cannot register a new one
         make_registered(cast["superuser"])
+
+
+def test_a_filed_group_names_no_registering_body(cast):
+    from .factories import make_filed
+
+    with pytest.raises(ValidationError) as exc:
+        make_filed(cast["street"], registration_authority=body("南宁市兴宁区民政局"))
+    assert "没有登记管理机关" in exc.value.message_dict["registration_authority"][0]
