@@ -9,8 +9,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture
 def tree(db):
     from cso.demo.testing import build_tree
+    from cso.orgs.models import RegistryRules
+    from cso.regions import codes
 
-    return build_tree()
+    divisions = build_tree()
+    # 广西's registry rules, as the demo sets them: seed 001's capital floor and federation minimum, groups
+    # below the registration bar filed with the street.
+    RegistryRules.objects.create(province_id="450000000000", min_registered_capital=2000,
+                                 federation_min_members=30, filing_level=codes.STREET)
+    return divisions
 
 
 @pytest.fixture

@@ -12,17 +12,17 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from cso.accounts.models import SignInEvent, User
 from cso.core.models import ImportJob, ImportStatus
-from cso.orgs.models import Organization
+from cso.orgs.models import IncubationBase, Organization
 from cso.orgs.tests.factories import make_filed
 from cso.regions.models import Division
 from cso.reports import rounds as report_rounds
 from cso.reports import services as report_services
 from cso.reports.models import QuarterlyReport
 
-HOME_ROLES = ["county", "street", "community", "operator", "organization"]
+HOME_ROLES = ["county", "registrar", "street", "community", "operator", "organization"]
 FOREIGN_COUNTY = "450103000000"  # 青秀区
 FOREIGN_MARKERS = ["青秀区", "新竹街道", "新竹社区居委会", "思贤社区居委会", "outsider_county", "outsider_community",
-                   "4501030", "新竹社区太极拳队", "新竹街道组织"]
+                   "4501030", "新竹社区太极拳队", "新竹街道组织", "新竹街道孵化基地"]
 # URLs that need no object and serve everyone, or only sign the user out.
 SKIP_NAMES = {"accounts:logout", "core:healthz"}
 
@@ -63,6 +63,7 @@ def foreign_objects(cast):
         "uid": organization.uid,
         "batch": job.pk,
         "report": report.pk,
+        "base": IncubationBase.objects.create(name="新竹街道孵化基地", division_id="450103001000", level=4).pk,
     }
 
 

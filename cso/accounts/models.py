@@ -64,7 +64,9 @@ class User(ScopedModel, AbstractUser):
 
     @property
     def can_manage_accounts(self) -> bool:
-        return self.is_active and (self.is_superuser or self.role in ACCOUNT_MANAGER_ROLES)
+        from .responsibilities import can
+
+        return can(self, "accounts.manage")
 
     @property
     def rank(self) -> int:

@@ -66,17 +66,108 @@ class Facts:
 
 
 @dataclass(frozen=True)
+class Prospect:
+    """An object about to be made (a registration, a filing): the predicates read its facts."""
+
+    facts: Facts
+
+    def responsibility_facts(self) -> Facts:
+        return self.facts
+
+
+@dataclass(frozen=True)
 class Action:
     code: str
     label: str  # Chinese: "登记成立", "注销登记" …
     model: str = ""  # "orgs.Organization": what the action is done to ("" for none)
 
 
+# --- tracks an organization's facts carry ---------------------------------------------------------
+REGISTERED = "registered"  # 依法登记的社会团体、社会服务机构、基金会
+FILED = "filed"  # 备案的（规模较大、由街道管理的）社区社会组织
+COMMUNITY_GROUP = "community"  # 规模较小、较为松散、由居（村）委会指导并纳入基础数据的团体
+
+TRACKS = {
+    REGISTERED: "依法登记",
+    FILED: "备案",
+    COMMUNITY_GROUP: "社区指导的小型团体",
+}
+
+P, C, CO, S, CM = codes.PROVINCE, codes.CITY, codes.COUNTY, codes.STREET, codes.COMMUNITY
+ABOVE_STREET = (P, C, CO)
+ALL_LEVELS = (P, C, CO, S, CM)
+LINKED_LEVELS = (CO, S, CM)
+
+# Sources the notes cite (shown to administrators beside each row).
+SEED_000 = "种子文件000（县级行政审批服务管理局登记，民政局事中事后监管）"
+SEED_001 = "种子文件001（登记管理机关和街道双重负责；小型松散团体由居（村）委会指导管理）"
+RULES_REG = "RULES.md（变更由原登记机关核准；注销、撤销登记由登记管理机关决定）"
+RULES_FILE = "RULES.md（备案机关为设置：上海为街道，其他地方多为县级民政局）"
+PROPOSAL = "本平台建议"
+
+
+def _rows(action: str, role: str, levels, reach: str, tracks=(None,), note: str = "") -> list[Duty]:
+    return [Duty(action, role, tuple(levels), reach, track, note) for track in tracks]
+
+
+def _staff_see(action: str, note: str) -> list[Duty]:
+    """Every staff account reads (or exports) its subtree; organization and operator accounts what is linked."""
+    return [
+        *_rows(action, Role.ADMIN, ABOVE_STREET, SUBTREE, note=note),
+        *_rows(action, Role.CIVIL_AFFAIRS, ABOVE_STREET, SUBTREE, note=note),
+        *_rows(action, Role.REGISTRAR, ABOVE_STREET, SUBTREE, note=note),
+        *_rows(action, Role.STREET, (S,), SUBTREE, note=note),
+        *_rows(action, Role.COMMUNITY, (CM,), SUBTREE, note=note),
+        *_rows(action, Role.OPERATOR, LINKED_LEVELS, LINKED, note="只读本账号关联的组织（由工作人员设置关联）"),
+        *_rows(action, Role.ORGANIZATION, LINKED_LEVELS, LINKED, note="只读本账号关联的组织（由工作人员设置关联）"),
+    ]
+
+
+def _deciders(action: str, *, registered=True, filed=True, community=True, note_reg=RULES_REG) -> list[Duty]:
+    """Who decides on an organization: the body that registered it, the body that files it, and for the small
+    groups of a community its committee."""
+    rows: list[Duty] = []
+    if registered:
+        rows += _rows(action, Role.REGISTRAR, ABOVE_STREET, REGISTERED_HERE, (REGISTERED,),
+                      note=f"{note_reg}；上级机关只办理本机关登记的组织")
+    if filed:
+        rows += _rows(action, Role.CIVIL_AFFAIRS, (CO,), REGISTERED_HERE, (FILED, COMMUNITY_GROUP),
+                      note=f"{RULES_FILE}：备案机关为县级民政局时")
+        rows += _rows(action, Role.STREET, (S,), REGISTERED_HERE, (FILED, COMMUNITY_GROUP),
+                      note=f"{RULES_FILE}：备案机关为街道时；{SEED_001}")
+    if community:
+        rows += _rows(action, Role.COMMUNITY, (CM,), OWN_DIVISION, (COMMUNITY_GROUP,),
+                      note=f"{SEED_001}；种子文件000（纳入基础数据）")
+    return rows
+
+
 # --- the actions ---------------------------------------------------------------------------------
 # Each domain lists its actions here; ``ACTIONS`` and ``TABLE`` are the concatenation.
-REGION_ACTIONS: list[Action] = []
-ACCOUNT_ACTIONS: list[Action] = []
-ORG_ACTIONS: list[Action] = []
+REGION_ACTIONS: list[Action] = [
+    Action("regions.view", "查看行政区划", "regions.Division"),
+    Action("regions.edit_figures", "填报人口、户数和设施面积", "regions.Division"),
+]
+ACCOUNT_ACTIONS: list[Action] = [
+    Action("accounts.manage", "管理账号", "accounts.User"),
+    Action("accounts.link", "关联组织（基地）账号", "orgs.Organization"),
+    Action("accounts.audit", "查看审计日志"),
+    Action("accounts.responsibilities", "查看职责表"),
+]
+ORG_ACTIONS: list[Action] = [
+    Action("orgs.view", "查看社会组织", "orgs.Organization"),
+    Action("orgs.export", "导出社会组织名录"),
+    Action("orgs.import", "批量导入社会组织"),
+    Action("orgs.register", "登记成立（含备案组织转登记）", "orgs.Organization"),
+    Action("orgs.file", "备案（或纳入社区基础数据）", "orgs.Organization"),
+    Action("orgs.change", "变更登记（备案）事项", "orgs.Organization"),
+    Action("orgs.set_status", "标记活动异常、停止活动或恢复正常", "orgs.Organization"),
+    Action("orgs.deregister", "注销", "orgs.Organization"),
+    Action("orgs.revoke", "撤销登记", "orgs.Organization"),
+    Action("orgs.clear", "清理", "orgs.Organization"),
+    Action("orgs.correct", "更正错误的登记决定", "orgs.Organization"),
+    Action("orgs.advise", "提出指导意见", "orgs.Organization"),
+    Action("orgs.rules", "设置本省登记规则", "regions.Division"),
+]
 REPORT_ACTIONS: list[Action] = [
     Action("reports.view", "查看统计报表", "reports.QuarterlyReport"),
     Action("reports.view_own_rows", "查看统计表中本街道（社区）所在的行", "reports.QuarterlyReport"),
@@ -92,10 +183,55 @@ STATS_ACTIONS: list[Action] = [
     Action("stats.settings", "设置本省统计口径（城市社区、孵化基地层级）", "stats.ProvinceSetting"),
 ]
 
+
 # --- the table -----------------------------------------------------------------------------------
-REGION_DUTIES: list[Duty] = []
-ACCOUNT_DUTIES: list[Duty] = []
-ORG_DUTIES: list[Duty] = []
+_STAFF = (Role.ADMIN, Role.CIVIL_AFFAIRS, Role.REGISTRAR, Role.STREET, Role.COMMUNITY)
+_STAFF_LEVELS = {Role.ADMIN: ABOVE_STREET, Role.CIVIL_AFFAIRS: ABOVE_STREET, Role.REGISTRAR: ABOVE_STREET,
+                 Role.STREET: (S,), Role.COMMUNITY: (CM,)}
+
+REGION_DUTIES: list[Duty] = [
+    *[d for role in (*_STAFF, Role.OPERATOR, Role.ORGANIZATION)
+      for d in _rows("regions.view", role, _STAFF_LEVELS.get(role, LINKED_LEVELS), SUBTREE,
+                     note="本辖区的区划和人口户数，人人可查")],
+    *[d for role in (Role.ADMIN, Role.CIVIL_AFFAIRS, Role.STREET, Role.COMMUNITY)
+      for d in _rows("regions.edit_figures", role, _STAFF_LEVELS[role], SUBTREE,
+                     note=f"{PROPOSAL}：民政部门、街道和社区填报本辖区的基础数据（种子文件000：纳入基础数据）")],
+]
+ACCOUNT_DUTIES: list[Duty] = [
+    *[d for role in (Role.ADMIN, Role.CIVIL_AFFAIRS, Role.STREET)
+      for d in _rows("accounts.manage", role, _STAFF_LEVELS[role], SUBTREE,
+                     note=f"{PROPOSAL}：在本辖区内建立和管理不高于本账号的账号")],
+    *[d for role in (Role.ADMIN, Role.CIVIL_AFFAIRS, Role.STREET)
+      for d in _rows("accounts.link", role, _STAFF_LEVELS[role], SUBTREE,
+                     note=f"{PROPOSAL}：工作人员把组织账号、运营方账号关联到本辖区的组织或孵化基地")],
+    *[d for role in _STAFF
+      for d in _rows("accounts.audit", role, _STAFF_LEVELS[role], SUBTREE,
+                     note="本辖区的登录记录、账号和区划变更、登记决定")],
+    *_rows("accounts.responsibilities", Role.ADMIN, ABOVE_STREET, SUBTREE, note="系统管理员查看本表"),
+]
+ORG_DUTIES: list[Duty] = [
+    *_staff_see("orgs.view", f"{SEED_001}：街道、社区可查看并指导辖区内的组织；上级查看下级"),
+    *_staff_see("orgs.export", "导出可查看的组织"),
+    *_rows("orgs.import", Role.REGISTRAR, ABOVE_STREET, SUBTREE, note="逐行按“登记成立”“备案”的职责核对"),
+    *_rows("orgs.import", Role.CIVIL_AFFAIRS, (CO,), SUBTREE, note="逐行按“备案”的职责核对"),
+    *_rows("orgs.import", Role.STREET, (S,), SUBTREE, note="逐行按“备案”的职责核对"),
+    *_rows("orgs.import", Role.COMMUNITY, (CM,), SUBTREE, note="逐行按“备案”的职责核对（只能录入本社区的小型团体）"),
+    *_deciders("orgs.register", filed=False, community=False,
+               note_reg=f"{SEED_000}；{SEED_001}（向所在地县级登记管理机关申请登记）"),
+    *_deciders("orgs.file", registered=False),
+    *_deciders("orgs.change"),
+    *_deciders("orgs.set_status"),
+    *_deciders("orgs.deregister"),
+    *_deciders("orgs.revoke", filed=False, community=False),
+    *_deciders("orgs.clear"),
+    *_deciders("orgs.correct"),
+    *_rows("orgs.advise", Role.CIVIL_AFFAIRS, ABOVE_STREET, SUBTREE,
+           note=f"{SEED_000}：民政局对已登记组织事中事后监管"),
+    *_rows("orgs.advise", Role.STREET, (S,), SUBTREE, note=f"{SEED_001}：街道指导辖区内组织、提出意见，不作决定"),
+    *_rows("orgs.advise", Role.COMMUNITY, (CM,), SUBTREE, note=f"{SEED_001}：居（村）委会指导本社区组织的活动"),
+    *_rows("orgs.rules", Role.ADMIN, (P,), OWN_DIVISION, note="RULES.md：各地不同的规则为省级设置"),
+    *_rows("orgs.rules", Role.CIVIL_AFFAIRS, (P,), OWN_DIVISION, note="RULES.md：各地不同的规则为省级设置"),
+]
 _SEED000_TABLE = "文件000：各县（市、区）于6月20日、9月20日、12月20日前报送培育发展情况统计表"
 _CHAIN = "本平台建议的逐级审核：县级制表、县级另一账号审核报送，市级通过或退回；市级汇总表同样报省级"
 REPORT_DUTIES: list[Duty] = [
@@ -179,6 +315,23 @@ def duties_for(user, action: str) -> list[Duty]:
     return [d for d in TABLE if d.action == action and d.role == user.role and level in d.levels]
 
 
+def facts_of(obj) -> Facts:
+    """The object's facts: its ``responsibility_facts()``; a division and an account stand at their division
+    (those lower apps do not import this one)."""
+    method = getattr(obj, "responsibility_facts", None)
+    if method is not None:
+        return method()
+    from django.contrib.auth import get_user_model
+
+    from cso.regions.models import Division
+
+    if isinstance(obj, Division):
+        return Facts(division=obj.code)
+    if isinstance(obj, get_user_model()):
+        return Facts(division=obj.division_id)
+    raise TypeError(f"{type(obj).__name__} does not tell its responsibility facts")
+
+
 def can(user, action: str, obj=None) -> bool:
     """May ``user`` do ``action`` (to ``obj``; without it: anywhere)?"""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -188,7 +341,7 @@ def can(user, action: str, obj=None) -> bool:
     rows = duties_for(user, action)
     if obj is None or not rows:
         return bool(rows)
-    facts: Facts = obj.responsibility_facts()
+    facts = facts_of(obj)
     return any((d.track is None or d.track == facts.track) and reaches(user, d.reach, facts) for d in rows)
 
 
@@ -197,6 +350,29 @@ def require(user, action: str, obj=None) -> None:
     if not can(user, action, obj):
         label = ACTIONS[action].label if action in ACTIONS else action
         raise PermissionDenied(f"您的账号无权{label}。")
+
+
+def permitted(user, actions: Iterable[str], obj=None) -> set[str]:
+    """The subset of ``actions`` this account may do (to ``obj``): for menus and buttons."""
+    return {a for a in actions if can(user, a, obj)}
+
+
+def level_label(level: int) -> str:
+    return codes.LEVEL_SHORT_NAMES.get(level, str(level))
+
+
+def table_rows() -> list[dict]:
+    """The table for the administrators' page, in Chinese, grouped by action."""
+    out = []
+    for duty in TABLE:
+        action = ACTIONS[duty.action]
+        out.append({
+            "action": action.code, "action_label": action.label, "role": Role(duty.role).label,
+            "levels": "、".join(level_label(lv) for lv in duty.levels), "reach": REACHES[duty.reach],
+            "track": TRACKS.get(duty.track, "全部") if action.model == "orgs.Organization" else "—",
+            "note": duty.note,
+        })
+    return out
 
 
 def rows_for_action(action: str) -> list[Duty]:
@@ -214,13 +390,14 @@ def roles_and_levels() -> Iterable[tuple[str, int]]:
 
 def register_with_rules() -> None:
     """Each action becomes a ``rules`` permission, so ``user.has_perm(action, obj)`` answers the same."""
-    def predicate_for(code: str):
-        def check(user, obj=None):
-            return can(user, code, obj)
-
-        return rules.predicate(check, name=code)
-
     for code in ACTIONS:
         if not rules.perm_exists(code):
-            rules.add_perm(code, predicate_for(code))
+            rules.add_perm(code, rules.predicate(_predicate_for(code), name=code))
+
+
+def _predicate_for(code: str) -> Callable:
+    def predicate(user, obj=None):
+        return can(user, code, obj)
+
+    return predicate
 

@@ -17,4 +17,5 @@ urlpatterns = [
     path("users/<int:pk>/toggle-active/", views.user_toggle_active, name="user_toggle_active"),
     path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
     path("audit/", views.audit, name="audit"),
+    path("responsibilities/", views.responsibilities_table, name="responsibilities"),
 ]

@@ -13,6 +13,7 @@ from django_tables2 import RequestConfig
 from cso.core.scoping import CHANGE
 from cso.regions.models import Division
 
+from . import audit as audit_tabs
 from . import services
 from .filters import DivisionHistoryFilterSet, SignInFilterSet, UserFilterSet, UserHistoryFilterSet
 from .forms import (
@@ -25,6 +26,7 @@ from .forms import (
     add_rule_errors,
 )
 from .models import SignInEvent, User
+from .responsibilities import can
 from .tables import SignInTable, UserTable
 
 # Session key holding a generated temporary password until the manager has seen it once.
@@ -301,6 +303,27 @@ def division_lookup(request):
     return render(request, "accounts/includes/division_options.html", {"divisions": divisions})
 
 
+# --- the responsibilities table ----------------------------------------------------------------
+
+
+def responsibilities_table(request):
+    """Who may do what: the one table every page, API endpoint, import and export asks (administrators)."""
+    if not can(request.user, "accounts.responsibilities"):
+        raise PermissionDenied("只有系统管理员可以查看职责表。")
+    from . import responsibilities as r
+
+    rows = r.table_rows()
+    actions = []
+    for action in r.ACTIONS.values():
+        actions.append({"code": action.code, "label": action.label,
+                        "rows": [row for row in rows if row["action"] == action.code]})
+    context = {
+        "actions": actions, "reaches": r.REACHES, "tracks": r.TRACKS,
+        "breadcrumbs": [_home(), {"label": "职责表", "url": ""}],
+    }
+    return render(request, "accounts/responsibilities.html", context)
+
+
 # --- audit ------------------------------------------------------------------------------------
 
 AUDIT_TABS = [
@@ -311,17 +334,21 @@ AUDIT_TABS = [
 
 
 def audit(request):
-    if not request.user.is_staff_role:
-        raise PermissionDenied("只有民政部门、街道和社区工作人员可以查看审计日志。")
+    if not can(request.user, "accounts.audit"):
+        raise PermissionDenied("只有民政部门、登记管理机关、街道和社区工作人员可以查看审计日志。")
+    tabs = [*AUDIT_TABS, *((t.key, t.label) for t in audit_tabs.TABS.values())]
     tab = request.GET.get("tab")
-    if tab not in dict(AUDIT_TABS):
+    if tab not in dict(tabs):
         tab = "signins"
     context = {
         "tab": tab,
-        "tabs": [{"key": key, "label": label, "active": key == tab} for key, label in AUDIT_TABS],
+        "tabs": [{"key": key, "label": label, "active": key == tab} for key, label in tabs],
         "breadcrumbs": [_home(), {"label": "审计日志", "url": ""}],
     }
-    if tab == "signins":
+    if tab in audit_tabs.TABS:
+        template, extra = audit_tabs.TABS[tab].build(request)
+        context.update(extra, tab_template=template)
+    elif tab == "signins":
         queryset = SignInEvent.objects.visible_to(request.user).select_related("division")
         filterset = SignInFilterSet(request.GET or None, queryset=queryset, request=request)
         table = SignInTable(filterset.qs)

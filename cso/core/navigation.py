@@ -43,6 +43,16 @@ def anyone(user) -> bool:
 
 NAV_ITEMS: list[NavItem] = []
 PANELS: list[Panel] = []
+
+
+def may(action: str) -> Callable[[object], bool]:
+    """Shown to accounts the responsibilities table lets do ``action`` somewhere (asked through
+    ``rules``' permission backend: core imports no app)."""
+
+    def visible(user) -> bool:
+        return user.has_perm(action)
+
+    return visible
 # Items with a section are shown together in one drop-down menu of the navigation bar.
 SECTION_ICONS = {"统计": "graph-up", "系统管理": "gear"}
 

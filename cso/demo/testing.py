@@ -44,10 +44,14 @@ CAST = {
     "community": (Role.COMMUNITY, "450102001003"),
     "operator": (Role.OPERATOR, "450102001000"),
     "organization": (Role.ORGANIZATION, "450102001003"),
+    # the registering body of 兴宁区 (登记管理机关), apart from the bureau that supervises ("county")
+    "registrar": (Role.REGISTRAR, "450102000000"),
+    "city_registrar": (Role.REGISTRAR, "450100000000"),
     # outsiders: a sibling county and a sibling street
     "outsider_county": (Role.CIVIL_AFFAIRS, "450103000000"),
     "outsider_street": (Role.STREET, "450102002000"),
     "outsider_community": (Role.COMMUNITY, "450103001005"),
+    "outsider_registrar": (Role.REGISTRAR, "450103000000"),
 }
 
 

@@ -2,12 +2,15 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    AccountLink,
     Category,
     HubMembership,
     IncubationBase,
     Leader,
     Organization,
     OrgStateSpan,
+    RegistryDecision,
+    RegistryRules,
     ServiceTarget,
     StatusChange,
     Venue,
@@ -66,6 +69,28 @@ class OrgStateSpanAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RegistryRules)
+class RegistryRulesAdmin(SimpleHistoryAdmin):
+    list_display = ("province", "min_registered_capital", "federation_min_members", "filing_level", "updated_at")
+    raw_id_fields = ("province", "updated_by")
+
+
+@admin.register(AccountLink)
+class AccountLinkAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "organization", "base", "role", "division", "created_at")
+    raw_id_fields = ("user", "organization", "base", "division", "created_by")
+
+
+@admin.register(RegistryDecision)
+class RegistryDecisionAdmin(admin.ModelAdmin):
+    list_display = ("recorded_at", "kind", "summary", "division", "recorded_by")
+    list_filter = ("kind",)
+    raw_id_fields = ("organization", "division", "authority_division", "recorded_by")
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -13,7 +13,8 @@ from decimal import Decimal
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from cso.core.scoping import CHANGE, Scope
+from cso.accounts.responsibilities import can
+from cso.core.scoping import Scope
 
 from . import queries
 from .filters import OrganizationFilter
@@ -140,7 +141,7 @@ class OrgDetailOut(OrgOut):
     @staticmethod
     def resolve_leaders(obj, context):
         user = context["request"].user
-        can_change = obj.is_visible_to(user, CHANGE)
+        can_change = can(user, "orgs.change", obj)
         return [
             {"name": leader.name, "role": leader.role, "role_display": leader.get_role_display(),
              "id_number": leader.id_number if can_change else leader.masked_id_number,
@@ -194,6 +195,8 @@ def list_orgs(
     after: str | None = Query(None, description="游标：取其后的一页"),
     before: str | None = Query(None, description="游标：取其前的一页"),
 ):
+    if not can(request.user, "orgs.view"):
+        raise HttpError(403, "您的账号无权查看社会组织。")
     limit = min(limit, MAX_LIMIT)
     data = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in filters.dict().items() if v not in (None, "")}
     filterset = OrganizationFilter(data, queryset=Organization.objects.visible_to(request.user), request=request)
@@ -226,4 +229,6 @@ def get_org(request, uid: str):
     )
     if org is None:
         raise HttpError(404, NOT_FOUND)
+    if not can(request.user, "orgs.view", org):
+        raise HttpError(403, "您的账号无权查看该组织。")
     return org

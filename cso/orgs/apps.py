@@ -5,3 +5,8 @@ class OrgsConfig(AppConfig):
     name = "cso.orgs"
     label = "orgs"
     verbose_name = "社会组织"
+
+    def ready(self):
+        from . import audit
+
+        audit.register()

@@ -320,12 +320,68 @@ class StatusForm(forms.Form):
     reason = forms.CharField(label="原因", widget=forms.Textarea(attrs={"rows": 3}), required=False,
                              help_text="如年检结论、执法决定文号、清理依据等。")
 
-    def __init__(self, *args, org: Organization, **kwargs):
+    def __init__(self, *args, org: Organization, allowed=None, **kwargs):
         super().__init__(*args, **kwargs)
         from .choices import TRANSITIONS
 
-        allowed = TRANSITIONS.get(Status(org.status), set())
+        if allowed is None:
+            allowed = TRANSITIONS.get(Status(org.status), set())
         self.fields["to_status"].choices = [(s.value, s.label) for s in Status if s in allowed]
+        _style(self)
+
+
+class CorrectionForm(forms.Form):
+    """更正 a wrong status change (services.correct_status)."""
+
+    reason = forms.CharField(label="更正原因", widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="如“误将该组织注销，实际仍在活动”，并注明依据。")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class GuidanceForm(forms.Form):
+    text = forms.CharField(label="指导意见", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class MemberForm(forms.Form):
+    member = forms.CharField(label="会员组织标识或统一社会信用代码", max_length=32)
+    joined_on = forms.DateField(label="加入日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class LinkForm(forms.Form):
+    username = forms.CharField(label="账号（用户名）", max_length=150,
+                               help_text="本辖区内的社会组织账号或孵化基地运营方账号。")
+    role = forms.ChoiceField(label="身份", choices=[("head", "负责人"), ("liaison", "联络员")])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class RegistryRulesForm(forms.Form):
+    min_registered_capital = forms.DecimalField(
+        label="注册资金下限（元）", required=False, min_value=0, max_digits=12, decimal_places=2,
+        help_text="社区社会组织（基金会除外）登记时的注册资金下限；空为不设（广西：2000元，种子文件001）。")
+    federation_min_members = forms.IntegerField(
+        label="街道（乡镇）联合会会员数下限", required=False, min_value=1,
+        help_text="空为不设（广西：30个，种子文件001）。")
+    filing_level = forms.TypedChoiceField(
+        label="备案机关", coerce=int, choices=[(3, "县级民政局"), (4, "街道办事处（乡镇人民政府）")],
+        help_text="RULES.md：上海为街道，其他地方多为县级民政局。")
+    reason = forms.CharField(label="修改说明", max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         _style(self)
 
 
@@ -351,4 +407,5 @@ class RegisterForm(forms.Form):
         _style(self)
 
 
-__all__ = ["Leader", "LeaderFormSet", "OrganizationForm", "RegisterForm", "StatusForm", "apply_errors"]
+__all__ = ["CorrectionForm", "GuidanceForm", "Leader", "LeaderFormSet", "LinkForm", "MemberForm", "OrganizationForm",
+           "RegisterForm", "RegistryRulesForm", "StatusForm", "apply_errors"]

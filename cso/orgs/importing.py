@@ -75,6 +75,7 @@ from django.utils import timezone
 from rapidfuzz import fuzz, process
 from simple_history.utils import bulk_create_with_history
 
+from cso.accounts import responsibilities
 from cso.core.models import ImportJob, ImportStatus
 from cso.core.scoping import CHANGE, Scope
 from cso.core.uploads import HEADER_SCAN, UploadRefused, check_upload, read_table
@@ -652,14 +653,14 @@ class RowChecker:
     def __init__(self, user):
         self.user = user
         self.scope = Scope.for_user(user)
-        if self.scope.nothing or Organization.scope_extra_q(user, CHANGE) is None:
-            raise PermissionDenied("您没有登记或修改社会组织的权限。")
+        if self.scope.nothing or not responsibilities.can(user, "orgs.import"):
+            raise PermissionDenied("您没有批量导入社会组织的权限。")
         self.categories = _terms(Category)
         self.targets = _terms(ServiceTarget)
         # the span masks: one bit per term (categories and targets each have their own mask)
         self.term_bits = {"categories": {t.pk: t.bit for t in self.categories.values()},
                           "service_targets": {t.pk: t.bit for t in self.targets.values()}}
-        self.filing_level = org_models.filing_authority_level()
+        self._filing_levels: dict[str, int] = {}  # province prefix -> the level of its filing body
         # the registering bodies: by folded name, and the ones that register in each county
         self.authorities: dict[str, list[Authority]] = defaultdict(list)
         self.county_registrar: dict[str, Authority] = {}
@@ -696,7 +697,7 @@ class RowChecker:
         visible, any_, asked = self._visible, self._any_divisions, self._asked_divisions
         wanted_list = sorted(wanted - asked)
         asked.update(wanted_list)
-        ancestors = {_ancestor_code(c, lvl) for c in wanted_list for lvl in (codes.COUNTY, self.filing_level)}
+        ancestors = {_ancestor_code(c, lvl) for c in wanted_list for lvl in (codes.COUNTY, codes.STREET)}
         for qs in _among(Division.objects.visible_to(self.user).filter(abolished_in__isnull=True), "code", wanted_list):
             for d in qs:
                 visible[d.code] = d
@@ -903,6 +904,14 @@ class RowChecker:
         # Every rule runs, whatever the cells could not be read: a clerk learns all that is wrong
         # with a row in one round (a cell's own error stays the one shown for its column).
         org = self._build(data, division, ancestors, errors)
+        if org is not None and division is not None and org.track:
+            # the responsibilities table: this account registers / files the new organization, or
+            # changes the one the row updates
+            if target is None:
+                self._may_create(org, errors)
+            elif not responsibilities.can(self.user, "orgs.change", target):
+                errors.setdefault("组织标识", (f"您的账号无权变更“{target.name}”的登记（备案）事项，"
+                                           "应由其登记（备案）机关办理。", target.uid))
         if org is not None:
             # without a division the default authority is unknown: its absence is the division's error
             self._clean(org, errors, skip=() if division is not None else ("registration_authority",))
@@ -1049,7 +1058,7 @@ class RowChecker:
             body = self._registering_body(data["registration_authority"], division, errors)
             authority = body.division if body is not None else None
         else:  # a filed group: filed by its street (a setting), no registering body
-            level = self.filing_level
+            level = self.filing_level(division.code)
             authority = ancestors.get(_ancestor_code(division.code, level)) if division.level >= level else None
         org.registration_authority_id = body.pk if body is not None else None
         org._state.fields_cache["registration_authority"] = body
@@ -1058,6 +1067,21 @@ class RowChecker:
         org.is_community_org = (_default_is_community_org(org) if data["is_community_org"] is None
                                 else data["is_community_org"])
         return org
+
+    def filing_level(self, code: str) -> int:
+        """The level of the body that files groups in this division's province (the province's setting)."""
+        province = code[:2]
+        if province not in self._filing_levels:
+            self._filing_levels[province] = org_models.filing_authority_level(code)
+        return self._filing_levels[province]
+
+    def _may_create(self, org: Organization, errors: dict) -> None:
+        """The responsibilities table: this account registers or files this row's organization."""
+        action = "orgs.register" if org.track == Track.REGISTERED else "orgs.file"
+        if not responsibilities.can(self.user, action, org):
+            label = responsibilities.ACTIONS[action].label
+            errors.setdefault("管理方式", (f"您的账号无权{label}该组织（{org.get_tier_display()}），"
+                                       f"应由其登记（备案）机关办理。", org.get_track_display()))
 
     def _named(self, model, name: str, division: Division, column: str, errors: dict) -> int | None:
         """The venue / incubation base of that name the user may see: the one nearest the
@@ -1470,8 +1494,8 @@ def _unpack(data) -> list[dict]:
 
 def start_job(user, name: str, data: bytes) -> ImportJob:
     """Record an uploaded file. A refused file becomes a failed job with the reason (nothing else)."""
-    if Scope.for_user(user).nothing or Organization.scope_extra_q(user, CHANGE) is None:
-        raise PermissionDenied("您没有登记或修改社会组织的权限。")
+    if Scope.for_user(user).nothing or not responsibilities.can(user, "orgs.import"):
+        raise PermissionDenied("您没有批量导入社会组织的权限。")
     job = ImportJob(kind=KIND, user=user, division_id=getattr(user, "division_id", None), file_name=name[:255],
                     file_size=len(data), content=b"")
     try:
@@ -1570,9 +1594,14 @@ def apply_job(job: ImportJob, user, exclude: Iterable[int] = ()) -> ImportJob:
 def _recheck(rows: list[dict], user) -> None:
     """Scope and uniqueness may have changed since the dry run: check again, in batch."""
     scope = Scope.for_user(user)
-    if scope.nothing or Organization.scope_extra_q(user, CHANGE) is None:
-        raise PermissionDenied("您没有登记或修改社会组织的权限。")
+    if scope.nothing or not responsibilities.can(user, "orgs.import"):
+        raise PermissionDenied("您没有批量导入社会组织的权限。")
     problems: list[str] = []
+    for r in rows:
+        probe = Organization(track=r["track"], tier=r["tier"], division_id=r["division"],
+                             registration_authority_division_id=r["authority"])
+        if not responsibilities.can(user, "orgs.register" if r["track"] == Track.REGISTERED else "orgs.file", probe):
+            problems.append(f"第{r['row']}行：您的账号无权登记（备案）该组织")
     wanted = sorted({r["division"] for r in rows})
     visible = set()
     for qs in _among(Division.objects.visible_to(user, CHANGE), "code", wanted):

@@ -35,19 +35,70 @@ from .search import pinyin_keys
 MAX_BIT = 62  # masks are signed 64-bit integers: bits 0–62
 
 
-def min_registered_capital():
-    """Registered capital floor in yuan (seed 001: 不低于2000元); a setting, as places differ."""
-    return getattr(settings, "CSO_MIN_REGISTERED_CAPITAL", 2000)
+def _province_code(division) -> str | None:
+    code = getattr(division, "code", division)
+    if not code:
+        return None
+    return codes.pad_code(str(code)[:2])
 
 
-def federation_min_members():
-    """Members a street/township federation needs (seed 001: 不低于30个)."""
-    return getattr(settings, "CSO_FEDERATION_MIN_MEMBERS", 30)
+class RegistryRules(models.Model):
+    """Registry rules that differ between provinces (RULES.md: "where a rule differs between places it
+    must be a setting"). A province without a row has no capital floor, no federation minimum, and the
+    county civil-affairs bureau files groups below the registration bar."""
+
+    province = models.OneToOneField(
+        "regions.Division", verbose_name="省级区划", on_delete=models.CASCADE, related_name="+",
+        limit_choices_to={"level": codes.PROVINCE},
+    )
+    min_registered_capital = models.DecimalField(
+        "注册资金下限（元）", max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="社区社会组织（基金会除外）登记时注册资金不得低于此数；空为不设下限（广西：2000元，种子文件001）。",
+    )
+    federation_min_members = models.PositiveIntegerField(
+        "街道（乡镇）联合会会员数下限", null=True, blank=True,
+        help_text="登记街道（乡镇）社区社会组织联合会时会员组织不得少于此数；空为不设（广西：30个，种子文件001）。",
+    )
+    filing_level = models.PositiveSmallIntegerField(
+        "备案机关", choices=[(codes.COUNTY, "县级民政局"), (codes.STREET, "街道办事处（乡镇人民政府）")],
+        default=codes.COUNTY,
+        help_text="未达到登记条件的社区社会组织向谁备案（RULES.md：上海为街道，其他地方多为县级民政局）。",
+    )
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "登记规则（省级设置）"
+        verbose_name_plural = "登记规则（省级设置）"
+
+    def __str__(self):
+        return f"{self.province}登记规则"
+
+    @classmethod
+    def for_division(cls, division) -> RegistryRules:
+        """The rules of the division's province (an unsaved default when none are set)."""
+        code = _province_code(division)
+        rules = cls.objects.filter(province_id=code).first() if code else None
+        return rules or cls(province_id=code, filing_level=codes.COUNTY)
 
 
-def filing_authority_level():
-    """Level of the division that files unregistered groups (street by default; a setting)."""
-    return getattr(settings, "CSO_FILING_AUTHORITY_LEVEL", codes.STREET)
+def min_registered_capital(division=None):
+    """Registered capital floor in yuan for the division's province, or None (seed 001 sets 2000 in 广西)."""
+    return RegistryRules.for_division(division).min_registered_capital
+
+
+def federation_min_members(division=None):
+    """Members a street/township federation needs in the division's province, or None (seed 001: 广西 30)."""
+    return RegistryRules.for_division(division).federation_min_members
+
+
+def filing_authority_level(division=None):
+    """Level of the division that files groups below the registration bar (the province's setting)."""
+    return RegistryRules.for_division(division).filing_level
 
 
 # --- vocabularies that administrators extend -------------------------------------------------
@@ -157,6 +208,13 @@ class IncubationBase(ScopedModel):
 
     def __str__(self):
         return self.name
+
+    def responsibility_facts(self):
+        from cso.accounts.responsibilities import Facts
+
+        pk = self.pk
+        return Facts(division=self.division_id,
+                     linked=lambda user: AccountLink.objects.filter(user=user, base_id=pk).exists())
 
 
 # --- organizations ---------------------------------------------------------------------------
@@ -357,6 +415,39 @@ class Organization(ScopedModel):
         return self.is_hub or "联合会" in (self.name or "")
 
     @property
+    def is_street_federation(self) -> bool:
+        """A 街道（乡镇）社区社会组织联合会: the one kind seed 001 gives a member minimum."""
+        name = self.name or ""
+        if "联合会" not in name or self.division_id is None:
+            return False
+        level = codes.level_of(self.division_id)
+        return level == codes.STREET or (level == codes.COMMUNITY and any(w in name for w in ("街道", "乡", "镇")))
+
+    @property
+    def responsibility_track(self) -> str:
+        """The track the responsibilities table reads: registered, filed, or a community's small group."""
+        from cso.accounts import responsibilities as r
+
+        if self.track == Track.REGISTERED:
+            return r.REGISTERED
+        return r.COMMUNITY_GROUP if self.tier == Tier.COMMUNITY else r.FILED
+
+    def responsibility_facts(self):
+        from cso.accounts.responsibilities import Facts
+
+        pk = self.pk
+        base_id = self.incubated_by_id
+
+        def linked(user) -> bool:
+            if pk is None:
+                return False
+            links = AccountLink.objects.filter(user=user)
+            return links.filter(Q(organization_id=pk) | (Q(base_id=base_id) if base_id else Q(pk__in=[]))).exists()
+
+        return Facts(division=self.division_id, authority_division=self.registration_authority_division_id,
+                     track=self.responsibility_track, linked=linked)
+
+    @property
     def started_on(self) -> date | None:
         """The day the organization enters the registry's statistics."""
         if self.track == Track.REGISTERED:
@@ -473,12 +564,13 @@ class Organization(ScopedModel):
             if not self.registered_on:
                 add("registered_on", "登记类组织须填写登记日期。")
             if self.org_type != OrgType.FOUNDATION:
-                floor = min_registered_capital()
+                floor = min_registered_capital(self.division_id) if self.is_community_org else None
                 if self.registered_capital is None:
                     add("registered_capital", "登记类社会团体、社会服务机构须填写注册资金。")
-                elif self.registered_capital < floor:
+                elif floor is not None and self.registered_capital < floor:
                     add("registered_capital",
-                        f"注册资金不得低于{floor}元（基金会除外），当前为{self.registered_capital}元。")
+                        f"注册资金不得低于{floor.normalize():f}元（本省登记规则，基金会除外），"
+                        f"当前为{self.registered_capital}元。")
         elif self.track == Track.FILED:
             if self.supervising_unit:
                 add("supervising_unit", "备案类组织未经登记，没有业务主管单位；请留空。")
@@ -550,10 +642,75 @@ class Organization(ScopedModel):
     # --- scoping ---------------------------------------------------------------------------
     @classmethod
     def scope_extra_q(cls, user, action):
-        if action == VIEW:
-            return Q()
+        """Staff read their subtree; an organization's or an operator's account only what is linked to it.
+        What each may change is the responsibilities table's to say (``cso.accounts.responsibilities``)."""
         if user.is_superuser or getattr(user, "is_staff_role", False):
             return Q()
+        if action == VIEW:
+            return linked_q(user)
+        return None
+
+
+def linked_q(user, prefix: str = "") -> Q:
+    """Organizations linked to this account: directly, or incubated by a base linked to it."""
+    links = AccountLink.objects.filter(user=user)
+    return (Q(**{f"{prefix}pk__in": links.filter(organization__isnull=False).values("organization")})
+            | Q(**{f"{prefix}incubated_by__in": links.filter(base__isnull=False).values("base")}))
+
+
+class AccountLink(ScopedModel):
+    """An organization's or an incubation base operator's account, linked by staff to what it may read
+    (sign-up and invitations come with online handling)."""
+
+    class LinkRole(models.TextChoices):
+        HEAD = "head", "负责人"
+        LIAISON = "liaison", "联络员"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="账号", on_delete=models.CASCADE,
+                             related_name="links")
+    organization = models.ForeignKey(Organization, verbose_name="组织", null=True, blank=True,
+                                     on_delete=models.CASCADE, related_name="account_links")
+    base = models.ForeignKey(IncubationBase, verbose_name="孵化基地", null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="account_links")
+    role = models.CharField("身份", max_length=10, choices=LinkRole.choices, default=LinkRole.LIAISON)
+    division = models.ForeignKey("regions.Division", verbose_name="所在区划", on_delete=models.PROTECT,
+                                 related_name="+", help_text="所关联组织（基地）所在的区划")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="设置人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("设置时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+    scope_field = "division"
+
+    class Meta:
+        verbose_name = "账号关联"
+        verbose_name_plural = "账号关联"
+        ordering = ["division_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organization__isnull=False, base__isnull=True)
+                | Q(organization__isnull=True, base__isnull=False),
+                name="orgs_link_one_target",
+            ),
+            models.UniqueConstraint(fields=["user", "organization"], name="orgs_link_user_org_unique",
+                                    condition=Q(organization__isnull=False)),
+            models.UniqueConstraint(fields=["user", "base"], name="orgs_link_user_base_unique",
+                                    condition=Q(base__isnull=False)),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.organization or self.base}（{self.get_role_display()}）"
+
+    @property
+    def target(self):
+        return self.organization or self.base
+
+    @classmethod
+    def scope_extra_q(cls, user, action):
+        if user.is_superuser or getattr(user, "is_staff_role", False):
+            return Q()
+        if action == VIEW:
+            return Q(user=user)
         return None
 
 
@@ -588,7 +745,9 @@ class Leader(ScopedModel):
 
     def id_number_for(self, user) -> str:
         """The full number for staff who may change the organization; masked for everyone else."""
-        if self.id_number and self.organization.is_visible_to(user, "change"):
+        from cso.accounts.responsibilities import can
+
+        if self.id_number and can(user, "orgs.change", self.organization):
             return self.id_number
         return self.masked_id_number
 
@@ -659,6 +818,10 @@ class StatusChange(ScopedModel):
         related_name="+",
     )
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+    corrects = models.ForeignKey(
+        "self", verbose_name="更正的状态变更", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="corrections", help_text="更正：撤回一次错误的状态变更；错误的一步仍留在记录中。",
+    )
 
     scope_field = "organization__division"
 
@@ -673,6 +836,10 @@ class StatusChange(ScopedModel):
 
     def __str__(self):
         return f"{self.organization}：{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+    @property
+    def is_corrected(self) -> bool:
+        return any(True for _ in self.corrections.all())
 
     @classmethod
     def scope_extra_q(cls, user, action):
@@ -760,3 +927,79 @@ class OrgStateSpan(ScopedModel):
     @classmethod
     def scope_extra_q(cls, user, action):
         return Q() if action == VIEW else None
+
+
+class RegistryDecision(ScopedModel):
+    """One decision of the registry (registration, filing, change, status, correction): who, when, why.
+
+    Placed at the organization's division, so the audit log of every division above lists it
+    (``cso.orgs.audit``), not only the organization's page."""
+
+    class Kind(models.TextChoices):
+        REGISTER = "register", "登记成立"
+        FILE = "file", "备案"
+        CONVERT = "convert", "备案转登记"
+        CHANGE = "change", "变更"
+        STATUS = "status", "状态变更"
+        CORRECT = "correct", "更正"
+
+    organization = models.ForeignKey(Organization, verbose_name="组织", on_delete=models.CASCADE,
+                                     related_name="decisions")
+    kind = models.CharField("事项", max_length=10, choices=Kind.choices)
+    summary = models.CharField("内容", max_length=300)
+    reason = models.TextField("原因", blank=True)
+    effective_date = models.DateField("生效日期", null=True, blank=True)
+    division = models.ForeignKey("regions.Division", verbose_name="组织所在区划", on_delete=models.PROTECT,
+                                 related_name="+", db_index=False)
+    authority_division = models.ForeignKey("regions.Division", verbose_name="决定机关所在区划", null=True,
+                                           blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True, db_index=True)
+
+    scope_field = "division"
+
+    class Meta:
+        verbose_name = "登记决定"
+        verbose_name_plural = "登记决定"
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["division", "recorded_at"], name="orgs_decision_division_at")]
+
+    def __str__(self):
+        return f"{self.organization}：{self.get_kind_display()}"
+
+    @classmethod
+    def scope_extra_q(cls, user, action):
+        if action == VIEW and (user.is_superuser or getattr(user, "is_staff_role", False)):
+            return Q()
+        return None
+
+
+class Guidance(ScopedModel):
+    """An opinion or guidance the street, the community or the supervising bureau gives an organization
+    (seed 001: 双重负责 — the street guides and gives opinions; the registering body decides)."""
+
+    organization = models.ForeignKey(Organization, verbose_name="组织", on_delete=models.CASCADE,
+                                     related_name="guidance")
+    text = models.TextField("意见")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提出人", null=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    author_division = models.ForeignKey("regions.Division", verbose_name="提出单位所在区划", null=True,
+                                        on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    scope_field = "organization__division"
+
+    class Meta:
+        verbose_name = "指导意见"
+        verbose_name_plural = "指导意见"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.organization}：{self.text[:20]}"
+
+    @classmethod
+    def scope_extra_q(cls, user, action):
+        if action == VIEW and (user.is_superuser or getattr(user, "is_staff_role", False)):
+            return Q()
+        return None

@@ -18,7 +18,9 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 
-from cso.core.scoping import CHANGE, Scope
+from cso.accounts import responsibilities
+from cso.accounts.responsibilities import Facts, Prospect, require
+from cso.core.scoping import Scope
 from cso.regions import codes
 from cso.regions.models import Authority, Division
 
@@ -38,6 +40,7 @@ from .models import (
     Leader,
     Organization,
     OrgStateSpan,
+    RegistryDecision,
     ServiceTarget,
     StatusChange,
     federation_min_members,
@@ -54,17 +57,76 @@ FACT_LABELS = {
 }
 
 
-# --- permission ------------------------------------------------------------------------------
-def _require_change_in(user, division_code: str | None) -> None:
-    scope = Scope.for_user(user)
-    if user is None or scope.nothing or Organization.scope_extra_q(user, CHANGE) is None:
-        raise PermissionDenied("您没有登记或修改社会组织的权限。")
-    if not scope.contains(division_code):
+# --- permission: the responsibilities table (cso.accounts.responsibilities) decides ---------------
+# The action a new status is decided by.
+STATUS_ACTIONS = {
+    Status.ACTIVE: "orgs.set_status",
+    Status.ABNORMAL: "orgs.set_status",
+    Status.SUSPENDED: "orgs.set_status",
+    Status.DEREGISTERED: "orgs.deregister",
+    Status.REVOKED: "orgs.revoke",
+    Status.CLEARED: "orgs.clear",
+}
+
+
+def _require_in_scope(user, division_code: str | None) -> None:
+    if user is None or not Scope.for_user(user).contains(division_code):
         raise PermissionDenied("该区划不在您的管辖范围内。")
 
 
-def _require_change(user, org: Organization) -> None:
-    _require_change_in(user, org.division_id)
+def _require(user, action: str, org: Organization) -> None:
+    """The account may do ``action`` to ``org`` (which lies in its subtree), or PermissionDenied."""
+    _require_in_scope(user, org.division_id)
+    require(user, action, org)
+
+
+def decided_q(user, action: str) -> Q:
+    """The organizations this account may do ``action`` to, as a filter: the table's rows for its role and level
+    (for exports and lists that cannot ask row by row)."""
+    from .models import linked_q
+
+    if user.is_superuser:
+        return Q()
+    tracks = {
+        responsibilities.REGISTERED: Q(track=Track.REGISTERED),
+        responsibilities.FILED: Q(track=Track.FILED) & ~Q(tier=Tier.COMMUNITY),
+        responsibilities.COMMUNITY_GROUP: Q(track=Track.FILED, tier=Tier.COMMUNITY),
+    }
+    out = Q(pk__in=[])
+    own = user.division_id
+    for duty in responsibilities.duties_for(user, action):
+        if duty.reach == responsibilities.SUBTREE:
+            where = Scope.for_user(user).q("division_id")
+        elif duty.reach == responsibilities.OWN_DIVISION:
+            where = Q(division_id=own)
+        elif duty.reach == responsibilities.REGISTERED_HERE:
+            where = Q(registration_authority_division_id=own)
+        elif duty.reach == responsibilities.LINKED:
+            where = linked_q(user)
+        else:  # CHILDREN: not used by the registry's rows
+            continue
+        out |= where & tracks.get(duty.track, Q())
+    return out
+
+
+def creation_action(track: str) -> str:
+    return "orgs.register" if track == Track.REGISTERED else "orgs.file"
+
+
+def allowed_statuses(user, org: Organization) -> list[Status]:
+    """The statuses this account may move the organization to (its status form offers only these)."""
+    current = Status(org.status)
+    return [s for s in Status if s in TRANSITIONS[current] and responsibilities.can(user, STATUS_ACTIONS[s], org)
+            and not (s == Status.REVOKED and org.track != Track.REGISTERED)]
+
+
+def _decide(org: Organization, kind: str, summary: str, user, reason: str = "", day: date | None = None) -> None:
+    """Record a registry decision for the audit log of every division above the organization."""
+    RegistryDecision.objects.create(
+        organization=org, kind=kind, summary=summary[:300], reason=reason or "", effective_date=day,
+        division_id=org.division_id, authority_division_id=org.registration_authority_division_id,
+        recorded_by=user if getattr(user, "pk", None) else None,
+    )
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -134,15 +196,18 @@ def _check_effective_date(org: Organization, day: date) -> None:
 
 
 def _check_federation(org: Organization, pending_members: int = 0) -> None:
-    """A federation (联合会, or any hub) needs enough member organizations (seed 001)."""
-    if not org.is_federation:
+    """Registering a 街道（乡镇）社区社会组织联合会 needs the province's member minimum (seed 001: 广西 30),
+    counted from the hub's membership records."""
+    if org.track != Track.REGISTERED or not org.is_street_federation:
         return
-    needed = federation_min_members()
+    needed = federation_min_members(org.division_id)
+    if not needed:
+        return
     have = pending_members + (org.current_members().live().count() if org.pk else 0)
     if have < needed:
         raise ValidationError(
-            {"is_hub": f"联合会等枢纽型组织须有不少于{needed}个会员组织，“{org.name}”目前只有{have}个；"
-                       f"请先登记其会员组织。"}
+            {"name": f"街道（乡镇）社区社会组织联合会须有不少于{needed}个会员组织（本省登记规则），“{org.name}”"
+                     f"目前只有{have}个；请先在其“会员组织”页记录会员。"}
         )
 
 
@@ -322,7 +387,7 @@ def create_organization(data: dict, user) -> Organization:
                                    or data.pop("registration_authority_division_id", None))
     authority = _authority(data.pop("registration_authority", None)
                            or data.pop("registration_authority_id", None), authority_division)
-    _require_change_in(user, division.code)
+    _require_in_scope(user, division.code)
 
     org = Organization(division=division, registration_authority=authority,
                        registration_authority_division=authority_division, created_by=user, **data)
@@ -331,10 +396,11 @@ def create_organization(data: dict, user) -> Organization:
     if not org.tier:
         org.tier = Tier.REGISTERED if org.track == Track.REGISTERED else Tier.COMMUNITY
     if org.track == Track.FILED and org.registration_authority_division is None:
-        org.registration_authority_division = _ancestor(division, filing_authority_level())
+        org.registration_authority_division = filing_body(division)
+    require(user, creation_action(org.track), org)
     if "is_community_org" not in data:
         org.is_community_org = _default_is_community_org(org)
-    if org.is_federation:
+    if org.is_street_federation:
         _check_federation(org, pending_members=len({m.pk for m in members if m.status in LIVE_STATUSES}))
     _save(org, user, reason or ("登记成立" if org.track == Track.REGISTERED else "备案"))
     if categories:
@@ -351,7 +417,29 @@ def create_organization(data: dict, user) -> Organization:
         reason=reason or ("登记成立" if org.track == Track.REGISTERED else "备案"), recorded_by=user,
     )
     _open_first_span(org)
+    if org.track == Track.REGISTERED:
+        _decide(org, RegistryDecision.Kind.REGISTER, f"登记成立“{org.name}”（{org.get_org_type_display()}）", user,
+                reason, start)
+    else:
+        _decide(org, RegistryDecision.Kind.FILE, f"备案“{org.name}”（{org.get_tier_display()}）", user, reason, start)
     return org
+
+
+def filing_body(division: Division) -> Division | None:
+    """The division whose body files groups placed at ``division`` (the province's setting)."""
+    return _ancestor(division, filing_authority_level(division))
+
+
+def prospect(*, division: str | None, track: str, tier: str | None = None,
+             authority_division: str | None = None) -> Prospect:
+    """The facts of an organization about to be registered or filed, for the predicates (forms, the import)."""
+    if track == Track.FILED and authority_division is None and division:
+        body = filing_body(_division(division))
+        authority_division = body.code if body else None
+    org = Organization(track=track, tier=tier or (Tier.REGISTERED if track == Track.REGISTERED else Tier.COMMUNITY),
+                       division_id=division, registration_authority_division_id=authority_division)
+    return Prospect(Facts(division=division, authority_division=authority_division,
+                          track=org.responsibility_track))
 
 
 @transaction.atomic
@@ -361,7 +449,7 @@ def update_organization(org: Organization, changes: dict, user, effective_date: 
     service targets, party building, incubation, …) take effect on ``effective_date`` (today by
     default); every change is kept in the field history with the user and reason.
     """
-    _require_change(user, org)
+    _require(user, "orgs.change", org)
     org = _locked(org)
     if org.status in FINAL_STATUSES:
         raise ValidationError(f"该组织已{org.get_status_display()}，其信息不能再修改。")
@@ -401,19 +489,32 @@ def update_organization(org: Organization, changes: dict, user, effective_date: 
             setattr(org, field.attname, value)
         else:
             setattr(org, field.name, value)
-    if "division" in division_changes and division_changes["division"].pk != org.division_id:
-        _require_change_in(user, division_changes["division"].pk)
     for key, value in division_changes.items():
         setattr(org, key, value)
-    if org.is_federation and not was_federation:
+    # the organization stays one this account decides on (it cannot hand it to another body or area)
+    _require(user, "orgs.change", org)
+    if org.is_street_federation and not was_federation:
         _check_federation(org)
+    changed_labels = [str(org._meta.get_field(k).verbose_name) for k in changes if _is_field(org, k)]
+    changed_labels += [str(org._meta.get_field(k).verbose_name) for k in (*division_changes, *m2m)]
     _save(org, user, reason)
     for field, objs in m2m.items():
         getattr(org, field).set(objs)
     if org.started_on != old_start:
         _move_start(org, org.started_on)
     _sync_spans(org, day, before)
+    if changed_labels:
+        _decide(org, RegistryDecision.Kind.CHANGE, f"变更“{org.name}”的{'、'.join(changed_labels)}", user,
+                reason, day)
     return org
+
+
+def _is_field(org, key: str) -> bool:
+    try:
+        org._meta.get_field(key)
+    except FieldDoesNotExist:
+        return False
+    return True
 
 
 def _division_changes(changes: dict) -> dict:
@@ -432,9 +533,9 @@ def _division_changes(changes: dict) -> dict:
 @transaction.atomic
 def change_status(org: Organization, new_status: str, effective_date: date, reason: str, user) -> StatusChange:
     """Record a status change effective on ``effective_date`` (may be in the past)."""
-    _require_change(user, org)
-    org = _locked(org)
     new_status = Status(new_status)
+    _require(user, STATUS_ACTIONS[new_status], org)
+    org = _locked(org)
     if not (reason or "").strip():
         raise ValidationError({"reason": "请填写状态变更的原因。"})
     _check_effective_date(org, effective_date)
@@ -465,7 +566,42 @@ def change_status(org: Organization, new_status: str, effective_date: date, reas
         reason=reason.strip(), recorded_by=user,
     )
     _apply_facts(org, effective_date, {"status": new_status})
+    _decide(org, RegistryDecision.Kind.STATUS, f"“{org.name}”由“{current.label}”变更为“{new_status.label}”", user,
+            reason.strip(), effective_date)
     return change
+
+
+def correctable_change(org: Organization) -> StatusChange | None:
+    """The status change a correction may undo: the latest one, unless it is itself a correction or corrected."""
+    latest = (StatusChange.objects.filter(organization=org).exclude(from_status="")
+              .order_by("-effective_date", "-id").first())
+    if latest is None or latest.corrects_id is not None or latest.corrections.exists():
+        return None
+    return latest
+
+
+@transaction.atomic
+def correct_status(org: Organization, change: StatusChange, reason: str, user) -> StatusChange:
+    """更正: undo a wrong status change (e.g. a wrong 注销 or 撤销) as if it had not taken effect. The wrong
+    step stays in the history, marked as corrected, beside the correction with its reason."""
+    _require(user, "orgs.correct", org)
+    org = _locked(org)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "请填写更正的原因。"})
+    if change.organization_id != org.pk or change != correctable_change(org):
+        raise ValidationError("只能更正该组织最近一次、尚未更正的状态变更。")
+    wrong, restored = Status(change.to_status), Status(change.from_status)
+    org.status = restored
+    _save(org, user, f"更正：{reason.strip()}")
+    correction = StatusChange.objects.create(
+        organization=org, from_status=wrong, to_status=restored, effective_date=change.effective_date,
+        reason=f"更正：{reason.strip()}", recorded_by=user, corrects=change,
+    )
+    _apply_facts(org, change.effective_date, {"status": restored})
+    _decide(org, RegistryDecision.Kind.CORRECT,
+            f"更正“{org.name}”{change.effective_date}的“{wrong.label}”，恢复为“{restored.label}”", user,
+            reason.strip(), change.effective_date)
+    return correction
 
 
 @transaction.atomic
@@ -473,8 +609,10 @@ def register_filed_group(org: Organization, credit_code: str, registered_on: dat
                          org_type: str | None = None, registration_authority=None,
                          registration_authority_division=None, registered_capital=None,
                          reason: str = "") -> Organization:
-    """A filed group obtains legal-person registration: the same record, uid and history."""
-    _require_change(user, org)
+    """A filed group obtains legal-person registration: the same record, uid and history. Decided by the
+    registering body the registration names (``orgs.register``)."""
+    _require(user, "orgs.view", org)
+    require(user, "orgs.register")
     org = _locked(org)
     if org.track != Track.FILED:
         raise ValidationError("该组织已是登记类组织。")
@@ -493,6 +631,8 @@ def register_filed_group(org: Organization, credit_code: str, registered_on: dat
         authority = Authority.objects.active().filter(division=hint).order_by("-registers", "order", "pk").first()
     if authority is None:
         raise ValidationError({"registration_authority": "请选择登记管理机关。"})
+    require(user, "orgs.register", prospect(division=org.division_id, track=Track.REGISTERED,
+                                            authority_division=authority.division_id))
     before = org.span_facts()
     org.track = Track.REGISTERED
     org.org_type = org_type
@@ -504,17 +644,18 @@ def register_filed_group(org: Organization, credit_code: str, registered_on: dat
     if registered_capital is not None:
         org.registered_capital = registered_capital
     org.is_community_org = True
-    if org.is_federation:
-        _check_federation(org)
+    _check_federation(org)
     _save(org, user, reason or "备案组织依法登记")
     _sync_spans(org, registered_on, before)
+    _decide(org, RegistryDecision.Kind.CONVERT, f"备案组织“{org.name}”依法登记为{org.get_org_type_display()}", user,
+            reason, registered_on)
     return org
 
 
 # --- leaders and hub members -----------------------------------------------------------------
 @transaction.atomic
 def save_leader(org: Organization, data: dict, user, leader: Leader | None = None) -> Leader:
-    _require_change(user, org)
+    _require(user, "orgs.change", org)
     leader = leader or Leader(organization=org)
     if leader.organization_id != org.pk:
         raise ValidationError("该负责人不属于此组织。")
@@ -538,7 +679,7 @@ def _add_member(hub: Organization, member: Organization, joined_on: date) -> Hub
 
 @transaction.atomic
 def add_hub_member(hub: Organization, member: Organization, joined_on: date, user) -> HubMembership:
-    _require_change(user, hub)
+    _require(user, "orgs.change", hub)
     if not member.is_visible_to(user):
         raise PermissionDenied("该成员组织不在您的管辖范围内。")
     if joined_on > date.today():
@@ -548,7 +689,7 @@ def add_hub_member(hub: Organization, member: Organization, joined_on: date, use
 
 @transaction.atomic
 def end_hub_membership(membership: HubMembership, left_on: date, user) -> HubMembership:
-    _require_change(user, membership.hub)
+    _require(user, "orgs.change", membership.hub)
     if membership.left_on is not None:
         raise ValidationError("该会员已退出。")
     if left_on < membership.joined_on:
@@ -556,3 +697,16 @@ def end_hub_membership(membership: HubMembership, left_on: date, user) -> HubMem
     membership.left_on = left_on
     membership.save(update_fields=["left_on"])
     return membership
+
+
+# --- guidance --------------------------------------------------------------------------------
+@transaction.atomic
+def add_guidance(org: Organization, text: str, user):
+    """An opinion or guidance on an organization (the street, the community, the supervising bureau)."""
+    from .models import Guidance
+
+    _require(user, "orgs.advise", org)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "请填写指导意见。"})
+    return Guidance.objects.create(organization=org, text=text, author=user, author_division_id=user.division_id)

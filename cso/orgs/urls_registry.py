@@ -1,16 +1,17 @@
 """Registry pages under /orgs/ (namespace "orgs"). Organizations are addressed by their uid.
 
 The uid converter accepts letters and digits but not the words of the sibling routes (``new/``,
-``export/`` and ``import/``, the last mounted after these), so that they are never taken for a uid.
+``export/``, ``import/``, ``rules/`` and ``bases/``; ``import/`` is mounted after these), so that they are
+never taken for a uid.
 """
 
 from django.urls import path, register_converter
 
-from . import views
+from . import views, views_manage
 
 
 class UidConverter:
-    regex = "(?!(?:new|export|import)/)[0-9A-Za-z]{1,32}"
+    regex = "(?!(?:new|export|import|rules|bases)/)[0-9A-Za-z]{1,32}"
 
     def to_python(self, value):
         return value
@@ -29,4 +30,10 @@ urlpatterns = [
     path("<uid:uid>/edit/", views.edit, name="edit"),
     path("<uid:uid>/status/", views.change_status, name="status"),
     path("<uid:uid>/register/", views.register, name="register"),
+    path("<uid:uid>/correct/", views.correct, name="correct"),
+    path("<uid:uid>/advise/", views.advise, name="advise"),
+    path("<uid:uid>/members/", views_manage.members, name="members"),
+    path("<uid:uid>/links/", views_manage.org_links, name="links"),
+    path("bases/<int:base>/links/", views_manage.base_links, name="base_links"),
+    path("rules/", views_manage.registry_rules, name="rules"),
 ]

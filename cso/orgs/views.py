@@ -16,15 +16,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cso.core.scoping import CHANGE, VIEW, Scope
+from cso.accounts.responsibilities import can, permitted, require
+from cso.core.scoping import VIEW, Scope
 from cso.regions import codes
-from cso.regions.models import Authority
+from cso.regions.models import Authority, Division
 
 from . import exports, queries, services
 from .filters import OrganizationFilter
-from .forms import LeaderFormSet, OrganizationForm, RegisterForm, StatusForm, apply_errors, leader_initial
+from .forms import (
+    CorrectionForm,
+    GuidanceForm,
+    LeaderFormSet,
+    OrganizationForm,
+    RegisterForm,
+    StatusForm,
+    apply_errors,
+    leader_initial,
+)
 from .history import timeline
-from .models import Category, HubMembership, Leader, Organization, StatusChange
+from .models import Category, Guidance, HubMembership, Leader, Organization, StatusChange
 from .tables import OrganizationTable, status_badge
 
 LIST_TITLE = "社会组织"
@@ -42,13 +52,23 @@ def _org_crumbs(org, *tail) -> list[dict]:
     return crumbs
 
 
-def _get_org(request, uid: str, action: str = VIEW) -> Organization:
-    qs = Organization.objects.visible_to(request.user, action)
-    return get_object_or_404(qs.select_related("division__parent"), uid=uid)
+# Actions offered on an organization's page, each a button only for those the table allows.
+ORG_PAGE_ACTIONS = ("orgs.change", "orgs.set_status", "orgs.deregister", "orgs.revoke", "orgs.clear", "orgs.correct",
+                    "orgs.advise", "accounts.link")
+
+
+def _get_org(request, uid: str, action: str | None = None) -> Organization:
+    """The organization (outside the account's reach: 404), and the account may do ``action`` to it (else 403)."""
+    qs = Organization.objects.visible_to(request.user, VIEW)
+    org = get_object_or_404(qs.select_related("division__parent"), uid=uid)
+    require(request.user, "orgs.view", org)
+    if action:
+        require(request.user, action, org)
+    return org
 
 
 def can_create(user) -> bool:
-    return Organization.scope_extra_q(user, CHANGE) is not None and not Scope.for_user(user).nothing
+    return can(user, "orgs.register") or can(user, "orgs.file")
 
 
 def filtered(request) -> tuple[OrganizationFilter, object]:
@@ -85,6 +105,7 @@ def _search_term(request, filterset) -> tuple[str, bool]:
 
 @require_GET
 def org_list(request):
+    require(request.user, "orgs.view")
     filterset, qs = filtered(request)
     imported = None
     if request.GET.get("import"):
@@ -122,11 +143,12 @@ def export(request):
     fmt = request.GET.get("format", "xlsx")
     if fmt not in ("xlsx", "csv"):
         raise Http404("不支持的导出格式。")
+    require(request.user, "orgs.export")
     filterset, qs = filtered(request)
     qs = queries.order(qs, filterset.sort_order)
     # leaders' id numbers in full for those who may change every exported organization (as on the
     # detail page), masked for everyone else
-    reveal_ids = Organization.scope_extra_q(request.user, CHANGE) is not None
+    reveal_ids = request.user.is_superuser or not qs.exclude(services.decided_q(request.user, "orgs.change")).exists()
     if fmt == "csv":
         return exports.csv_response(qs, reveal_ids)
     return exports.xlsx_response(qs, reveal_ids)
@@ -136,7 +158,8 @@ def export(request):
 def detail(request, uid):
     org = _get_org(request, uid)
     user = request.user
-    can_change = org.is_visible_to(user, CHANGE)
+    allowed = permitted(user, ORG_PAGE_ACTIONS, org)
+    can_change = "orgs.change" in allowed
     leaders = list(org.leaders.all())
     for leader in leaders:
         leader.organization = org
@@ -154,6 +177,12 @@ def detail(request, uid):
         "org": org,
         "breadcrumbs": _org_crumbs(org),
         "can_change": can_change,
+        "allowed": allowed,
+        "statuses": services.allowed_statuses(user, org),
+        "correctable": services.correctable_change(org) if "orgs.correct" in allowed else None,
+        "can_register": org.track == "filed" and org.is_live and can(user, "orgs.register"),
+        "guidance": list(Guidance.objects.filter(organization=org).select_related("author", "author_division")[:20]),
+        "guidance_form": GuidanceForm() if "orgs.advise" in allowed else None,
         "status_badge": status_badge(org.status, org.get_status_display()),
         "categories": list(org.categories.all()),
         "targets": list(org.service_targets.all()),
@@ -163,6 +192,7 @@ def detail(request, uid):
         "venue": org.venue,
         "sharing": sharing,
         "base": org.incubated_by,
+        "can_link_base": org.incubated_by_id is not None and can(user, "accounts.link", org.incubated_by),
         "status_changes": list(StatusChange.objects.filter(organization=org).select_related("recorded_by")
                                .order_by("-effective_date", "-id")),
         "changes": list(reversed(changes)),
@@ -211,12 +241,38 @@ def _save_leaders(org, formset, user) -> None:
         order += 1
 
 
+def _require_may_create(user, data) -> None:
+    """Before the form: the account registers or files what is posted (the table), inside its subtree — so that a
+    refused registration is a 403 whatever else the form would say."""
+    from cso.regions.models import Authority
+
+    track = data.get("track")
+    code = (data.get("division") or "").strip()
+    if track not in ("registered", "filed") or not (code.isdigit() and len(code) == 12):
+        return  # the form names what is missing; the service checks again
+    if not Scope.for_user(user).contains(code):
+        raise PermissionDenied("该区划不在您的管辖范围内。")
+    authority_division = None
+    if track == "registered":
+        body_id = data.get("registration_authority")
+        body = Authority.objects.filter(pk=body_id).first() if str(body_id or "").isdigit() else None
+        if body is None:
+            return
+        authority_division = body.division_id
+    elif not Division.objects.filter(code=code).exists():
+        return
+    require(user, services.creation_action(track),
+            services.prospect(division=code, track=track, tier=data.get("tier") or None,
+                              authority_division=authority_division))
+
+
 @require_http_methods(["GET", "POST"])
 def create(request):
     if not can_create(request.user):
         raise PermissionDenied("您没有登记或备案社会组织的权限。")
     user = request.user
     if request.method == "POST":
+        _require_may_create(user, request.POST)
         form = OrganizationForm(request.POST, user=user)
         formset = LeaderFormSet(request.POST, prefix="leaders")
         leaders_ok = formset.is_valid()
@@ -231,8 +287,6 @@ def create(request):
                 pass
             except ValidationError as exc:
                 apply_errors(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
             else:
                 messages.success(request, f"已{'登记' if org.track == 'registered' else '备案'}“{org.name}”。")
                 _warn_credit_code(request, org)
@@ -250,7 +304,7 @@ def create(request):
 
 @require_http_methods(["GET", "POST"])
 def edit(request, uid):
-    org = _get_org(request, uid, CHANGE)
+    org = _get_org(request, uid, "orgs.change")
     user = request.user
     if request.method == "POST":
         form = OrganizationForm(request.POST, user=user, instance=org)
@@ -272,8 +326,6 @@ def edit(request, uid):
                 pass
             except ValidationError as exc:
                 apply_errors(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
             else:
                 messages.success(request, f"已保存“{org.name}”的修改。")
                 _warn_credit_code(request, org)
@@ -288,9 +340,15 @@ def edit(request, uid):
 
 @require_http_methods(["GET", "POST"])
 def change_status(request, uid):
-    org = _get_org(request, uid, CHANGE)
+    org = _get_org(request, uid)
+    allowed = services.allowed_statuses(request.user, org)
     if request.method == "POST":
-        form = StatusForm(request.POST, org=org)
+        wanted = request.POST.get("to_status")
+        if wanted in services.STATUS_ACTIONS:
+            require(request.user, services.STATUS_ACTIONS[wanted], org)
+        elif not allowed:
+            raise PermissionDenied("您的账号无权变更该组织的状态。")
+        form = StatusForm(request.POST, org=org, allowed=allowed)
         if form.is_valid():
             try:
                 services.change_status(org, form.cleaned_data["to_status"], form.cleaned_data["effective_date"],
@@ -302,7 +360,9 @@ def change_status(request, uid):
                 messages.success(request, f"“{org.name}”的状态已变更为“{org.get_status_display()}”。")
                 return redirect("orgs:detail", uid=org.uid)
     else:
-        form = StatusForm(org=org)
+        if not allowed:
+            raise PermissionDenied("您的账号无权变更该组织的状态。")
+        form = StatusForm(org=org, allowed=allowed)
     return render(request, "orgs/status.html", {
         "form": form, "org": org, "breadcrumbs": _org_crumbs(org, "状态变更"),
         "status_badge": status_badge(org.status, org.get_status_display()),
@@ -311,7 +371,8 @@ def change_status(request, uid):
 
 @require_http_methods(["GET", "POST"])
 def register(request, uid):
-    org = _get_org(request, uid, CHANGE)
+    org = _get_org(request, uid)
+    require(request.user, "orgs.register")
     if request.method == "POST":
         form = RegisterForm(request.POST, org=org)
         if form.is_valid():
@@ -335,6 +396,40 @@ def register(request, uid):
     return render(request, "orgs/register.html", {
         "form": form, "org": org, "breadcrumbs": _org_crumbs(org, "登记转换"),
     })
+
+
+@require_http_methods(["GET", "POST"])
+def correct(request, uid):
+    """更正: the deciding body undoes a wrong status change; the wrong step stays in the history."""
+    org = _get_org(request, uid, "orgs.correct")
+    change = services.correctable_change(org)
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and change is not None and form.is_valid():
+        try:
+            services.correct_status(org, change, form.cleaned_data["reason"], request.user)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            org.refresh_from_db()
+            messages.success(request, f"已更正：“{org.name}”恢复为“{org.get_status_display()}”，"
+                                      "原记录保留在状态变更中。")
+            return redirect("orgs:detail", uid=org.uid)
+    return render(request, "orgs/correct.html", {
+        "form": form, "org": org, "change": change, "breadcrumbs": _org_crumbs(org, "更正"),
+    })
+
+
+@require_http_methods(["POST"])
+def advise(request, uid):
+    """The street, the community or the supervising bureau records guidance (seed 001: 双重负责)."""
+    org = _get_org(request, uid, "orgs.advise")
+    form = GuidanceForm(request.POST)
+    if form.is_valid():
+        services.add_guidance(org, form.cleaned_data["text"], request.user)
+        messages.success(request, "已记录指导意见。")
+    else:
+        messages.error(request, "请填写指导意见。")
+    return redirect("orgs:detail", uid=org.uid)
 
 
 __all__ = ["Leader"]

@@ -21,6 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cso.accounts.responsibilities import can
 from cso.core.models import ImportJob, ImportStatus
 from cso.core.scoping import CHANGE, VIEW
 from cso.core.uploads import max_bytes, max_rows
@@ -36,7 +37,7 @@ REPORT_SHOWN = 1000
 
 
 def _can_import(user) -> bool:
-    return bool(getattr(user, "is_staff_role", False)) and (user.is_superuser or user.division_id is not None)
+    return can(user, "orgs.import") and (user.is_superuser or user.division_id is not None)
 
 
 def _job(request, batch: int, action: str = VIEW) -> ImportJob:
@@ -139,6 +140,9 @@ def apply(request, batch: int):
 def template(request):
     """The .xlsx template: the header row, one example row, the column notes and the allowed values."""
     import xlsxwriter
+
+    if not _can_import(request.user):
+        raise PermissionDenied("您没有批量导入社会组织的权限。")
 
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True})

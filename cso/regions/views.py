@@ -6,6 +6,7 @@ Every view starts from ``Division.objects.visible_to(user, action)``; a division
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -87,7 +88,7 @@ def detail(request, code):
     context = {
         "division": division,
         "breadcrumbs": _breadcrumbs(request, division),
-        "can_change": division.is_visible_to(request.user, CHANGE),
+        "can_change": request.user.has_perm("regions.edit_figures", division),
         "parent_visible": Scope.for_user(request.user).contains(division.parent_id),
         "successor_visible": bool(division.successor_id and division.successor.is_visible_to(request.user)),
         "history": services.change_history(division),
@@ -130,6 +131,8 @@ def _paginate(queryset, page):
 @require_http_methods(["GET", "POST"])
 def edit(request, code):
     division = _get_division(request, code, CHANGE)
+    if not request.user.has_perm("regions.edit_figures", division):  # the responsibilities table, through rules
+        raise PermissionDenied("您的账号无权填报该区划的人口、户数和设施面积。")
     if request.method == "POST":
         form = DivisionFiguresForm(request.POST)
         if form.is_valid():

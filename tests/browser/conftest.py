@@ -70,6 +70,11 @@ def live_cast(transactional_db):
     # migration seeded; put them back so that each browser test starts from the same registry.
     importlib.import_module("cso.orgs.migrations.0002_seed_terms").seed(apps, None)
     build_tree()
+    from cso.orgs.models import RegistryRules
+
+    # 广西's registry rules, as in the root conftest's tree and the demo
+    RegistryRules.objects.create(province_id="450000000000", min_registered_capital=2000,
+                                 federation_min_members=30, filing_level=4)
     return build_cast()
 
 

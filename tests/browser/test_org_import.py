@@ -1,4 +1,4 @@
-"""The county clerk imports a template-shaped file with bad rows, reads the report, confirms
+"""The county's registering body imports a template-shaped file with bad rows, reads the report, confirms
 without fixing anything and finds exactly the good rows."""
 
 import pytest
@@ -11,20 +11,20 @@ from cso.orgs.tests.test_import import row, xlsx
 pytestmark = pytest.mark.browser
 
 
-def test_the_county_clerk_imports_a_file_with_bad_rows(live_cast, sign_in, live_server, tmp_path):
-    good = ["兴宁社区书画协会", "兴宁社区太极拳队", "北宁社区志愿服务队"]
+def test_the_county_registrar_imports_a_file_with_bad_rows(live_cast, sign_in, live_server, tmp_path):
+    good = ["兴宁社区书画协会", "兴宁社区太极拳协会", "北宁社区志愿服务协会"]
     rows = [
         row(名称=good[0], 类别="文体娱乐"),
         row(名称="外区的协会", 所在区划代码=FOREIGN_COMMUNITY),
-        row(管理方式="备案", 名称=good[1]),
+        row(名称=good[1]),
         row(名称="资金不足协会", **{"注册资金（元）": 100}),
-        row(管理方式="备案", 名称=good[2], 所在区划代码="450102001004", 服务对象="老年人、儿童"),
+        row(名称=good[2], 所在区划代码="450102001004", 服务对象="老年人、儿童"),
         row(名称="日期错误协会", 登记日期="2020年13月1日"),
     ]
     path = tmp_path / "组织导入.xlsx"
     path.write_bytes(xlsx(rows))
 
-    page = sign_in("county")
+    page = sign_in("registrar")
     page.goto(live_server.url + "/orgs/import/")
     expect(page.get_by_test_id("import-columns")).to_contain_text("统一社会信用代码")
     page.set_input_files("input[type=file]", str(path))

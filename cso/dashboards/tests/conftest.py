@@ -55,7 +55,7 @@ def build_registry(cast):
     """Populations and organizations of the table above (also used by the browser test)."""
     for code, (population, households, area) in FIGURES.items():
         Division.objects.filter(code=code).update(population=population, households=households, facility_area=area)
-    county = cast["county"]
+    county = cast["superuser"]  # setting up: the registering and filing bodies act through the superuser
     make_registered(county, division=XINGNING, name="兴宁社区服务协会", categories=["charity"],
                     service_targets=["elderly"], party_building="independent")
     for i in range(10):
@@ -73,6 +73,6 @@ def build_registry(cast):
         make_filed(county, division=HUQIU, name=f"虎邱互助组{i + 1}", categories=["mutual_aid"],
                    service_targets=["left_behind"])
     for i in range(3):
-        make_filed(cast["outsider_county"], division=FOREIGN_COMMUNITY, name=f"青秀外来组织{i + 1}",
+        make_filed(cast["superuser"], division=FOREIGN_COMMUNITY, name=f"青秀外来组织{i + 1}",
                    categories=["charity"], service_targets=["disabled"])
     return cast

@@ -205,7 +205,7 @@ def test_the_trend_endpoint_says_how_many_points_are_pending(registry, login):
 def test_a_county_level_organization_adds_no_bar_and_no_incubation_chart_for_streets(registry, login, cast):
     from cso.orgs.tests.factories import make_registered
 
-    make_registered(cast["county"], division=COUNTY, name="兴宁区社会工作者协会",
+    make_registered(cast["registrar"], division=COUNTY, name="兴宁区社会工作者协会",
                     registered_on=date(2020, 5, 1), founded_on=date(2020, 5, 1))
     payload = data(login(registry["county"]), "gaps")
     assert payload["child_level"] == "街道（乡镇）"

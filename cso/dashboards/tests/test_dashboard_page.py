@@ -233,7 +233,7 @@ def test_provincial_figures_are_cached_briefly_and_say_when_they_were_computed(r
     _, soup = page(login(registry["province"]))
     assert text(soup, "composition-total") == "22"
     assert "数据计算于" in text(soup, "generated-at")
-    make_filed(registry["county"], division=BEINING, name="北宁新队", filed_on=date(2024, 1, 15))
+    make_filed(registry["street"], division=BEINING, name="北宁新队", filed_on=date(2024, 1, 15))
     _, soup = page(login(registry["province"]))
     assert text(soup, "composition-total") == "22"  # served from the cache
     _, soup = page(login(registry["city"]))

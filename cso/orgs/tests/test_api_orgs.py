@@ -2,7 +2,9 @@
 
 import pytest
 
-from .factories import FOREIGN_COMMUNITY, id_number, make_filed, make_registered
+from cso.orgs.models import AccountLink
+
+from .factories import COMMUNITY, FOREIGN_COMMUNITY, id_number, make_filed, make_registered
 
 API = "/api/orgs/"
 ID = id_number()
@@ -11,9 +13,9 @@ ID = id_number()
 @pytest.fixture
 def orgs(cast):
     return {
-        "elderly": make_registered(cast["county"], name="兴宁区老年协会", categories=["life_service"],
+        "elderly": make_registered(cast["registrar"], name="兴宁区老年协会", categories=["life_service"],
                                    leaders=[{"name": "王建国", "id_number": ID}]),
-        "dance": make_filed(cast["county"], name="北宁社区广场舞队", division="450102001004"),
+        "dance": make_filed(cast["street"], name="北宁社区广场舞队", division="450102001004"),
         "foreign": make_filed(cast["superuser"], name="新竹社区老年协会", division=FOREIGN_COMMUNITY),
     }
 
@@ -46,14 +48,17 @@ def test_the_detail_is_a_404_outside_the_scope(orgs, cast, login):
 
 def test_the_detail_masks_id_numbers_for_accounts_without_change_rights(orgs, cast, login):
     uid = orgs["elderly"].uid
-    assert login(cast["county"]).get(f"{API}{uid}").json()["leaders"][0]["id_number"] == ID
+    assert login(cast["registrar"]).get(f"{API}{uid}").json()["leaders"][0]["id_number"] == ID
+    assert login(cast["county"]).get(f"{API}{uid}").json()["leaders"][0]["id_number"] != ID  # supervision only
+    assert login(cast["organization"]).get(f"{API}{uid}").status_code == 404  # not linked to it
+    AccountLink.objects.create(user=cast["organization"], organization=orgs["elderly"], division_id=COMMUNITY)
     masked = login(cast["organization"]).get(f"{API}{uid}").json()["leaders"][0]["id_number"]
     assert masked != ID and "*" in masked
 
 
 def test_cursor_pages_cover_every_row_once(cast, login):
     for i in range(7):
-        make_filed(cast["county"], name=f"兴宁社区队{i}")
+        make_filed(cast["street"], name=f"兴宁社区队{i}")
     client = login(cast["county"])
     seen, params = [], {"limit": 3, "sort": "name"}
     while True:

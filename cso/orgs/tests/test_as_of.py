@@ -32,15 +32,15 @@ def assert_tiled(org):
 
 
 def test_a_new_organization_has_one_open_span_from_its_registration_date(cast):
-    org = make_registered(cast["county"], registered_on=date(2020, 5, 1))
+    org = make_registered(cast["registrar"], registered_on=date(2020, 5, 1))
     assert spans_of(org) == [(date(2020, 5, 1), None, "active")]
     assert services.org_state_as_of(org, date(2020, 4, 30)) is None
     assert services.org_state_as_of(org, date(2020, 5, 1)).status == "active"
 
 
 def test_status_as_of_dates_before_on_and_after_a_change(cast):
-    org = make_registered(cast["county"])
-    services.change_status(org, "abnormal", D, "未报年报", cast["county"])
+    org = make_registered(cast["registrar"])
+    services.change_status(org, "abnormal", D, "未报年报", cast["registrar"])
     assert services.org_state_as_of(org, date(2025, 6, 29)).status == "active"
     assert services.org_state_as_of(org, D).status == "abnormal"
     assert services.org_state_as_of(org, date(2025, 7, 1)).status == "abnormal"
@@ -119,8 +119,8 @@ def test_name_and_address_changes_do_not_split_spans(cast):
 
 
 def test_a_corrected_registration_date_moves_the_first_span(cast):
-    org = make_registered(cast["county"], registered_on=date(2020, 5, 1), founded_on=None)
-    services.update_organization(org, {"registered_on": date(2019, 9, 9)}, cast["county"],
+    org = make_registered(cast["registrar"], registered_on=date(2020, 5, 1), founded_on=None)
+    services.update_organization(org, {"registered_on": date(2019, 9, 9)}, cast["registrar"],
                                  effective_date=date(2020, 5, 1))
     assert spans_of(org)[0][0] == date(2019, 9, 9)
     assert org.status_changes.get().effective_date == date(2019, 9, 9)
@@ -128,7 +128,7 @@ def test_a_corrected_registration_date_moves_the_first_span(cast):
 
 def test_the_grouped_county_count_equals_a_hand_count(cast, django_assert_num_queries):
     xingning = [make_filed(cast["street"], filed_on=date(2021, 1, 1)) for _ in range(4)]
-    xingning.append(make_registered(cast["county"], registered_on=date(2025, 7, 1)))  # not yet on D
+    xingning.append(make_registered(cast["registrar"], registered_on=date(2025, 7, 1)))  # not yet on D
     qingxiu = [make_filed(cast["superuser"], division=FOREIGN_COMMUNITY, filed_on=date(2022, 1, 1))
                for _ in range(3)]
     services.change_status(xingning[0], "abnormal", date(2025, 1, 1), "未报年报", cast["street"])

@@ -30,7 +30,7 @@ def body(name):
 
 
 def test_an_organization_registered_by_the_ministry_keeps_its_location(cast):
-    org = make_registered(cast["county"], org_type="foundation", credit_code=credit_code("3", "100000"),
+    org = make_registered(cast["superuser"], org_type="foundation", credit_code=credit_code("3", "100000"),
                           registration_authority=body("民政部"), is_community_org=False)
     assert org.registration_authority.name == "民政部"
     assert org.registration_authority_division_id is None  # 民政部 sits in no division
@@ -39,24 +39,24 @@ def test_an_organization_registered_by_the_ministry_keeps_its_location(cast):
 
 
 def test_an_organization_registered_by_the_city_bureau_has_the_city_as_authority_division(cast):
-    org = make_registered(cast["county"], registration_authority=body("南宁市民政局"),
+    org = make_registered(cast["superuser"], registration_authority=body("南宁市民政局"),
                           credit_code=credit_code("1", "450100"))
     assert org.registration_authority_division_id == "450100000000"
     assert org.division_id == COMMUNITY
 
 
 def test_a_body_given_by_name_is_looked_up_in_the_list(cast):
-    org = make_registered(cast["county"], registration_authority="广西壮族自治区民政厅",
+    org = make_registered(cast["superuser"], registration_authority="广西壮族自治区民政厅",
                           credit_code=credit_code("1", "450000"))
     assert org.registration_authority == body("广西壮族自治区民政厅")
     with pytest.raises(ValidationError) as exc:
-        make_registered(cast["county"], registration_authority="兴宁区民政局")  # an abbreviation
+        make_registered(cast["superuser"], registration_authority="兴宁区民政局")  # an abbreviation
     assert "不在登记管理机关名录中" in exc.value.message_dict["registration_authority"][0]
 
 
 def test_another_countys_body_cannot_register_here(cast):
     with pytest.raises(ValidationError) as exc:
-        make_registered(cast["county"], registration_authority=body("南宁市青秀区民政局"))
+        make_registered(cast["superuser"], registration_authority=body("南宁市青秀区民政局"))
     assert "不在组织所在区划" in exc.value.message_dict["registration_authority"][0]
     assert not Organization.objects.exists()
 
@@ -66,24 +66,24 @@ def test_a_county_bureau_that_does_not_register_there_is_refused(cast):
     approval = Authority.objects.create(name="南宁市兴宁区行政审批服务管理局", kind=AuthorityKind.APPROVAL_BUREAU,
                                         division_id=COUNTY)
     with pytest.raises(ValidationError) as exc:
-        make_registered(cast["county"], registration_authority=body("南宁市兴宁区民政局"))
+        make_registered(cast["superuser"], registration_authority=body("南宁市兴宁区民政局"))
     assert "不负责社会组织登记" in exc.value.message_dict["registration_authority"][0]
-    org = make_registered(cast["county"], registration_authority=approval)
+    org = make_registered(cast["superuser"], registration_authority=approval)
     assert org.registration_authority_division_id == COUNTY
 
 
 def test_a_registered_organization_needs_a_body(cast):
     with pytest.raises(ValidationError) as exc:
-        make_registered(cast["county"], registration_authority=None)
+        make_registered(cast["superuser"], registration_authority=None)
     assert exc.value.message_dict["registration_authority"] == ["登记类组织须选择登记管理机关。"]
 
 
 def test_the_same_name_may_not_be_registered_twice_by_the_ministry(cast):
     data = {"org_type": "foundation", "registration_authority": body("民政部"), "is_community_org": False,
             "name": "中华助老基金会"}
-    make_registered(cast["county"], credit_code=credit_code("3", "100000"), **data)
+    make_registered(cast["superuser"], credit_code=credit_code("3", "100000"), **data)
     with pytest.raises(ValidationError) as exc:
-        make_registered(cast["county"], credit_code=credit_code("3", "100000"), **data)
+        make_registered(cast["superuser"], credit_code=credit_code("3", "100000"), **data)
     assert "同一登记管理机关下已有同名" in exc.value.message_dict["name"][0]
 
 
@@ -118,7 +118,7 @@ def test_the_form_puts_an_unfit_body_at_its_field(cast, login):
             "division": COMMUNITY, "credit_code": credit_code("2"), "registered_capital": "5000",
             "registration_authority": body("南宁市青秀区民政局").pk, "registered_on": "2023-01-01",
             "party_building": "none", **management()}
-    response = login(cast["county"]).post(CREATE, data)
+    response = login(cast["superuser"]).post(CREATE, data)
     assert response.status_code == 200
     form = response.context["form"]
     # not offered to a 兴宁区 clerk at all: the form refuses it at the field the template shows
@@ -134,7 +134,7 @@ def test_the_form_records_a_city_registration_and_warns_of_a_credit_code_of_anot
             "party_building": "none", **management(),
             "leaders-0-name": "李芳", "leaders-0-role": "head", "leaders-0-id_number": id_number(),
             "leaders-1-role": "head"}
-    client = login(cast["county"])
+    client = login(cast["superuser"])
     response = client.post(CREATE, data)
     assert response.status_code == 302  # saved: a warning, not a refusal
     org = Organization.objects.get(name="南宁市助老服务中心")
@@ -146,7 +146,7 @@ def test_the_form_records_a_city_registration_and_warns_of_a_credit_code_of_anot
 
 
 def test_the_edit_form_offers_the_current_body_even_from_elsewhere(cast):
-    org = make_registered(cast["county"], registration_authority=body("民政部"), org_type="foundation",
+    org = make_registered(cast["superuser"], registration_authority=body("民政部"), org_type="foundation",
                           credit_code=credit_code("3", "100000"), is_community_org=False)
     form = OrganizationForm(user=cast["street"], instance=org)
     assert body("民政部") in form.fields["registration_authority"].queryset
@@ -177,7 +177,7 @@ def test_the_region_check_warns_exactly_when_characters_3_to_8_differ_from_the_b
 
 
 def test_data_still_registers_with_a_default_body_from_a_factory(cast):
-    org = Organization.objects.get(pk=make_registered(cast["county"]).pk)
+    org = Organization.objects.get(pk=make_registered(cast["superuser"]).pk)
     assert org.registration_authority.name == "南宁市兴宁区民政局"
     assert registered_data()["registration_authority"] == org.registration_authority
     assert org.registered_on <= date.today()
@@ -187,8 +187,8 @@ def test_a_change_of_body_is_kept_in_the_history_by_name_and_moves_the_authority
     from cso.orgs import services
     from cso.orgs.history import field_changes
 
-    org = make_registered(cast["county"])
-    services.update_organization(org, {"registration_authority": body("南宁市民政局")}, cast["county"],
+    org = make_registered(cast["superuser"])
+    services.update_organization(org, {"registration_authority": body("南宁市民政局")}, cast["superuser"],
                                  reason="更正登记管理机关")
     org.refresh_from_db()
     assert org.registration_authority_division_id == "450100000000"
@@ -199,12 +199,12 @@ def test_a_change_of_body_is_kept_in_the_history_by_name_and_moves_the_authority
 def test_when_the_approval_bureau_takes_over_the_bureaus_organizations_stay_editable(cast):
     from cso.orgs import services
 
-    org = make_registered(cast["county"])
+    org = make_registered(cast["superuser"])
     Authority.objects.filter(division_id=COUNTY).update(registers=False)
-    services.update_organization(Organization.objects.get(pk=org.pk), {"member_count": 50}, cast["county"])
+    services.update_organization(Organization.objects.get(pk=org.pk), {"member_count": 50}, cast["superuser"])
     assert Organization.objects.get(pk=org.pk).member_count == 50
     with pytest.raises(ValidationError):  # but the bureau cannot register a new one
-        make_registered(cast["county"])
+        make_registered(cast["superuser"])
 
 
 def test_a_filed_group_names_no_registering_body(cast):

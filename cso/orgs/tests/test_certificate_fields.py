@@ -14,7 +14,7 @@ from .factories import make_filed, make_registered
 
 
 def test_a_registered_organization_records_its_supervising_unit_and_business_scope(cast, login):
-    org = make_registered(cast["county"], supervising_unit=" 南宁市兴宁区卫生健康局 ",
+    org = make_registered(cast["registrar"], supervising_unit=" 南宁市兴宁区卫生健康局 ",
                           business_scope="开展健康知识宣传；组织义诊活动。")
     assert org.supervising_unit == "南宁市兴宁区卫生健康局"  # trimmed
     client = login(cast["county"])
@@ -26,7 +26,7 @@ def test_a_registered_organization_records_its_supervising_unit_and_business_sco
 
 
 def test_a_directly_registered_organization_has_no_supervising_unit(cast):
-    org = make_registered(cast["county"])
+    org = make_registered(cast["registrar"])
     assert org.supervising_unit == ""
 
 
@@ -38,8 +38,8 @@ def test_a_filed_group_has_no_supervising_unit(cast):
 
 
 def test_changing_the_supervising_unit_and_scope_is_kept_in_the_history(cast):
-    org = make_registered(cast["county"], supervising_unit="甲局", business_scope="旧范围")
-    services.update_organization(org, {"supervising_unit": "乙局", "business_scope": "新范围"}, cast["county"],
+    org = make_registered(cast["registrar"], supervising_unit="甲局", business_scope="旧范围")
+    services.update_organization(org, {"supervising_unit": "乙局", "business_scope": "新范围"}, cast["registrar"],
                                  reason="变更登记")
     changes = {c.field: (c.old, c.new) for c in field_changes(org)}
     assert changes["supervising_unit"] == ("甲局", "乙局")

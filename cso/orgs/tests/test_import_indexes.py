@@ -60,7 +60,7 @@ def test_spans_and_status_changes_keep_their_composite_and_unique_indexes():
 
 
 def test_the_partial_unique_index_on_open_spans_still_refuses_a_second_open_span(cast):
-    org = make_filed(cast["county"])
+    org = make_filed(cast["street"])
     span = OrgStateSpan.objects.get(organization=org, valid_to__isnull=True)
     copy = {f: getattr(span, f) for f in OrgStateSpan.FACTS}
     copy["valid_from"] = span.valid_from.replace(year=span.valid_from.year + 1)

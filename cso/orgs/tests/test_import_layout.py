@@ -51,7 +51,7 @@ def validate(user, data, name="orgs.xlsx"):
 def test_the_header_is_found_below_a_merged_title_a_filler_line_and_blank_rows(cast):
     above = [[TITLE], ["填报单位：兴宁区民政局", None, None, "填报日期：2025年6月"], [], []]
     rows = [row(名称="兴宁社区书画协会"), row(名称="兴宁社区坏日期协会", 登记日期="2020-13-45")]
-    job = validate(cast["county"], titled_xlsx(rows, above))
+    job = validate(cast["registrar"], titled_xlsx(rows, above))
     assert job.status == ImportStatus.VALIDATED, job.message
     assert (job.total_rows, job.valid_rows) == (2, 1)
     # row numbers stay the spreadsheet's own: title, filler, two blank rows, the header on row 5
@@ -60,7 +60,7 @@ def test_the_header_is_found_below_a_merged_title_a_filler_line_and_blank_rows(c
 
 def test_a_csv_with_a_title_line_is_read_too(cast):
     lines = [TITLE + ",,,", "", ",".join(HEADERS), ",".join("" if v is None else str(v) for v in row())]
-    job = validate(cast["county"], ("\r\n".join(lines) + "\r\n").encode(), "orgs.csv")
+    job = validate(cast["registrar"], ("\r\n".join(lines) + "\r\n").encode(), "orgs.csv")
     assert job.status == ImportStatus.VALIDATED and job.valid_rows == 1, job.report
     assert job.report == [] or all(r["row"] == 4 for r in job.report)
 
@@ -72,7 +72,7 @@ def test_a_sheet_without_any_header_row_names_the_columns_it_looked_for(cast):
     ws.write_row(0, 0, [TITLE])
     ws.write_row(2, 0, ["单位", "名字", "电话"])
     wb.close()
-    job = validate(cast["county"], buffer.getvalue())
+    job = validate(cast["registrar"], buffer.getvalue())
     assert job.status == ImportStatus.FAILED
     assert "没有找到列标题行" in job.message and "管理方式" in job.message and "第1行" in job.message
 
@@ -96,7 +96,7 @@ def formula_workbook() -> bytes:
 @pytest.mark.parametrize("reader", ["calamine", "fast", "openpyxl"])
 def test_a_formula_without_a_stored_value_is_flagged_naming_the_cell(cast, settings, reader):
     settings.CSO_IMPORT_XLSX_READER = reader
-    job = validate(cast["county"], formula_workbook())
+    job = validate(cast["registrar"], formula_workbook())
     assert job.status == ImportStatus.VALIDATED, job.message
     assert issues(job) == {(3, "成员数"), (3, "注册资金（元）")}
     reasons = {r["column"]: r["reason"] for r in job.errors}
@@ -117,7 +117,7 @@ def test_a_formula_with_its_stored_result_is_read_as_the_result(cast):
     ws.write_formula(1, HEADERS.index("成员数"), "=10+25", None, 35)
     ws.write_formula(1, HEADERS.index("住所"), '=IF(1=1,"兴宁路1号","x")', None, "兴宁路1号")
     wb.close()
-    job = validate(cast["county"], buffer.getvalue())
+    job = validate(cast["registrar"], buffer.getvalue())
     assert job.status == ImportStatus.VALIDATED and job.valid_rows == 1, job.report
 
 
@@ -131,7 +131,7 @@ def test_an_error_value_is_flagged_naming_the_cell(cast):
             ws.write(1, c, value)
     ws.write_formula(1, HEADERS.index("成员数"), "=#REF!+1", None, "#REF!")
     wb.close()
-    job = validate(cast["county"], buffer.getvalue())
+    job = validate(cast["registrar"], buffer.getvalue())
     assert issues(job) == {(2, "成员数")}
     assert "#REF!" in job.errors[0]["reason"]
 

@@ -109,9 +109,9 @@ def test_the_stored_rows_come_back_as_they_were_and_older_payloads_still_read():
 
 
 def test_the_dry_run_stores_the_pinyin_keys_the_apply_writes(cast):
-    job = dry_run(cast["county"], [row(名称="兴宁社区书画协会")])
+    job = dry_run(cast["registrar"], [row(名称="兴宁社区书画协会")])
     assert importing._unpack(job.payload)[0]["pinyin"] == list(pinyin_keys("兴宁社区书画协会"))
-    importing.apply_job(job, cast["county"])
+    importing.apply_job(job, cast["registrar"])
     org = Organization.objects.get()
     assert (org.name_pinyin, org.name_initials) == pinyin_keys("兴宁社区书画协会")
     assert org.import_job_id == job.pk
@@ -119,11 +119,11 @@ def test_the_dry_run_stores_the_pinyin_keys_the_apply_writes(cast):
 
 def test_apply_refuses_when_a_referenced_term_is_gone_and_writes_nothing(cast):
     term = Category.objects.create(name="临时类别", code="temp")
-    job = dry_run(cast["county"], [row(类别="临时类别"), row(名称="兴宁社区读书会", 管理方式="备案")])
+    job = dry_run(cast["superuser"], [row(类别="临时类别"), row(名称="兴宁社区读书会", 管理方式="备案")])
     assert job.valid_rows == 2
     Category.objects.filter(pk=term.pk).delete()
     with pytest.raises(importing.ApplyRefused, match="类别已被删除"):
-        importing.apply_job(job, cast["county"])
+        importing.apply_job(job, cast["superuser"])
     assert Organization.objects.count() == 0
     job.refresh_from_db()
     assert job.status == ImportStatus.VALIDATED
@@ -143,7 +143,7 @@ def test_the_copy_path_sets_the_triggers_aside_only_for_the_copy(cast):
         return real(*args)
 
     with mock.patch.object(importing, "_copy_rows", spy):
-        importing.apply_job(dry_run(cast["county"], [row()]), cast["county"])
+        importing.apply_job(dry_run(cast["registrar"], [row()]), cast["registrar"])
     with connection.cursor() as cursor:
         cursor.execute("SHOW session_replication_role")
         after = cursor.fetchone()[0]
@@ -151,7 +151,7 @@ def test_the_copy_path_sets_the_triggers_aside_only_for_the_copy(cast):
     assert after == "origin"
     # every reference of the written rows exists
     org = Organization.objects.select_related("division", "registration_authority_division", "created_by").get()
-    assert org.division.code and org.registration_authority_division.code and org.created_by == cast["county"]
+    assert org.division.code and org.registration_authority_division.code and org.created_by == cast["registrar"]
     assert org.leaders.count() == 0 and org.history.count() == 1
 
 
@@ -162,13 +162,13 @@ def test_a_clash_found_by_the_database_during_the_copy_refuses_the_apply_and_lea
     from cso.orgs.tests.factories import credit_code
 
     code = credit_code("1")
-    job = dry_run(cast["county"], [row(统一社会信用代码=code), row(名称="兴宁社区读书会", 管理方式="备案")])
-    taken = dry_run(cast["county"], [row(名称="抢先的协会", 统一社会信用代码=code)])
-    importing.apply_job(taken, cast["county"])
+    job = dry_run(cast["superuser"], [row(统一社会信用代码=code), row(名称="兴宁社区读书会", 管理方式="备案")])
+    taken = dry_run(cast["registrar"], [row(名称="抢先的协会", 统一社会信用代码=code)])
+    importing.apply_job(taken, cast["registrar"])
     before = Organization.objects.count()
     # with the re-check skipped, the live credit-code unique index is what refuses the row
     with mock.patch.object(importing, "_recheck"), pytest.raises(importing.ApplyRefused, match="本次未导入任何数据"):
-        importing.apply_job(job, cast["county"])
+        importing.apply_job(job, cast["superuser"])
     assert Organization.objects.count() == before == 1
     with connection.cursor() as cursor:
         cursor.execute("SHOW session_replication_role")

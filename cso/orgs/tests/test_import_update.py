@@ -41,22 +41,22 @@ def validate(user, data: bytes):
 
 
 def test_an_exported_list_imported_again_unchanged_changes_nothing(cast):
-    make_registered(cast["county"])
-    make_filed(cast["county"])
-    job = validate(cast["county"], exported(cast["county"]))
+    make_registered(cast["registrar"])
+    make_filed(cast["street"])
+    job = validate(cast["registrar"], exported(cast["registrar"]))
     assert job.status == ImportStatus.VALIDATED, job.message
     assert job.errors == [] and job.changes == []
     assert (job.unchanged_rows, job.updated_rows, job.valid_rows) == (2, 0, 0)
 
 
 def test_a_re_imported_list_shows_each_change_and_updates_the_organization_through_the_services(cast):
-    org = make_registered(cast["county"], address="民生路1号", member_count=30)
-    other = make_filed(cast["county"])
+    org = make_registered(cast["registrar"], address="民生路1号", member_count=30)
+    other = make_filed(cast["street"])
     before_history = org.history.count()
-    data = edited(exported(cast["county"]), {
+    data = edited(exported(cast["registrar"]), {
         (org.uid, "住所"): "民生路8号", (org.uid, "成员数"): 45, (org.uid, "类别"): "居民互助",
     })
-    job = validate(cast["county"], data)
+    job = validate(cast["registrar"], data)
     assert job.errors == [], job.errors
     assert (job.updated_rows, job.unchanged_rows, job.new_rows) == (1, 1, 0)
     changes = {(c["row"], c["column"]): c["reason"] for c in job.changes}
@@ -66,14 +66,14 @@ def test_a_re_imported_list_shows_each_change_and_updates_the_organization_throu
     assert "居民互助" in changes[(2, "类别")]
     assert Organization.objects.get(pk=org.pk).address == "民生路1号"  # the dry run writes nothing
 
-    done = importing.apply_job(job, cast["county"])
+    done = importing.apply_job(job, cast["registrar"])
     assert (done.status, done.created_rows, done.updated_rows) == (ImportStatus.APPLIED, 0, 1)
     org.refresh_from_db()
     assert (org.address, org.member_count) == ("民生路8号", 45)
     assert list(org.categories.values_list("name", flat=True)) == ["居民互助"]
     assert Organization.objects.count() == 2 and Organization.objects.get(pk=other.pk).updated_at == other.updated_at
     new_history = list(org.history.all()[:org.history.count() - before_history])
-    assert new_history and all(h.history_user == cast["county"] for h in new_history)
+    assert new_history and all(h.history_user == cast["registrar"] for h in new_history)
     assert any("批量导入更新" in (h.history_change_reason or "") for h in new_history)
     # the span that holds today carries the new category (the statistics read the spans)
     span = OrgStateSpan.objects.filter(organization=org).order_by("-valid_from").first()
@@ -81,54 +81,54 @@ def test_a_re_imported_list_shows_each_change_and_updates_the_organization_throu
 
 
 def test_a_row_without_uid_updates_the_live_organization_with_its_credit_code(cast):
-    org = make_registered(cast["county"], contact_phone="13812345678")
-    job = dry_run(cast["county"], [row(名称=org.name, 统一社会信用代码=org.credit_code.lower(), 登记日期="2020-05-01",
+    org = make_registered(cast["registrar"], contact_phone="13812345678")
+    job = dry_run(cast["registrar"], [row(名称=org.name, 统一社会信用代码=org.credit_code.lower(), 登记日期="2020-05-01",
                                        成立日期="2020-05-01", 联系电话="13900001111",
                                        **{"登记（备案）机关": org.registration_authority})])
     assert job.errors == [], job.errors
     assert {c["column"] for c in job.changes} == {"联系电话"}
-    importing.apply_job(job, cast["county"])
+    importing.apply_job(job, cast["registrar"])
     org.refresh_from_db()
     assert org.contact_phone == "13900001111" and Organization.objects.count() == 1
 
 
 def test_a_leader_given_in_the_file_is_updated_and_its_id_number_is_masked_in_the_report(cast):
-    org = make_filed(cast["county"])
-    services.save_leader(org, {"name": "王五", "phone": "13800000000"}, cast["county"])
+    org = make_filed(cast["street"])
+    services.save_leader(org, {"name": "王五", "phone": "13800000000"}, cast["registrar"])
     new_id = id_number()
-    job = dry_run(cast["county"], [row(管理方式="备案", 组织标识=org.uid, 名称=org.name, 备案日期="2021-03-01",
+    job = dry_run(cast["registrar"], [row(管理方式="备案", 组织标识=org.uid, 名称=org.name, 备案日期="2021-03-01",
                                        成员数=15, 负责人姓名="赵六", 负责人身份证号=new_id, 负责人电话="13811112222",
                                        **{"登记（备案）机关": org.registration_authority})])
     assert job.errors == [], job.errors
     change = next(c for c in job.changes if c["column"] == "负责人姓名")
     assert "赵六" in change["reason"] and new_id not in change["reason"]
-    importing.apply_job(job, cast["county"])
+    importing.apply_job(job, cast["registrar"])
     head = org.leaders.get()
     assert (head.name, head.id_number, head.phone) == ("赵六", new_id, "13811112222")
 
 
 def test_an_organization_changed_after_the_dry_run_refuses_the_whole_import(cast):
-    org = make_registered(cast["county"], address="民生路1号")
-    data = edited(exported(cast["county"]), {(org.uid, "住所"): "民生路8号"})
+    org = make_registered(cast["registrar"], address="民生路1号")
+    data = edited(exported(cast["registrar"]), {(org.uid, "住所"): "民生路8号"})
     wb = openpyxl.load_workbook(io.BytesIO(data))
     wb.active.append(row(名称="兴宁社区新协会"))  # a new organization in the same file
     buffer = io.BytesIO()
     wb.save(buffer)
-    job = validate(cast["county"], buffer.getvalue())
+    job = validate(cast["registrar"], buffer.getvalue())
     assert job.errors == [] and (job.updated_rows, job.new_rows) == (1, 1), job.report
-    services.update_organization(org, {"address": "民生路2号"}, cast["county"])
+    services.update_organization(org, {"address": "民生路2号"}, cast["registrar"])
     with pytest.raises(importing.ApplyRefused, match="已被修改"):
-        importing.apply_job(job, cast["county"])
+        importing.apply_job(job, cast["registrar"])
     assert Organization.objects.get(pk=org.pk).address == "民生路2号"
     assert not Organization.objects.filter(name="兴宁社区新协会").exists()
 
 
 def test_the_track_is_not_changed_by_import_and_a_closed_organization_is_not_edited(cast):
-    filed = make_filed(cast["county"])
-    closed = make_registered(cast["county"])
-    services.change_status(closed, Status.DEREGISTERED, date(2024, 1, 1), "注销登记", cast["county"])
-    data = edited(exported(cast["county"]), {(filed.uid, "管理方式"): "登记", (closed.uid, "住所"): "新地址"})
-    job = validate(cast["county"], data)
+    filed = make_filed(cast["street"])
+    closed = make_registered(cast["registrar"])
+    services.change_status(closed, Status.DEREGISTERED, date(2024, 1, 1), "注销登记", cast["registrar"])
+    data = edited(exported(cast["registrar"]), {(filed.uid, "管理方式"): "登记", (closed.uid, "住所"): "新地址"})
+    job = validate(cast["registrar"], data)
     reasons = {(r["row"], r["column"]): r["reason"] for r in job.errors}
     assert "登记转换" in reasons[(2, "管理方式")]
     assert "已注销" in reasons[(3, "组织标识")] and "住所" in reasons[(3, "组织标识")]
@@ -136,14 +136,14 @@ def test_the_track_is_not_changed_by_import_and_a_closed_organization_is_not_edi
 
 def test_a_uid_outside_the_users_scope_is_not_updated(cast):
     foreign = make_filed(cast["outsider_county"], division=FOREIGN_COMMUNITY)
-    job = dry_run(cast["county"], [row(管理方式="备案", 组织标识=foreign.uid, 名称="改名")])
+    job = dry_run(cast["registrar"], [row(管理方式="备案", 组织标识=foreign.uid, 名称="改名")])
     assert (2, "组织标识") in issues(job)
     assert "不在您可以修改的范围内" in job.errors[0]["reason"]
 
 
 def test_two_rows_cannot_update_with_the_same_credit_code(cast):
-    org = make_registered(cast["county"])
-    job = dry_run(cast["county"], [row(名称="新名甲", 统一社会信用代码=org.credit_code),
+    org = make_registered(cast["registrar"])
+    job = dry_run(cast["registrar"], [row(名称="新名甲", 统一社会信用代码=org.credit_code),
                                    row(名称="新名乙", 统一社会信用代码=org.credit_code)])
     assert (3, "统一社会信用代码") in issues(job)
 
@@ -151,8 +151,8 @@ def test_two_rows_cannot_update_with_the_same_credit_code(cast):
 def test_the_report_page_shows_the_differences_and_the_apply_updates_through_the_pages(cast, login):
     from django.urls import reverse
 
-    org = make_registered(cast["county"], address="民生路1号")
-    client = login(cast["county"])
+    org = make_registered(cast["registrar"], address="民生路1号")
+    client = login(cast["registrar"])
     export = client.get(reverse("orgs:export"), {"format": "xlsx"})
     data = edited(b"".join(export.streaming_content) if export.streaming else export.content,
                   {(org.uid, "住所"): "民生路8号"})
@@ -170,37 +170,37 @@ def test_the_report_page_shows_the_differences_and_the_apply_updates_through_the
 
 
 def test_the_status_column_of_an_export_is_read_and_never_changes_a_status(cast):
-    org = make_filed(cast["county"])
-    job = validate(cast["county"], exported(cast["county"]))
+    org = make_filed(cast["street"])
+    job = validate(cast["registrar"], exported(cast["registrar"]))
     assert job.errors == [] and not any("不在导入模板中" in r["reason"] for r in job.report)
-    job = validate(cast["county"], edited(exported(cast["county"]), {(org.uid, "状态"): "活动异常"}))
+    job = validate(cast["registrar"], edited(exported(cast["registrar"]), {(org.uid, "状态"): "活动异常"}))
     assert [r["column"] for r in job.errors] == ["状态"]
     assert "导入不改变组织的状态" in job.errors[0]["reason"]
 
 
 def test_export_import_into_an_empty_registry_export_gives_the_same_rows(cast):
-    make_registered(cast["county"], address="民生路1号", member_count=30, categories=["居民互助"],
+    make_registered(cast["registrar"], address="民生路1号", member_count=30, categories=["居民互助"],
                     service_targets=["老年人"])
-    make_filed(cast["county"], contact_phone="13812345678")
+    make_filed(cast["street"], contact_phone="13812345678")
     before = list(exports.iter_rows(Organization.objects.order_by("uid")))
-    data = exported(cast["county"])
+    data = exported(cast["registrar"])
     Organization.objects.all().delete()
-    job = validate(cast["county"], data)
+    job = validate(cast["registrar"], data)
     assert job.errors == [] and job.new_rows == 2, job.report
-    importing.apply_job(job, cast["county"])
+    importing.apply_job(job, cast["registrar"])
     assert list(exports.iter_rows(Organization.objects.order_by("uid"))) == before
 
 
 def test_a_move_to_another_community_is_shown_by_name_and_applied_from_today(cast):
     from cso.orgs.tests.factories import COMMUNITY_2
 
-    group = make_filed(cast["county"])
-    data = edited(exported(cast["county"]), {(group.uid, "所在区划代码"): COMMUNITY_2, (group.uid, "所在区划"): None})
-    job = validate(cast["county"], data)
+    group = make_filed(cast["street"])
+    data = edited(exported(cast["registrar"]), {(group.uid, "所在区划代码"): COMMUNITY_2, (group.uid, "所在区划"): None})
+    job = validate(cast["registrar"], data)
     assert job.errors == [], job.errors
     change = next(c for c in job.changes if c["column"] == "所在区划代码")
     assert change["reason"] == "由“兴宁社区居委会（450102001003）”改为“北宁社区居委会（450102001004）”"
-    importing.apply_job(job, cast["county"])
+    importing.apply_job(job, cast["registrar"])
     group.refresh_from_db()
     assert group.division_id == COMMUNITY_2
     spans = list(OrgStateSpan.objects.filter(organization=group).order_by("valid_from"))

@@ -19,7 +19,7 @@ def upload(client, rows, name="orgs.xlsx"):
 
 
 def test_the_upload_page_documents_the_columns_and_links_the_template(cast, login):
-    response = login(cast["county"]).get(reverse("orgs:import"))
+    response = login(cast["registrar"]).get(reverse("orgs:import"))
     assert response.status_code == 200
     html = response.content.decode()
     for column in importing.COLUMNS:
@@ -28,7 +28,7 @@ def test_the_upload_page_documents_the_columns_and_links_the_template(cast, logi
 
 
 def test_the_template_has_headers_an_example_and_explanations(cast, login):
-    response = login(cast["county"]).get(reverse("orgs:import_template"))
+    response = login(cast["registrar"]).get(reverse("orgs:import_template"))
     assert response.status_code == 200
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames == ["组织", "填写说明", "可选值"]
@@ -39,7 +39,7 @@ def test_the_template_has_headers_an_example_and_explanations(cast, login):
 
 
 def test_upload_report_and_apply_through_the_pages(cast, login):
-    client = login(cast["county"])
+    client = login(cast["registrar"])
     response = upload(client, [row(名称="兴宁社区书画协会"), row(名称="坏协会", 登记日期="昨天")])
     job = ImportJob.objects.get()
     assert response.url == reverse("orgs:import_job", args=[job.pk])
@@ -55,7 +55,7 @@ def test_upload_report_and_apply_through_the_pages(cast, login):
 
 
 def test_a_refused_file_shows_its_reason(cast, login):
-    client = login(cast["county"])
+    client = login(cast["registrar"])
     f = io.BytesIO(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"0" * 100)
     f.name = "secret.xlsx"
     page = client.post(reverse("orgs:import"), {"file": f}, follow=True).content.decode()
@@ -63,9 +63,9 @@ def test_a_refused_file_shows_its_reason(cast, login):
 
 
 def test_the_progress_fragment_polls_while_running_and_refreshes_when_done(cast, login):
-    job = importing.start_job(cast["county"], "a.xlsx", xlsx([row()]))
+    job = importing.start_job(cast["registrar"], "a.xlsx", xlsx([row()]))
     ImportJob.objects.filter(pk=job.pk).update(total_rows=4000, processed_rows=1000)
-    client = login(cast["county"])
+    client = login(cast["registrar"])
     html = client.get(reverse("orgs:import_progress", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in html and 'value="25"' in html
     importing.validate_job(job)
@@ -75,12 +75,12 @@ def test_the_progress_fragment_polls_while_running_and_refreshes_when_done(cast,
 
 @pytest.mark.parametrize("name", ["import_job", "import_progress"])
 def test_an_outsider_cannot_see_another_countys_job(cast, login, name):
-    job = importing.validate_job(importing.start_job(cast["county"], "a.xlsx", xlsx([row()])))
+    job = importing.validate_job(importing.start_job(cast["registrar"], "a.xlsx", xlsx([row()])))
     assert login(cast["outsider_county"]).get(reverse(f"orgs:{name}", args=[job.pk])).status_code == 404
 
 
 def test_an_outsider_cannot_apply_another_countys_job(cast, login):
-    job = importing.validate_job(importing.start_job(cast["county"], "a.xlsx", xlsx([row()])))
+    job = importing.validate_job(importing.start_job(cast["registrar"], "a.xlsx", xlsx([row()])))
     response = login(cast["outsider_county"]).post(reverse("orgs:import_apply", args=[job.pk]))
     assert response.status_code == 404
     assert Organization.objects.count() == 0
@@ -94,8 +94,8 @@ def test_an_organization_account_cannot_import(cast, login):
 def test_after_an_import_the_list_shows_exactly_the_imported_organizations(cast, login):
     from cso.orgs.tests.factories import make_filed
 
-    earlier = make_filed(cast["county"], name="兴宁社区早先的舞蹈队")
-    client = login(cast["county"])
+    earlier = make_filed(cast["street"], name="兴宁社区早先的舞蹈队")
+    client = login(cast["superuser"])  # one file registering and filing
     upload(client, [row(名称="兴宁社区书画协会"), row(名称="兴宁社区读书会", 管理方式="备案"),
                     row(名称="坏协会", 登记日期="昨天")])
     job = ImportJob.objects.get()
@@ -120,14 +120,14 @@ def test_after_an_import_the_list_shows_exactly_the_imported_organizations(cast,
 
 
 def test_the_list_of_an_import_is_scoped_like_the_import(cast, login):
-    job = importing.validate_job(importing.start_job(cast["county"], "a.xlsx", xlsx([row()])))
-    importing.apply_job(job, cast["county"])
+    job = importing.validate_job(importing.start_job(cast["registrar"], "a.xlsx", xlsx([row()])))
+    importing.apply_job(job, cast["registrar"])
     url = f"{reverse('orgs:list')}?import={job.pk}"
     assert login(cast["outsider_county"]).get(url).status_code == 404
     assert login(cast["city"]).get(url).status_code == 200  # the city sees its counties' imports
-    assert login(cast["county"]).get(f"{reverse('orgs:list')}?import={job.pk + 1000}").status_code == 404
-    assert login(cast["county"]).get(f"{reverse('orgs:list')}?import=abc").status_code == 404
-    assert login(cast["county"]).get(f"{reverse('orgs:list')}?import={'9' * 30}").status_code == 404
+    assert login(cast["registrar"]).get(f"{reverse('orgs:list')}?import={job.pk + 1000}").status_code == 404
+    assert login(cast["registrar"]).get(f"{reverse('orgs:list')}?import=abc").status_code == 404
+    assert login(cast["registrar"]).get(f"{reverse('orgs:list')}?import={'9' * 30}").status_code == 404
     # another parameter that does not validate does not hide the import's banner
-    page = login(cast["county"]).get(reverse("orgs:list"), {"import": job.pk, "as_of": "not a date"})
+    page = login(cast["registrar"]).get(reverse("orgs:list"), {"import": job.pk, "as_of": "not a date"})
     assert page.status_code == 200 and "本次导入的 1 个组织" in page.content.decode()

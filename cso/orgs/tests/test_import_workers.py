@@ -73,8 +73,8 @@ def run_both(monkeypatch, user, rows) -> tuple[tuple, tuple]:
 
 
 def test_the_worker_process_gives_the_report_and_rows_of_parsing_here(cast, monkeypatch, small_chunks, delivered):
-    make_filed(cast["county"], name="已有的社区互助会", division_id=COMMUNITY)
-    here, worker = run_both(monkeypatch, cast["county"], mixed_rows())
+    make_filed(cast["street"], name="已有的社区互助会", division_id=COMMUNITY)
+    here, worker = run_both(monkeypatch, cast["superuser"], mixed_rows())
     assert delivered["rows"] == 5 and delivered["end"] == 1  # 13 rows in chunks of 3, all from the worker
     assert worker == here
     status, _, total, valid, errors, warnings, report, rows = worker
@@ -85,7 +85,7 @@ def test_the_worker_process_gives_the_report_and_rows_of_parsing_here(cast, monk
 def test_a_file_over_the_row_limit_is_refused_by_the_worker_as_here(cast, monkeypatch, settings, small_chunks,
                                                                      delivered):
     settings.CSO_IMPORT_MAX_ROWS = 7
-    here, worker = run_both(monkeypatch, cast["county"], [row(名称=f"兴宁社区互助会{i}") for i in range(9)])
+    here, worker = run_both(monkeypatch, cast["registrar"], [row(名称=f"兴宁社区互助会{i}") for i in range(9)])
     assert worker == here
     assert worker[0] == ImportStatus.FAILED and "数据行超过上限 7 行" in worker[1]
     assert delivered["refused"] == 1
@@ -102,8 +102,8 @@ def test_a_worker_that_dies_half_way_is_replaced_by_parsing_the_rest_here(cast, 
         return parse(self, chunk)
 
     monkeypatch.setattr(importing.RowChecker, "parse_chunk", dying)
-    make_filed(cast["county"], name="已有的社区互助会", division_id=COMMUNITY)
-    here, worker = run_both(monkeypatch, cast["county"], mixed_rows())
+    make_filed(cast["street"], name="已有的社区互助会", division_id=COMMUNITY)
+    here, worker = run_both(monkeypatch, cast["superuser"], mixed_rows())
     assert delivered["rows"] == 2 and delivered["failed"] == 1
     assert worker == here
 
@@ -113,18 +113,18 @@ def test_no_worker_process_to_be_had_means_parsing_here(cast, monkeypatch, small
         raise AssertionError("daemonic processes are not allowed to have children")
 
     monkeypatch.setattr(importing.multiprocessing.get_context("fork").Process, "start", refuse)
-    here, worker = run_both(monkeypatch, cast["county"], mixed_rows())
+    here, worker = run_both(monkeypatch, cast["superuser"], mixed_rows())
     assert delivered == {"rows": 0} and worker == here
 
 
 def test_the_garbage_collector_is_back_on_after_a_dry_run_and_an_apply(cast):
     assert gc.isenabled()
-    job = dry_run(cast["county"], [row(名称="兴宁社区书画协会")])
+    job = dry_run(cast["registrar"], [row(名称="兴宁社区书画协会")])
     assert gc.isenabled()
-    importing.apply_job(job, cast["county"])
+    importing.apply_job(job, cast["registrar"])
     assert gc.isenabled() and Organization.objects.filter(name="兴宁社区书画协会").exists()
     with pytest.raises(importing.ApplyRefused):  # a refused apply too
-        importing.apply_job(job, cast["county"])
+        importing.apply_job(job, cast["registrar"])
     assert gc.isenabled()
 
 

@@ -79,7 +79,7 @@ def test_the_form_carries_only_the_chosen_venue_not_the_whole_list(places, cast,
     assert "兴宁社区活动室1" not in body
     assert 'data-search-select' in body and "source=orgs.venues" in body
     assert len(body) < 60_000
-    org = make_filed(cast["county"], name="兴宁社区合唱队", venue=places["venues"][7])
+    org = make_filed(cast["street"], name="兴宁社区合唱队", venue=places["venues"][7])
     body = client.get(reverse("orgs:edit", args=[org.uid])).content.decode()
     assert f'<option value="{places["venues"][7].pk}" selected>兴宁社区活动室7</option>' in body
     assert "兴宁社区活动室8" not in body

@@ -27,7 +27,7 @@ def test_a_filed_group_that_registers_keeps_its_record_uid_and_history(cast):
     uid, pk = org.uid, org.pk
     services.change_status(org, "abnormal", date(2023, 1, 1), "半年未活动", cast["street"])
     services.change_status(org, "active", date(2023, 6, 1), "恢复活动", cast["street"])
-    registered = register(org, cast["county"])
+    registered = register(org, cast["registrar"])
     assert (registered.pk, registered.uid) == (pk, uid)
     assert Organization.objects.count() == 1
     assert registered.track == "registered" and registered.tier == "registered"
@@ -48,24 +48,24 @@ def test_a_filed_group_that_registers_keeps_its_record_uid_and_history(cast):
 
 def test_the_credit_code_names_the_type_unless_given(cast):
     org = make_filed(cast["street"])
-    registered = register(org, cast["county"], credit_code=credit_code("2"))
+    registered = register(org, cast["registrar"], credit_code=credit_code("2"))
     assert registered.org_type == "social_service"
 
 
 def test_a_filed_group_cannot_become_a_foundation(cast):
     org = make_filed(cast["street"])
     with pytest.raises(ValidationError, match="类型应为社会团体或民办非企业单位"):
-        register(org, cast["county"], credit_code=credit_code("3"))
+        register(org, cast["registrar"], credit_code=credit_code("3"))
 
 
 def test_registration_needs_the_rules_of_registered_organizations(cast):
     org = make_filed(cast["street"])
     with pytest.raises(ValidationError) as exc:
-        register(org, cast["county"], registered_capital=Decimal("100"))
+        register(org, cast["registrar"], registered_capital=Decimal("100"))
     assert "注册资金不得低于2000元" in exc.value.message_dict["registered_capital"][0]
-    other = make_registered(cast["county"])
+    other = make_registered(cast["registrar"])
     with pytest.raises(ValidationError, match="已被存续组织"):
-        register(org, cast["county"], credit_code=other.credit_code)
+        register(org, cast["registrar"], credit_code=other.credit_code)
     org.refresh_from_db()
     assert org.track == "filed"
     assert org.spans.count() == 1
@@ -74,10 +74,10 @@ def test_registration_needs_the_rules_of_registered_organizations(cast):
 def test_the_registration_date_cannot_precede_the_filing(cast):
     org = make_filed(cast["street"], filed_on=date(2021, 3, 1))
     with pytest.raises(ValidationError, match="不能早于"):
-        register(org, cast["county"], registered_on=date(2021, 1, 1))
+        register(org, cast["registrar"], registered_on=date(2021, 1, 1))
 
 
 def test_a_registered_organization_cannot_register_again(cast):
-    org = make_registered(cast["county"])
+    org = make_registered(cast["registrar"])
     with pytest.raises(ValidationError, match="已是登记类组织"):
-        register(org, cast["county"])
+        register(org, cast["registrar"])

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from cso.orgs import services
-from cso.orgs.models import Organization
+from cso.orgs.models import Organization, RegistryRules
 
 from .factories import (
     COMMUNITY,
@@ -27,18 +27,18 @@ def errors_of(excinfo) -> dict:
 
 
 def test_a_registered_organization_is_created_with_its_own_identifier(cast):
-    org = make_registered(cast["county"], name="兴宁区老年协会")
+    org = make_registered(cast["registrar"], name="兴宁区老年协会")
     assert org.uid.startswith("ZZ") and len(org.uid) == 16
     assert org.tier == "registered"
     assert org.is_community_org is True
     assert org.status == "active"
-    assert org.created_by == cast["county"]
+    assert org.created_by == cast["registrar"]
     assert org.status_changes.get().to_status == "active"
 
 
 def test_a_registered_organization_needs_a_credit_code(cast):
     with pytest.raises(ValidationError) as exc:
-        make_registered(cast["county"], credit_code="")
+        make_registered(cast["registrar"], credit_code="")
     assert errors_of(exc)["credit_code"] == ["登记类组织须填写统一社会信用代码。"]
 
 
@@ -46,13 +46,13 @@ def test_a_credit_code_with_a_wrong_check_character_is_refused(cast):
     code = credit_code("1")
     broken = code[:-1] + ("0" if code[-1] != "0" else "1")
     with pytest.raises(ValidationError) as exc:
-        make_registered(cast["county"], credit_code=broken)
+        make_registered(cast["registrar"], credit_code=broken)
     assert "校验位不正确" in errors_of(exc)["credit_code"][0]
 
 
 def test_a_credit_code_must_name_the_organizations_type(cast):
     with pytest.raises(ValidationError) as exc:
-        make_registered(cast["county"], org_type="social_service", credit_code=credit_code("1"))
+        make_registered(cast["registrar"], org_type="social_service", credit_code=credit_code("1"))
     assert "与组织类型“民办非企业单位（社会服务机构）”应有的“2”不符" in errors_of(exc)["credit_code"][0]
 
 
@@ -77,35 +77,43 @@ def test_a_filed_group_gets_the_street_as_filing_authority_and_the_community_tie
 
 
 def test_a_registered_community_organization_may_sit_at_street_or_county_level(cast):
-    assert make_registered(cast["county"], division=STREET).division_id == STREET
-    assert make_registered(cast["county"], division=COUNTY).division_id == COUNTY
+    assert make_registered(cast["registrar"], division=STREET).division_id == STREET
+    assert make_registered(cast["registrar"], division=COUNTY).division_id == COUNTY
 
 
 def test_a_community_organization_cannot_sit_at_city_level(cast):
     with pytest.raises(ValidationError) as exc:
-        make_registered(cast["city"], division="450100000000")
+        make_registered(cast["superuser"], division="450100000000",
+                        registration_authority_division="450100000000", is_community_org=True)
     assert "县级及以下" in errors_of(exc)["division"][0]
 
 
 def test_registered_capital_below_2000_yuan_is_refused(cast):
     with pytest.raises(ValidationError) as exc:
-        make_registered(cast["county"], registered_capital=Decimal("1999.99"))
-    assert errors_of(exc)["registered_capital"] == ["注册资金不得低于2000元（基金会除外），当前为1999.99元。"]
-    assert make_registered(cast["county"], registered_capital=Decimal("2000")).pk
+        make_registered(cast["registrar"], registered_capital=Decimal("1999.99"))
+    assert errors_of(exc)["registered_capital"] == [
+        "注册资金不得低于2000元（本省登记规则，基金会除外），当前为1999.99元。"]
+    assert make_registered(cast["registrar"], registered_capital=Decimal("2000")).pk
 
 
-def test_the_capital_floor_is_a_setting(cast, settings):
-    settings.CSO_MIN_REGISTERED_CAPITAL = 10000
+def test_the_capital_floor_is_a_province_setting(cast):
+    RegistryRules.objects.filter(province_id="450000000000").update(min_registered_capital=10000)
     with pytest.raises(ValidationError, match="不得低于10000元"):
-        make_registered(cast["county"], registered_capital=Decimal("5000"))
+        make_registered(cast["registrar"], registered_capital=Decimal("5000"))
+
+
+def test_a_province_without_rules_has_no_capital_floor(cast):
+    """The 2000-yuan floor is Guangxi's (seed 001), not a national constant."""
+    RegistryRules.objects.filter(province_id="450000000000").delete()
+    assert make_registered(cast["registrar"], registered_capital=Decimal("100")).pk
 
 
 def test_a_foundation_is_exempt_from_the_floor_and_is_never_a_community_organization(cast):
-    org = make_registered(cast["county"], org_type="foundation", credit_code=credit_code("3"),
+    org = make_registered(cast["registrar"], org_type="foundation", credit_code=credit_code("3"),
                           registered_capital=Decimal("1000"))
     assert org.is_community_org is False
     with pytest.raises(ValidationError) as exc:
-        make_registered(cast["county"], org_type="foundation", credit_code=credit_code("3"), is_community_org=True)
+        make_registered(cast["registrar"], org_type="foundation", credit_code=credit_code("3"), is_community_org=True)
     assert errors_of(exc)["is_community_org"] == ["基金会不属于社区社会组织。"]
 
 
@@ -116,21 +124,21 @@ def test_track_type_and_tier_must_agree(cast):
 
 
 def test_no_two_live_organizations_share_a_credit_code(cast):
-    first = make_registered(cast["county"])
+    first = make_registered(cast["registrar"])
     with pytest.raises(ValidationError) as exc:
-        make_registered(cast["county"], credit_code=first.credit_code)
+        make_registered(cast["registrar"], credit_code=first.credit_code)
     assert f"已被存续组织“{first.name}”" in errors_of(exc)["credit_code"][0]
 
 
 def test_the_code_of_a_deregistered_organization_may_be_used_again(cast):
-    first = make_registered(cast["county"])
-    services.change_status(first, "deregistered", date(2024, 1, 1), "自行注销", cast["county"])
-    again = make_registered(cast["county"], credit_code=first.credit_code)
+    first = make_registered(cast["registrar"])
+    services.change_status(first, "deregistered", date(2024, 1, 1), "自行注销", cast["registrar"])
+    again = make_registered(cast["registrar"], credit_code=first.credit_code)
     assert again.pk != first.pk
 
 
 def test_the_database_itself_refuses_two_live_organizations_with_one_code(cast):
-    first = make_registered(cast["county"])
+    first = make_registered(cast["registrar"])
     clone = Organization(**{f.attname: getattr(first, f.attname) for f in Organization._meta.concrete_fields
                             if f.attname not in ("id", "uid")})
     clone.name = "另一个名称"
@@ -139,12 +147,12 @@ def test_the_database_itself_refuses_two_live_organizations_with_one_code(cast):
 
 
 def test_no_two_live_organizations_share_a_name_under_one_registration_authority(cast):
-    make_registered(cast["county"], name="兴宁区志愿者协会")
+    make_registered(cast["registrar"], name="兴宁区志愿者协会")
     with pytest.raises(ValidationError) as exc:
-        make_registered(cast["county"], name="兴宁区志愿者协会")
+        make_registered(cast["registrar"], name="兴宁区志愿者协会")
     assert "同一登记管理机关下已有同名" in errors_of(exc)["name"][0]
-    other = make_registered(cast["city"], name="兴宁区志愿者协会", registration_authority="南宁市民政局",
-                            registration_authority_division="450100000000")
+    other = make_registered(cast["city_registrar"], name="兴宁区志愿者协会", registration_authority="南宁市民政局",
+                            registration_authority_division="450100000000", is_community_org=True)
     assert other.pk
 
 
@@ -157,7 +165,7 @@ def test_the_same_filed_name_is_refused_in_one_community_but_not_in_another(cast
 
 def test_dates_cannot_lie_in_the_future_or_out_of_order(cast):
     with pytest.raises(ValidationError) as exc:
-        make_registered(cast["county"], registered_on=date.today() + timedelta(days=1))
+        make_registered(cast["registrar"], registered_on=date.today() + timedelta(days=1))
     assert errors_of(exc)["registered_on"] == ["登记日期不能晚于今天。"]
     with pytest.raises(ValidationError) as exc:
         make_filed(cast["street"], founded_on=date(2022, 1, 1), filed_on=date(2021, 1, 1))
@@ -205,7 +213,7 @@ def test_tags_are_kept_as_a_clean_list(cast):
 def test_nobody_registers_outside_their_subtree(cast):
     with pytest.raises(PermissionDenied, match="不在您的管辖范围内"):
         services.create_organization(filed_data(division=FOREIGN_COMMUNITY), cast["street"])
-    with pytest.raises(PermissionDenied, match="没有登记或修改社会组织的权限"):
+    with pytest.raises(PermissionDenied, match="无权备案"):
         services.create_organization(filed_data(division=COMMUNITY), cast["organization"])
     assert not Organization.objects.exists()
 
@@ -213,7 +221,7 @@ def test_nobody_registers_outside_their_subtree(cast):
 def test_an_invalid_organization_leaves_nothing_behind(cast):
     with pytest.raises(ValidationError):
         services.create_organization(
-            registered_data(leaders=[{"name": "赵六", "id_number": "123"}]), cast["county"]
+            registered_data(leaders=[{"name": "赵六", "id_number": "123"}]), cast["registrar"]
         )
     assert not Organization.objects.exists()
 

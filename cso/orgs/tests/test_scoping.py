@@ -9,7 +9,7 @@ from .factories import FOREIGN_COMMUNITY, id_number, make_filed, make_registered
 
 def build(cast):
     home = make_filed(cast["street"], leaders=[{"name": "李四", "id_number": id_number()}])
-    county_level = make_registered(cast["county"], division="450102000000")
+    county_level = make_registered(cast["registrar"], division="450102000000")
     foreign = make_filed(cast["superuser"], division=FOREIGN_COMMUNITY, leaders=[{"name": "外区负责人"}])
     services.change_status(foreign, "abnormal", date(2024, 1, 1), "未报年报", cast["superuser"])
     return home, county_level, foreign

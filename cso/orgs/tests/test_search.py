@@ -12,7 +12,7 @@ LIST = reverse("orgs:list")
 
 @pytest.fixture
 def orgs(cast):
-    county = cast["county"]
+    county = cast["superuser"]  # setting up: the registering and filing bodies act through the superuser
     return {
         "elderly": make_registered(county, name="兴宁区老年协会",
                                    leaders=[{"name": "王建国", "id_number": id_number(), "role": "legal_rep"}]),

@@ -49,16 +49,16 @@ def test_the_bits_already_used_are_never_renumbered_and_no_two_terms_share_one()
 def test_the_import_template_and_the_import_accept_the_new_groups(cast):
     note = next(c for c in importing.COLUMNS if c.key == "service_targets").note
     assert "服务对象" in note or "系统中已有" in note
-    job = dry_run(cast["county"], [row(名称="关爱协会", 服务对象="低保对象、困境儿童、流动人口")])
+    job = dry_run(cast["registrar"], [row(名称="关爱协会", 服务对象="低保对象、困境儿童、流动人口")])
     assert job.error_rows == 0
-    importing.apply_job(job, cast["county"])
+    importing.apply_job(job, cast["registrar"])
     org = Organization.objects.get(name="关爱协会")
     assert set(org.service_targets.values_list("name", flat=True)) == {"低保对象", "困境儿童", "流动人口"}
 
 
 def test_the_list_filter_and_the_indicators_offer_each_group(cast, login):
-    org = make_registered(cast["county"], service_targets=["特困人员"])
-    make_registered(cast["county"], service_targets=["困难家庭"])
+    org = make_registered(cast["registrar"], service_targets=["特困人员"])
+    make_registered(cast["registrar"], service_targets=["困难家庭"])
     code = ServiceTarget.objects.get(name="特困人员").code
     filterset = OrganizationFilter({"target": code}, queryset=Organization.objects.all())
     assert list(filterset.qs) == [org]

@@ -27,7 +27,7 @@ def at(year, month, day, hour=10):
 @pytest.fixture
 def registry(cast):
     """兴宁区: 4 live organizations on 2025-03-31, one more filed in April; 青秀区: 2."""
-    county = cast["county"]
+    county = cast["superuser"]  # setting up: the registering and filing bodies act through the superuser
     Division.objects.filter(code=XINGNING).update(population=10000, households=3000)
     Division.objects.filter(code=CHAOYANG).update(population=6000, households=2000)
     Division.objects.filter(code=XINZHU).update(population=8000, households=2500)

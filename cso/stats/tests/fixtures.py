@@ -64,7 +64,7 @@ def ensure_terms() -> None:
 
 def build(cast) -> dict:
     ensure_terms()
-    county = cast["county"]
+    county = cast["superuser"]  # setting up: the registering and filing bodies act through the superuser
     for code, (population, households, area) in FIGURES.items():
         Division.objects.filter(code=code).update(population=population, households=households,
                                                   facility_area=area)

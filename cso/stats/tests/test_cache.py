@@ -28,7 +28,7 @@ def test_a_provincial_result_is_cached_and_a_county_result_is_not(registry, cast
     province, at = compute_cached(PROVINCE, D, user=cast["province"])
     county, county_at = compute_cached(COUNTY, D, user=cast["county"])
     assert at is not None and county_at is None
-    make_filed(cast["county"], name="兴宁社区新建合唱团", filed_on=date(2025, 1, 5))
+    make_filed(cast["street"], name="兴宁社区新建合唱团", filed_on=date(2025, 1, 5))
     again, again_at = compute_cached(PROVINCE, D, user=cast["province"])
     assert live(again) == live(province) and again_at == at  # the cached copy
     assert live(compute_cached(COUNTY, D, user=cast["county"])[0]) == live(county) + 1

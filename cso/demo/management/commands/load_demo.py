@@ -33,6 +33,7 @@ DEMO_ACCOUNTS = [
     ("gx_minzheng", "韦晓燕", Role.CIVIL_AFFAIRS, "450000000000", "广西壮族自治区民政厅社会组织管理局"),
     ("nn_minzheng", "黄志强", Role.CIVIL_AFFAIRS, "450100000000", "南宁市民政局社会组织管理科"),
     ("xn_minzheng", "陆海燕", Role.CIVIL_AFFAIRS, "450102000000", "兴宁区民政局"),
+    ("xn_dengji", "韦国强", Role.REGISTRAR, "450102000000", "兴宁区社会组织登记管理机关"),
     ("qx_minzheng", "劳文杰", Role.CIVIL_AFFAIRS, "450103000000", "青秀区民政局"),
     # the second county accounts review and submit the tables their colleagues prepare (制表人 ≠ 审核人)
     ("xn_shenhe", "甘志明", Role.CIVIL_AFFAIRS, "450102000000", "兴宁区民政局（统计表审核人）"),
@@ -64,6 +65,7 @@ class Command(BaseCommand):
             self.stdout.write(f"估算 {prefix}：{result.summary()}")
         self._accounts()
         self._organizations()
+        self._registry_settings()
         self._reports()
 
     def _organizations(self):
@@ -80,6 +82,25 @@ class Command(BaseCommand):
             result = generate(prefixes, per_urban=10, per_rural=5, seed=1, scale=scale,
                               latest_start=timezone.localdate())
             self.stdout.write(f"演示社会组织（{'、'.join(prefixes)}，比例 {scale:g}）：{result.summary()}")
+
+    def _registry_settings(self):
+        """Registry rules per province (广西: seed 001's 2000-yuan floor and 30-member federations, groups filed with
+        the street; 上海: filed with the street) and the demo organization's and operator's account links."""
+        from cso.orgs.models import AccountLink, IncubationBase, Organization, RegistryRules
+        from cso.regions import codes
+
+        RegistryRules.objects.get_or_create(province_id="450000000000", defaults={
+            "min_registered_capital": 2000, "federation_min_members": 30, "filing_level": codes.STREET})
+        RegistryRules.objects.get_or_create(province_id="310000000000", defaults={"filing_level": codes.STREET})
+        links = [("xn_zuzhi", Organization.objects.filter(division_id="450102001003").order_by("id").first(), None),
+                 ("xn_fuhua", None, IncubationBase.objects.filter(division_id="450102000000").order_by("id").first())]
+        for username, org, base in links:
+            user = User.objects.filter(username=username).first()
+            if user is None or (org is None and base is None) or AccountLink.objects.filter(user=user).exists():
+                continue
+            AccountLink.objects.create(user=user, organization=org, base=base, role="head",
+                                       division_id=(org or base).division_id)
+        self.stdout.write("登记规则（广西、上海）和演示账号关联：已设置。")
 
     def _reports(self):
         """Tables of 兴宁区 and 青秀区 for the last four rounds whose deadline has passed, through the approval
