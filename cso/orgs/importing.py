@@ -904,14 +904,11 @@ class RowChecker:
         # Every rule runs, whatever the cells could not be read: a clerk learns all that is wrong
         # with a row in one round (a cell's own error stays the one shown for its column).
         org = self._build(data, division, ancestors, errors)
-        if org is not None and division is not None and org.track:
-            # the responsibilities table: this account registers / files the new organization, or
-            # changes the one the row updates
-            if target is None:
-                self._may_create(org, errors)
-            elif not responsibilities.can(self.user, "orgs.change", target):
-                errors.setdefault("组织标识", (f"您的账号无权变更“{target.name}”的登记（备案）事项，"
-                                           "应由其登记（备案）机关办理。", target.uid))
+        # the responsibilities table: this account registers / files the new organization (asked
+        # when the columns that decide who is responsible were read without fault)
+        decided_by_ok = not RESPONSIBILITY_COLUMNS & errors.keys()
+        if org is not None and division is not None and org.track and target is None and decided_by_ok:
+            self._may_create(org, errors)
         if org is not None:
             # without a division the default authority is unknown: its absence is the division's error
             self._clean(org, errors, skip=() if division is not None else ("registration_authority",))
@@ -990,6 +987,10 @@ class RowChecker:
         changes: list[tuple[str, str, object, object, str, str]] = []
         if target is not None and org is not None:
             changes = self._differences(target, org, data, errors)
+            # an unchanged row needs no right to change; a changed one asks the table
+            if changes and not responsibilities.can(self.user, "orgs.change", target):
+                errors.setdefault("组织标识", (f"您的账号无权变更“{target.name}”的登记（备案）事项，"
+                                           "应由其登记（备案）机关办理。", target.uid))
         if errors:
             result.error_rows.add(number)
             for column, (message, value) in errors.items():
@@ -1239,6 +1240,10 @@ class RowChecker:
             "update": None, "changes": None, "before": None,  # set for a row that updates an organization
             "uid": data["uid"] or None,  # a new organization keeps an identifier given in the file
         }
+
+
+# Columns whose values decide who is responsible for a row's organization (responsibilities table).
+RESPONSIBILITY_COLUMNS = {"管理方式", "组织类型", "管理层级", "所在区划代码", "登记管理机关"}
 
 
 def is_header_row(texts: list[str]) -> bool:

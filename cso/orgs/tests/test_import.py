@@ -167,8 +167,9 @@ def test_apply_refuses_when_the_database_changed_since_the_dry_run(cast):
 
 def test_same_credit_code_in_the_file_or_outside_the_users_scope_is_rejected_as_a_duplicate(cast):
     code = credit_code("1")
-    first = dry_run(cast["registrar"], [row(名称="已登记协会", 统一社会信用代码=code)])
-    importing.apply_job(first, cast["registrar"])
+    first = dry_run(cast["outsider_registrar"], [row(名称="已登记协会", 统一社会信用代码=code,
+                                                     所在区划代码=FOREIGN_COMMUNITY)])
+    importing.apply_job(first, cast["outsider_registrar"])
     code2 = credit_code("1")
     job = dry_run(cast["registrar"], [
         row(名称="甲协会", 统一社会信用代码=code),
@@ -211,9 +212,9 @@ def test_a_malformed_or_repeated_organization_uid_is_rejected(cast):
 
 
 def test_an_organization_uid_this_registry_does_not_hold_is_kept_by_the_new_organization(cast):
-    job = dry_run(cast["county"], [row(组织标识="ZZ2026ABCDEFGHJK", 名称="外地导出的协会")])
+    job = dry_run(cast["registrar"], [row(组织标识="ZZ2026ABCDEFGHJK", 名称="外地导出的协会")])
     assert job.errors == [] and job.valid_rows == 1 and job.updated_rows == 0
-    importing.apply_job(job, cast["county"])
+    importing.apply_job(job, cast["registrar"])
     assert Organization.objects.get(uid="ZZ2026ABCDEFGHJK").name == "外地导出的协会"
 
 

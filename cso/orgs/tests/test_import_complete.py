@@ -45,8 +45,9 @@ def test_an_unreadable_date_does_not_hide_a_wrong_credit_code_of_the_same_row(ca
 
 
 def test_an_unknown_division_does_not_hide_the_other_faults_nor_invent_an_authority_fault(cast):
-    job = dry_run(cast["registrar"], [row(所在区划代码=FOREIGN_COMMUNITY, **{"注册资金（元）": 1500})])
-    assert issues(job) == {(2, "所在区划代码"), (2, "注册资金（元）")}
+    # (the capital floor is the province's rule: with the division unknown it is the division's fault alone)
+    job = dry_run(cast["registrar"], [row(所在区划代码=FOREIGN_COMMUNITY, 统一社会信用代码="51450102MJ00000000")])
+    assert issues(job) == {(2, "所在区划代码"), (2, "统一社会信用代码")}
 
 
 def test_a_leader_id_number_without_a_name_is_checked_too(cast):
@@ -84,7 +85,7 @@ def test_a_duplicate_filed_name_names_the_community(cast):
     from cso.orgs.tests.factories import make_filed
 
     make_filed(cast["street"], name="兴宁社区太极拳队")
-    job = dry_run(cast["registrar"], [row(管理方式="备案", 名称="兴宁社区太极拳队")])
+    job = dry_run(cast["street"], [row(管理方式="备案", 名称="兴宁社区太极拳队")])
     assert "兴宁社区居委会已有同名的存续备案组织" in job.errors[0]["reason"]
 
 
@@ -145,6 +146,6 @@ FILED_FAULTS = {
 @given(faults=st.lists(st.sets(st.sampled_from(sorted(FILED_FAULTS)), min_size=1), min_size=1, max_size=3))
 def test_any_set_of_faults_in_filed_group_rows_is_reported_completely(cast, faults):
     rows = [full_row(管理方式="备案", **{column: FILED_FAULTS[column] for column in chosen}) for chosen in faults]
-    result = importing.validate_rows(cast["registrar"], check_upload("orgs.xlsx", xlsx(rows)))
+    result = importing.validate_rows(cast["street"], check_upload("orgs.xlsx", xlsx(rows)))
     reported = {(i.row, i.column) for i in result.issues if i.level == "error"}
     assert reported == {(n, column) for n, chosen in enumerate(faults, start=2) for column in chosen}

@@ -74,12 +74,13 @@ def test_a_signed_out_visitor_is_sent_to_the_login_page(places, client):
 
 
 def test_the_form_carries_only_the_chosen_venue_not_the_whole_list(places, cast, login):
-    client = login(cast["province"])
+    client = login(cast["city_registrar"])  # a registering body above the county: every venue of the city in reach
     body = client.get(reverse("orgs:create")).content.decode()
     assert "兴宁社区活动室1" not in body
     assert 'data-search-select' in body and "source=orgs.venues" in body
     assert len(body) < 60_000
     org = make_filed(cast["street"], name="兴宁社区合唱队", venue=places["venues"][7])
+    client = login(cast["street"])  # the filing body edits its filed group
     body = client.get(reverse("orgs:edit", args=[org.uid])).content.decode()
     assert f'<option value="{places["venues"][7].pk}" selected>兴宁社区活动室7</option>' in body
     assert "兴宁社区活动室8" not in body
@@ -87,7 +88,7 @@ def test_the_form_carries_only_the_chosen_venue_not_the_whole_list(places, cast,
 
 
 def test_the_form_still_refuses_a_venue_outside_the_users_scope(places, cast, login):
-    client = login(cast["county"])
+    client = login(cast["street"])
     response = client.post(reverse("orgs:create"), {
         "name": "兴宁社区舞蹈队", "track": "filed", "org_type": "activity_team", "division": COMMUNITY,
         "filed_on": "2021-03-01", "member_count": "12", "venue": places["foreign"].pk,
