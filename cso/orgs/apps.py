@@ -5,3 +5,7 @@ class OrgsConfig(AppConfig):
     name = "cso.orgs"
     label = "orgs"
     verbose_name = "社会组织"
+
+    def ready(self):
+        # background work (cso.core.jobs): the worker process learns the runners and tasks here
+        from . import exports, tasks  # noqa: F401

@@ -128,6 +128,12 @@ def export(request):
         raise Http404("不支持的导出格式。")
     filterset, qs = filtered(request)
     qs = queries.order(qs, filterset.sort_order)
+    if not exports.is_small(qs):
+        # a large export is written by the worker; its page shows the progress and offers the file
+        params = request.GET.copy()
+        params.pop("format", None)
+        job = exports.submit(request.user, params, fmt, back_url=f"{reverse('orgs:list')}?{params.urlencode()}")
+        return redirect("core:job", job=job.pk)
     if fmt == "csv":
         return exports.csv_response(qs)
     return exports.xlsx_response(qs)
