@@ -11,7 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from cso.accounts.models import SignInEvent, User
-from cso.core.models import ImportJob, ImportStatus
+from cso.core.models import ImportJob, ImportStatus, Job, JobStatus
 from cso.orgs.models import Organization
 from cso.orgs.tests.factories import make_filed
 from cso.regions.models import Division
@@ -53,6 +53,11 @@ def foreign_objects(cast):
         kind="orgs", user=cast["outsider_county"], division_id=FOREIGN_COUNTY, file_name="新竹街道组织.xlsx",
         content=b"", status=ImportStatus.VALIDATED, valid_rows=1,
     )
+    export = Job.objects.create(
+        kind="orgs.export", title="新竹街道组织导出", user=cast["outsider_county"], division_id=FOREIGN_COUNTY,
+        status=JobStatus.DONE, result="新竹社区太极拳队".encode(), result_name="新竹街道组织.csv",
+        result_type="text/csv",
+    )
     year, quarter = report_services.current_quarter()
     report = report_services.generate(Division.objects.get(code=FOREIGN_COUNTY), year, quarter,
                                       cast["outsider_county"], prepared_by_name="青秀区制表人")
@@ -61,6 +66,7 @@ def foreign_objects(cast):
         "pk": cast["outsider_county"].pk,
         "uid": organization.uid,
         "batch": job.pk,
+        "job": export.pk,
         "report": report.pk,
     }
 
