@@ -62,6 +62,6 @@ def task_worker(settings, _tasks_inline):
     """A real task backend and a worker loop that drains it: ``task_worker()`` runs every queued
     task. The backend is the database one, or Redis (RQ) when CSO_TEST_TASKS_BACKEND=rq (the
     second round of scripts/test.sh); without a reachable Redis that round skips, or fails in CI."""
-    from cso.core.testing import task_worker_for
+    from cso.core.taskworker import task_worker_for
 
     return task_worker_for(settings)

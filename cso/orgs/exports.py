@@ -139,10 +139,10 @@ def _csv_cell(value):
     return value
 
 
-def csv_stream(queryset, progress: Callable[[int], None] | None = None) -> Iterator[str]:
+def csv_stream(queryset) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(HEADERS)
-    for row in iter_rows(queryset, progress=progress):
+    for row in iter_rows(queryset):
         yield writer.writerow([_csv_cell(v) for v in row])
 
 
@@ -237,8 +237,12 @@ def run_export(job, progress: jobs.Progress) -> jobs.Output:
     total = queryset.count()
     progress(0, total, "正在导出")
     if fmt == "csv":
-        data = "".join(csv_stream(queryset, progress=progress)).encode("utf-8")
-        return jobs.Output(filename("csv"), jobs.CSV, data)
+        lines = []
+        for n, line in enumerate(csv_stream(queryset)):  # the header, then one line per row
+            lines.append(line)
+            if n % CHUNK == 0:
+                progress(n)
+        return jobs.Output(filename("csv"), jobs.CSV, "".join(lines).encode("utf-8"))
     with tempfile.TemporaryFile() as handle:
         write_xlsx(queryset, handle, progress=progress)
         handle.seek(0)
