@@ -6,6 +6,7 @@ parameter this test does not know how to fill with a foreign object makes the te
 """
 
 import re
+from datetime import date
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -17,6 +18,7 @@ from cso.orgs.tests.factories import make_filed
 from cso.regions.models import Division
 from cso.reports import services as report_services
 from cso.reports.models import QuarterlyReport
+from cso.stats.models import RollUp
 
 HOME_ROLES = ["county", "street", "community", "operator", "organization"]
 FOREIGN_COUNTY = "450103000000"  # 青秀区
@@ -58,6 +60,8 @@ def foreign_objects(cast):
         status=JobStatus.DONE, result="新竹社区太极拳队".encode(), result_name="新竹街道组织.csv",
         result_type="text/csv",
     )
+    rollup = RollUp.objects.create(key="walk", parent_code="450000000000", day=date(2025, 6, 30),
+                                   period_start=date(2025, 4, 1))  # the province: above every walking role
     year, quarter = report_services.current_quarter()
     report = report_services.generate(Division.objects.get(code=FOREIGN_COUNTY), year, quarter,
                                       cast["outsider_county"], prepared_by_name="青秀区制表人")
@@ -67,6 +71,7 @@ def foreign_objects(cast):
         "uid": organization.uid,
         "batch": job.pk,
         "job": export.pk,
+        "rollup": rollup.pk,
         "report": report.pk,
     }
 

@@ -30,7 +30,7 @@ from cso.orgs.models import Category, ServiceTarget
 from cso.regions import codes
 from cso.regions.models import Division
 from cso.regions.services import breadcrumb_divisions, visible_root
-from cso.stats import indicators
+from cso.stats import indicators, rollups
 from cso.stats.targets import effective_targets
 
 NATIONAL_CODE = ""
@@ -494,10 +494,17 @@ def _trend_point(user, division: Division | None, year: int, quarter: int, at: d
         hit = cache.get(key)
         if hit is not None:
             return (*hit, False)
-    if not cacheable and _is_big(division):
-        # The chosen day of a national or provincial dashboard: the page's own (cached) result.
-        result = _computed(user, division, at, with_todo=False)[0]
-        return {k: _number(result.parent.values.get(k)) for k in TREND_KEYS}, "computed", False
+    if _is_big(division):
+        # National and provincial points are roll-ups computed by the task worker (cso.stats.rollups;
+        # the chosen day's is the page's own result), never in the request: "pending" until there.
+        try:
+            result = indicators.compute_cached(code, at, period_start=start, user=user)[0]
+        except rollups.RollUpPending:
+            return dict.fromkeys(TREND_KEYS), "pending", False
+        point = ({k: _number(result.parent.values.get(k)) for k in TREND_KEYS}, "computed")
+        if cacheable:
+            cache.set(key, point, cache_seconds())
+        return (*point, False)
     if not may_compute:
         return dict.fromkeys(TREND_KEYS), "pending", False
     result = indicators.compute(code, at, period_start=start, user=user)
@@ -512,7 +519,8 @@ def trend(user, division: Division | None, day: datetime.date, n: int = TREND_QU
     """Key counts and ratios at each of the last ``n`` quarter ends (the last point is ``day``).
 
     Submitted quarterly tables are used as they were frozen (a county's own; for higher levels the
-    roll-up once every county under them has submitted); other points are computed by the engine.
+    roll-up once every county under them has submitted); other points are computed by the engine
+    (national and provincial ones by the task worker, ``cso.stats.rollups``).
     Past quarter ends are cached for ``cache_seconds()``; the chosen day itself is always computed
     fresh (national and provincial: the page's own cached result), so the trend agrees with the cards.
 

@@ -11,8 +11,8 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -20,7 +20,7 @@ from cso.core.scoping import Scope, subtree_q
 from cso.regions import codes
 from cso.regions.models import Division
 
-from . import exports, services
+from . import exports, rollups, services
 from .choices import TARGET_UNITS, TargetKey, UrbanRule
 from .forms import CommunityFilterForm, PeriodForm, TargetForm, UrbanRuleForm, clean_division_code
 from .indicators import (
@@ -33,7 +33,7 @@ from .indicators import (
     drill_url,
     resolve_parent,
 )
-from .models import ProvinceSetting, Target
+from .models import ProvinceSetting, RollUp, Target
 from .targets import NATIONAL_NAME, effective_targets, rule_for_prefix
 
 PAGE_SIZE = 50
@@ -122,10 +122,37 @@ def _columns(result, view: str) -> list:
     return [INDICATORS[k] for k in VIEWS[view][1]]
 
 
+def rollup_pending(request, pending: rollups.RollUpPending, title: str):
+    """The page shown while a national or provincial roll-up is computed by the worker: it polls
+    ``rollup_status`` and reloads itself when the result is there."""
+    rollup = pending.rollup
+    parent = resolve_parent(rollup.parent_code, request.user)
+    return render(request, "stats/rollup_pending.html", {
+        "rollup": rollup, "title": title, "name": parent.name if parent else "全国",
+        "breadcrumbs": [{"label": title, "url": None}],
+    })
+
+
+@require_http_methods(["GET"])
+def rollup_status(request, rollup: int):
+    """The poll of the "being computed" notice: HX-Refresh once the roll-up is there. A roll-up of
+    a division outside the user's scope is a 404, as the division itself."""
+    row = get_object_or_404(RollUp, pk=rollup)
+    resolve_parent(row.parent_code, request.user)
+    if rollups.ready(row):
+        response = HttpResponse('<p class="mb-0">汇总完成。</p>')
+        response["HX-Refresh"] = "true"
+        return response
+    return HttpResponse(status=204)  # not yet: htmx keeps the notice and polls again
+
+
 @require_http_methods(["GET"])
 def indicators(request):
     form, code, day, period_start = _period_form(request)
-    result, computed_at = compute_cached(code, day, period_start=period_start, user=request.user)
+    try:
+        result, computed_at = compute_cached(code, day, period_start=period_start, user=request.user)
+    except rollups.RollUpPending as pending:
+        return rollup_pending(request, pending, "统计指标")
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         return exports.indicators_response(result, fmt)
