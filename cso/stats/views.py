@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -221,6 +222,12 @@ def communities(request):
     rows = CommunityList(code, day, user=request.user, **filters)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
+        if len(rows) > settings.CSO_EXPORT_SYNC_ROWS:  # a large list is written by the task worker
+            params = request.GET.copy()
+            params.pop("format", None)
+            job = exports.submit_communities(request.user, params, fmt,
+                                             back_url=f"{reverse('stats:communities')}?{params.urlencode()}")
+            return redirect("core:job", job=job.pk)
         return exports.communities_response(rows, fmt, day)
     paginator = Paginator(rows, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))

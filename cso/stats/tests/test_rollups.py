@@ -83,3 +83,31 @@ def test_a_national_dashboard_waits_for_the_worker_too(registry, cast, login, ta
     task_worker()
     page = client.get(reverse("dashboards:home"), {"as_of": D.isoformat()})
     assert page.status_code == 200 and "rollup-pending" not in page.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_large_community_list_is_exported_in_the_background_as_the_same_file(registry, cast, login, settings,
+                                                                                 fmt):
+    from cso.core.models import Job, JobStatus
+
+    client = login(cast["county"])
+    query = {"division": "450102000000", "as_of": D.isoformat(), "format": fmt}
+    small = client.get(reverse("stats:communities"), query).content
+    settings.CSO_EXPORT_SYNC_ROWS = 1
+    response = client.get(reverse("stats:communities"), query)
+    job = Job.objects.get()
+    assert response.url == reverse("core:job", args=[job.pk])
+    assert job.status == JobStatus.DONE  # run inline (the immediate backend)
+    if fmt == "csv":
+        assert bytes(job.result) == small
+    else:  # the same cells (the file itself carries the time it was written)
+        import io
+
+        from openpyxl import load_workbook
+
+        def cells(data):
+            return list(load_workbook(io.BytesIO(data), read_only=True).active.iter_rows(values_only=True))
+
+        assert cells(bytes(job.result)) == cells(small)
+    assert login(cast["outsider_county"]).get(reverse("core:job_download", args=[job.pk])).status_code == 404
