@@ -102,3 +102,15 @@ def test_old_finished_jobs_are_pruned_with_their_files(cast):
     Job.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
     assert jobs.prune(7) == 1
     assert list(Job.objects.values_list("pk", flat=True)) == [new.pk]
+
+
+def test_the_prune_command_deletes_old_jobs(cast):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    old = jobs.submit(cast["county"], "test.echo", "旧任务", {"text": "a"})
+    Job.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=30))
+    call_command("prune_jobs", verbosity=0)
+    assert not Job.objects.filter(pk=old.pk).exists()
