@@ -16,6 +16,7 @@ from cso.core.models import ImportJob, ImportStatus
 from . import importing
 
 logger = logging.getLogger(__name__)
+REFUSED = "确认导入未完成："  # how the job's message starts after a refused apply
 
 
 @task(takes_context=True)
@@ -50,11 +51,12 @@ def apply_import(job_id: int, user_id: int, exclude: list[int]) -> str:
     except (importing.ApplyRefused, PermissionDenied) as exc:
         reason = getattr(exc, "message", None) or str(exc)
         ImportJob.objects.filter(pk=job_id, status=ImportStatus.APPLYING).update(
-            status=ImportStatus.VALIDATED, message=f"确认导入未完成：{reason}")
+            status=ImportStatus.VALIDATED, message=f"{REFUSED}{reason}")
         return "refused"
     except Exception:
         logger.exception("import %s: the apply failed", job_id)
         ImportJob.objects.filter(pk=job_id, status=ImportStatus.APPLYING).update(
-            status=ImportStatus.VALIDATED, message="确认导入时出错，没有写入任何数据；请稍后重试。")
+            status=ImportStatus.VALIDATED, message=f"{REFUSED}写入时出错，没有写入任何数据；请稍后重试。")
         return "failed"
+    ImportJob.objects.filter(pk=job_id, message__startswith=REFUSED).update(message="")  # an earlier refusal
     return "applied"

@@ -112,7 +112,7 @@ def apply(request, batch: int):
         return redirect("orgs:import_job", batch=job.pk)
     # hand the job to the worker once: a second click (or a second tab) finds it "applying"
     handed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED, valid_rows__gt=0).update(
-        status=ImportStatus.APPLYING, message="")
+        status=ImportStatus.APPLYING)
     if not handed:
         messages.error(request, f"该导入任务当前状态为“{job.get_status_display()}”，不能导入。")
         return redirect("orgs:import_job", batch=job.pk)
@@ -123,7 +123,7 @@ def apply(request, batch: int):
         url = _list_url()
         if url:
             return redirect(f"{url}?import={done.pk}")
-    elif done.status == ImportStatus.VALIDATED and done.message:
+    elif done.status == ImportStatus.VALIDATED and done.message.startswith(tasks.REFUSED):
         messages.error(request, done.message)
     return redirect("orgs:import_job", batch=done.pk)
 
