@@ -114,3 +114,8 @@ def test_the_prune_command_deletes_old_jobs(cast):
     Job.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=30))
     call_command("prune_jobs", verbosity=0)
     assert not Job.objects.filter(pk=old.pk).exists()
+
+
+def test_every_signed_in_page_links_the_users_jobs(cast, login):
+    body = login(cast["community"]).get(reverse("core:home")).content.decode()
+    assert f'href="{reverse("core:jobs")}"' in body
