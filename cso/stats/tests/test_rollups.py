@@ -85,6 +85,15 @@ def test_a_national_dashboard_waits_for_the_worker_too(registry, cast, login, ta
     assert page.status_code == 200 and "rollup-pending" not in page.content.decode()
 
 
+
+def test_the_api_answers_202_while_a_provincial_roll_up_is_computed(registry, cast, login, task_worker):
+    client = login(cast["province"])
+    response = client.get("/api/stats/indicators", {"as_of": D.isoformat()})
+    assert response.status_code == 202 and response.json()["retry_after"] > 0
+    task_worker()
+    response = client.get("/api/stats/indicators", {"as_of": D.isoformat()})
+    assert response.status_code == 200 and response.json()["total"]["values"]["orgs_live"] == 1
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_a_large_community_list_is_exported_in_the_background_as_the_same_file(registry, cast, login, settings,
