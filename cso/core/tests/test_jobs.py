@@ -119,3 +119,11 @@ def test_the_prune_command_deletes_old_jobs(cast):
 def test_every_signed_in_page_links_the_users_jobs(cast, login):
     body = login(cast["community"]).get(reverse("core:home")).content.decode()
     assert f'href="{reverse("core:jobs")}"' in body
+
+
+def test_a_national_account_reaches_its_own_job(cast, login):
+    job = jobs.submit(cast["superuser"], "test.echo", "全国导出", {"text": "全国"})
+    assert job.division_id is None
+    client = login(cast["superuser"])
+    assert client.get(reverse("core:job", args=[job.pk])).status_code == 200
+    assert b"".join(client.get(reverse("core:job_download", args=[job.pk])).streaming_content) == "全国".encode()
