@@ -12,6 +12,7 @@ again.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import time
 from dataclasses import dataclass, field
@@ -385,22 +386,37 @@ def _is_big(division: Division | None) -> bool:
 def _computed(user, division: Division | None, day: datetime.date, with_todo: bool):
     """The engine's result and the to-do list, and when a cached copy was made (None: computed now).
 
-    National and provincial results come from ``indicators.compute_cached`` (the cache the
-    indicator page shares); their to-do list, a pass over every community below, is cached beside it
-    for as long. Cities, counties, streets and communities are always computed fresh.
+    National and provincial results come from ``indicators.compute_cached`` (the roll-up the
+    indicator page shares); their to-do list, a pass over every community below, is a roll-up of its
+    own (``cso.stats.rollups``, computed by the task worker). Cities, counties, streets and
+    communities are always computed fresh.
     """
     code = parent_code(division)
-    result, generated_at = indicators.compute_cached(code, day, user=user)
+    try:
+        result, generated_at = indicators.compute_cached(code, day, user=user)
+    except rollups.RollUpPending:
+        if with_todo and _is_big(division):  # ask the worker for the to-do list at the same time
+            with contextlib.suppress(rollups.RollUpPending):
+                rollups.cached(code, day, indicators.quarter_start(day), kind=TODO_ROLLUP)
+        raise
     if not with_todo:
         return result, [], generated_at
     if not _is_big(division):
         return result, todo_list(user, division, day), generated_at
-    key = f"dashboards:todo:v1:{code or 'national'}:{day.isoformat()}"
-    todo = cache.get(key)
-    if todo is None:
-        todo = todo_list(user, division, day)
-        cache.set(key, todo, BIG_TODAY_SECONDS if day >= timezone.localdate() else cache_seconds())
+    # a pass over every community below: a roll-up computed by the task worker, like the result
+    todo, _ = rollups.cached(code, day, indicators.quarter_start(day), kind=TODO_ROLLUP)
     return result, todo, generated_at
+
+
+TODO_ROLLUP = "dashboards.todo"
+
+
+@rollups.computer(TODO_ROLLUP)
+def _todo_rollup(code: str, day: datetime.date, start: datetime.date) -> list:
+    """The to-do list of a national or provincial dashboard, computed in the worker (the whole
+    division: its readers' scope is checked before it is served)."""
+    division = Division.objects.filter(code=code).first() if code else None
+    return todo_list(None, division, day)
 
 
 def build(user, division: Division | None, day: datetime.date, *, with_todo: bool = True) -> Dashboard:

@@ -98,11 +98,13 @@ class ProvinceSetting(ScopedModel):
 
 
 class RollUp(models.Model):
-    """A national or provincial indicator result (``indicators.compute``) computed by the task
-    worker, kept for every web process to serve (``cso.stats.rollups``). Not scoped by itself:
+    """A national or provincial roll-up (the indicators of ``indicators.compute``, or another kind
+    registered with ``rollups.computer``) computed by the task worker, kept for every web process
+    to serve (``cso.stats.rollups``). Not scoped by itself:
     it is read only after the reader's scope has been checked against its division."""
 
     key = models.CharField("键", max_length=120, unique=True)
+    kind = models.CharField("类型", max_length=40, default="indicators")
     parent_code = models.CharField("区划代码", max_length=12, blank=True, help_text="空：全国。")
     day = models.DateField("截至日期")
     period_start = models.DateField("本期起始日期")

@@ -1,7 +1,9 @@
 """National and provincial roll-ups in the background.
 
 ``indicators.compute`` over a province or the whole country takes seconds over millions of
-organizations: it never runs in a request. ``cached(code, day, start)`` serves the result from the
+organizations: it never runs in a request. Neither does any other *kind* of roll-up registered with
+``@computer(kind)`` (the dashboards' cultivation to-do list, a pass over every community below).
+``cached(code, day, start, kind)`` serves the result from the
 process cache, else from its ``RollUp`` row (computed by the task worker and shared by every web
 process); when the row is missing or older than its time to live (five minutes for today, else
 ``CSO_DASHBOARD_CACHE_SECONDS``), it asks the worker for a new one (``compute_rollup``, queued at
@@ -15,6 +17,7 @@ The scope check is the caller's (``indicators.compute_cached`` runs it before ev
 from __future__ import annotations
 
 import pickle
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -32,6 +35,27 @@ BIG_TODAY_SECONDS = 5 * 60
 ASK_AGAIN_SECONDS = 10 * 60
 
 
+INDICATORS = "indicators"
+COMPUTERS: dict[str, Callable[[str, date, date], object]] = {}
+
+
+def computer(kind: str):
+    """Register ``fn(code, day, start)``, which computes a roll-up of ``kind`` (in the worker)."""
+
+    def register(fn):
+        COMPUTERS[kind] = fn
+        return fn
+
+    return register
+
+
+@computer(INDICATORS)
+def _indicators(code: str, day: date, start: date):
+    from . import indicators
+
+    return indicators.compute(code, day, period_start=start)
+
+
 class RollUpPending(Exception):
     """No result yet: the worker is computing it."""
 
@@ -40,8 +64,8 @@ class RollUpPending(Exception):
         self.rollup = rollup
 
 
-def key_for(code: str, day: date, start: date) -> str:
-    return f"stats:compute:v1:{code or 'national'}:{day.isoformat()}:{start.isoformat()}"
+def key_for(code: str, day: date, start: date, kind: str = INDICATORS) -> str:
+    return f"rollup:{kind}:v1:{code or 'national'}:{day.isoformat()}:{start.isoformat()}"
 
 
 def time_to_live(day: date) -> int:
@@ -61,9 +85,9 @@ def _value(row: RollUp, day: date, now: datetime) -> tuple:
     return value
 
 
-def cached(code: str, day: date, start: date) -> tuple:
+def cached(code: str, day: date, start: date, kind: str = INDICATORS) -> tuple:
     """(result, computed_at) of a national or provincial roll-up; raises ``RollUpPending``."""
-    key = key_for(code, day, start)
+    key = key_for(code, day, start, kind)
     hit = cache.get(key)
     if hit is not None:
         return hit
@@ -71,17 +95,20 @@ def cached(code: str, day: date, start: date) -> tuple:
     row = RollUp.objects.filter(key=key).first()
     if _fresh(row, day, now):
         return _value(row, day, now)
-    ask(code, day, start)
+    ask(code, day, start, kind)
     row = RollUp.objects.get(key=key)  # computed already when the task ran inline (immediate backend)
     if row.payload is not None:
         return _value(row, day, timezone.now())  # fresh, or stale while the worker computes anew
     raise RollUpPending(row)
 
 
-def ask(code: str, day: date, start: date) -> None:
+def ask(code: str, day: date, start: date, kind: str = INDICATORS) -> None:
     """Queue the computation, unless it is queued already (asked for recently and not done since)."""
-    key = key_for(code, day, start)
-    row, _ = RollUp.objects.get_or_create(key=key, defaults={"parent_code": code, "day": day, "period_start": start})
+    if kind not in COMPUTERS:
+        raise KeyError(f"no roll-up computer for {kind!r}")
+    key = key_for(code, day, start, kind)
+    row, _ = RollUp.objects.get_or_create(
+        key=key, defaults={"kind": kind, "parent_code": code, "day": day, "period_start": start})
     now = timezone.now()
     claimed = RollUp.objects.filter(pk=row.pk).filter(
         Q(requested_at__isnull=True) | Q(requested_at__lt=now - timedelta(seconds=ASK_AGAIN_SECONDS))
@@ -94,12 +121,10 @@ def ask(code: str, day: date, start: date) -> None:
 @task()
 def compute_rollup(rollup_id: int) -> str:
     """Compute one roll-up in the worker and keep it for the web processes."""
-    from . import indicators
-
     row = RollUp.objects.filter(pk=rollup_id).first()
     if row is None:
         return "gone"
-    result = indicators.compute(row.parent_code, row.day, period_start=row.period_start)
+    result = COMPUTERS[row.kind](row.parent_code, row.day, row.period_start)
     RollUp.objects.filter(pk=row.pk).update(payload=pickle.dumps(result), computed_at=timezone.now())
     return "computed"
 
