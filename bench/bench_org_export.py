@@ -65,7 +65,10 @@ def main() -> None:
     from cso.accounts.choices import Role
     from cso.accounts.models import User
     from cso.core.models import Job
-    from cso.core.testing import make_user
+    try:
+        from cso.demo.testing import make_user  # since issue 9 (the demo app)
+    except ImportError:
+        from cso.core.testing import make_user
     from cso.orgs import exports, importing
     from cso.orgs.models import Organization
     from cso.regions.importer import import_divisions
