@@ -50,6 +50,7 @@ def main() -> None:
     os.environ["DATABASE_URL"] = postgres_database(PG_DATABASE, fresh=False)
     os.environ["DJANGO_SETTINGS_MODULE"] = "cso.settings"
     os.environ["CSO_TASKS_BACKEND"] = "database"
+    os.environ.setdefault("CSO_HTTPS", "0")  # the requests go over plain http (no HTTPS redirect)
     sys.path.insert(0, str(ROOT))
     import django
 
