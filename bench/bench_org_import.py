@@ -2,7 +2,7 @@
 """Benchmark: import a 100,000-row .xlsx of organizations end to end through ``cso.orgs.importing``.
 
     .venv/bin/python bench/bench_org_import.py [--db sqlite|postgres|both] [--rows 100000] [--breakdown]
-                                               [--profile FILE]
+                                               [--profile FILE] [--direct]
 
 Each database runs in its own child process on a fresh copy (a temporary SQLite file; the PostgreSQL
 database ``cso_bench_import``, dropped and created again): migrate, import the Guangxi divisions
@@ -12,7 +12,9 @@ then time as the province clerk, end to end through the pages and the task worke
 task backend, as deployed): the upload request (the file is checked and recorded, the dry run is
 queued), the worker's dry run (read + validate; the worker process may start its helper
 processes), the apply request (queued) and the worker's apply. The worker is django-tasks-db's own
-worker loop (``manage.py db_worker``'s), run here in the benchmark process. The baseline
+worker loop (``manage.py db_worker``'s), run here in the benchmark process. ``--direct`` calls the
+importer's functions in this process instead (as this benchmark did before issue 9), for a
+comparison under the same load. The baseline
 beside it is hand-written: read the same file with openpyxl read_only and load the same rows
 into a plain table (COPY on PostgreSQL, executemany on SQLite), without any checks.
 
@@ -109,7 +111,7 @@ def _wrap_steps(importing) -> dict:
     return times
 
 
-def run_one(db: str, n: int, breakdown: bool = False, profile: str | None = None) -> dict:
+def run_one(db: str, n: int, breakdown: bool = False, profile: str | None = None, direct: bool = False) -> dict:
     tmp = tempfile.TemporaryDirectory(prefix="cso_bench_import_")
     url = f"sqlite:///{tmp.name}/bench.sqlite3" if db == "sqlite" else postgres_database(PG_DATABASE, fresh=True)
     os.environ["DATABASE_URL"] = url
@@ -162,26 +164,36 @@ def run_one(db: str, n: int, breakdown: bool = False, profile: str | None = None
                max_tasks=None, worker_id="bench", excluded_queue_names=[]).run()
         return time.perf_counter() - begun
 
-    client = Client()
-    client.force_login(user)
-    started = time.perf_counter()
-    response = client.post(reverse("orgs:import"), {"file": SimpleUploadedFile("orgs.xlsx", data)})
-    upload_request_s = time.perf_counter() - started
-    assert response.status_code == 302, response.status_code
-    job = ImportJob.objects.get()
-    assert job.status == "validating"
-    worker()
-    validate_s = time.perf_counter() - started
-    job.refresh_from_db()
-    assert job.status == "validated" and job.error_rows == 0, (job.message, job.report[:5])
-    started = time.perf_counter()
-    response = client.post(reverse("orgs:import_apply", args=[job.pk]))
-    apply_request_s = time.perf_counter() - started
-    assert response.status_code == 302, response.status_code
-    worker()
-    apply_s = time.perf_counter() - started
-    job.refresh_from_db()
-    assert job.status == "applied", (job.status, job.message)
+    if direct:  # the importer's functions called here, as before issue 9 (a comparison under the same load)
+        started = time.perf_counter()
+        job = importing.validate_job(importing.start_job(user, "orgs.xlsx", data), parallel=True)
+        validate_s = time.perf_counter() - started
+        assert job.status == "validated" and job.error_rows == 0, (job.message, job.report[:5])
+        started = time.perf_counter()
+        importing.apply_job(job, user)
+        apply_s = time.perf_counter() - started
+        upload_request_s = apply_request_s = 0.0
+    else:
+        client = Client()
+        client.force_login(user)
+        started = time.perf_counter()
+        response = client.post(reverse("orgs:import"), {"file": SimpleUploadedFile("orgs.xlsx", data)})
+        upload_request_s = time.perf_counter() - started
+        assert response.status_code == 302, response.status_code
+        job = ImportJob.objects.get()
+        assert job.status == "validating"
+        worker()
+        validate_s = time.perf_counter() - started
+        job.refresh_from_db()
+        assert job.status == "validated" and job.error_rows == 0, (job.message, job.report[:5])
+        started = time.perf_counter()
+        response = client.post(reverse("orgs:import_apply", args=[job.pk]))
+        apply_request_s = time.perf_counter() - started
+        assert response.status_code == 302, response.status_code
+        worker()
+        apply_s = time.perf_counter() - started
+        job.refresh_from_db()
+        assert job.status == "applied", (job.status, job.message)
     if profiler:
         profiler.disable()
         profiler.dump_stats(profile)
@@ -222,15 +234,18 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--breakdown", action="store_true", help="also print wall and CPU time per step")
     parser.add_argument("--profile", metavar="FILE", help="write cProfile statistics of the import to FILE")
+    parser.add_argument("--direct", action="store_true",
+                        help="call the importer's functions in this process instead of the pages and the worker")
     parser.add_argument("--child", action="store_true")
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(run_one(args.db, args.rows, args.breakdown, args.profile)))
+        print(json.dumps(run_one(args.db, args.rows, args.breakdown, args.profile, args.direct)))
         return
     results = []
     for db in (["postgres", "sqlite"] if args.db == "both" else [args.db]):
         command = [sys.executable, __file__, "--child", "--db", db, "--rows", str(args.rows)]
         extra = (["--breakdown"] if args.breakdown else []) + (["--profile", args.profile] if args.profile else [])
+        extra += ["--direct"] if args.direct else []
         out = subprocess.run(command + extra, check=True, capture_output=True, text=True)
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
     for r in results:
