@@ -52,3 +52,23 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture(autouse=True)
+def _tasks_inline(settings):
+    """Background tasks run inside the test (django-tasks' immediate backend), unless a test asks
+    for a real worker with the ``task_worker`` fixture (cso/core/testing.py)."""
+    settings.TASKS = IMMEDIATE_TASKS
+
+
+@pytest.fixture
+def task_worker(settings, _tasks_inline):
+    """A real task backend and a worker loop that drains it: ``task_worker()`` runs every queued
+    task. The backend is the database one, or Redis (RQ) when CSO_TEST_TASKS_BACKEND=rq (the
+    second round of scripts/test.sh); without a reachable Redis that round skips, or fails in CI."""
+    from cso.core.taskworker import task_worker_for
+
+    return task_worker_for(settings)

@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "ninja",  # Swagger UI served from its own package (no CDN)
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",  # only used with CSO_TASKS_BACKEND=rq
     # project apps, one per domain
     "cso.core",
     "cso.regions",
@@ -245,6 +248,29 @@ CSO_PAGE_SIZE = env_int("CSO_PAGE_SIZE", 50)
 CSO_DASHBOARD_CACHE_SECONDS = env_int("CSO_DASHBOARD_CACHE_SECONDS", 15 * 60)
 # Memory PostgreSQL may use for one national or provincial statistics aggregation.
 CSO_STATS_WORK_MEM = env_str("CSO_STATS_WORK_MEM", "64MB")
+
+# Background work (django-tasks): imports, large exports and national/provincial roll-ups run in a
+# worker process (`manage.py db_worker`; scripts/demo.sh starts one beside the web server), never in
+# the web process. CSO_TASKS_BACKEND: "database" (default: the task queue is a table of the same
+# database, SQLite or PostgreSQL, nothing else to run), "rq" (Redis through django-rq, for large
+# installations: `manage.py rqworker --job-class django_tasks_rq.backend.Job default`; Redis at
+# CSO_REDIS_URL) or "immediate" (runs every task inside the request: only for tests and debugging).
+CSO_TASKS_BACKEND = env_str("CSO_TASKS_BACKEND", "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if CSO_TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ValueError(f"CSO_TASKS_BACKEND: '{CSO_TASKS_BACKEND}' is not one of {', '.join(_TASK_BACKENDS)}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[CSO_TASKS_BACKEND], "QUEUES": ["default"]}}
+CSO_REDIS_URL = env_str("CSO_REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": CSO_REDIS_URL, "DEFAULT_TIMEOUT": env_int("CSO_TASK_TIMEOUT_SECONDS", 3600)}}
+# Exports of at most this many rows are answered in the request; larger ones run in the background
+# and are offered on their job page when done.
+CSO_EXPORT_SYNC_ROWS = env_int("CSO_EXPORT_SYNC_ROWS", 5000)
+# How long a finished job's file is kept (days); `manage.py prune_jobs` deletes older ones.
+CSO_JOB_KEEP_DAYS = env_int("CSO_JOB_KEEP_DAYS", 7)
 
 # Cache: per process by default; with CSO_CACHE_DIR every worker of the machine shares one (the
 # dashboards' cached national and provincial figures then serve all gunicorn workers).

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command for a demo: installs what is needed, builds a SQLite database with the real
-# division data of 广西 and 上海 and one demo account per role, then serves the site.
+# division data of 广西 and 上海 and one demo account per role, then serves the site with a
+# background worker beside it (both stop on Ctrl+C).
 # Usage: scripts/demo.sh            (address: http://127.0.0.1:8000/, CSO_PORT to change)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,22 @@ echo "==> 准备数据库"
 .venv/bin/python manage.py migrate --noinput -v 0
 .venv/bin/python manage.py load_demo
 
+# The background worker (imports, large exports, national/provincial roll-ups) runs beside the web
+# server and stops with it. CSO_TASKS_BACKEND=rq uses Redis (CSO_REDIS_URL) instead of the database.
+echo "==> 启动后台任务进程"
+if [ "${CSO_TASKS_BACKEND:-database}" = "rq" ]; then
+  .venv/bin/python manage.py rqworker --job-class django_tasks_rq.Job default &
+else
+  .venv/bin/python manage.py db_worker --no-reload --interval 1 -v 0 &
+fi
+WORKER_PID=$!
+stop_worker() {
+  kill "$WORKER_PID" 2>/dev/null || true
+  wait "$WORKER_PID" 2>/dev/null || true
+}
+trap stop_worker EXIT
+trap 'exit 130' INT TERM
+
 echo
 echo "==> 启动：http://127.0.0.1:${PORT}/   （按 Ctrl+C 停止）"
-exec .venv/bin/python manage.py runserver "127.0.0.1:${PORT}" --noreload
+.venv/bin/python manage.py runserver "127.0.0.1:${PORT}" --noreload

@@ -6,18 +6,20 @@ parameter this test does not know how to fill with a foreign object makes the te
 """
 
 import re
+from datetime import date
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from cso.accounts.models import SignInEvent, User
-from cso.core.models import ImportJob, ImportStatus
+from cso.core.models import ImportJob, ImportStatus, Job, JobStatus
 from cso.orgs.models import IncubationBase, Organization
 from cso.orgs.tests.factories import make_filed
 from cso.regions.models import Division
 from cso.reports import rounds as report_rounds
 from cso.reports import services as report_services
 from cso.reports.models import QuarterlyReport
+from cso.stats.models import RollUp
 
 HOME_ROLES = ["county", "registrar", "street", "community", "operator", "organization"]
 FOREIGN_COUNTY = "450103000000"  # 青秀区
@@ -54,6 +56,13 @@ def foreign_objects(cast):
         kind="orgs", user=cast["outsider_county"], division_id=FOREIGN_COUNTY, file_name="新竹街道组织.xlsx",
         content=b"", status=ImportStatus.VALIDATED, valid_rows=1,
     )
+    export = Job.objects.create(
+        kind="orgs.export", title="新竹街道组织导出", user=cast["outsider_county"], division_id=FOREIGN_COUNTY,
+        status=JobStatus.DONE, result="新竹社区太极拳队".encode(), result_name="新竹街道组织.csv",
+        result_type="text/csv",
+    )
+    rollup = RollUp.objects.create(key="walk", parent_code="450000000000", day=date(2025, 6, 30),
+                                   period_start=date(2025, 4, 1))  # the province: above every walking role
     rnd = report_rounds.latest_due(FOREIGN_COUNTY, report_services.today())
     report = report_services.generate(Division.objects.get(code=FOREIGN_COUNTY), rnd.reference,
                                       cast["outsider_county"], prepared_by_name="青秀区制表人")
@@ -62,6 +71,8 @@ def foreign_objects(cast):
         "pk": cast["outsider_county"].pk,
         "uid": organization.uid,
         "batch": job.pk,
+        "job": export.pk,
+        "rollup": rollup.pk,
         "report": report.pk,
         "base": IncubationBase.objects.create(name="新竹街道孵化基地", division_id="450103001000", level=4).pk,
     }

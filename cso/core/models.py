@@ -107,3 +107,68 @@ class ImportJob(ScopedModel):
         if self.status == ImportStatus.APPLIED:
             return self.created_rows
         return max(self.valid_rows - self.updated_rows, 0)
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "进行中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class Job(ScopedModel):
+    """One piece of background work a user asked for (an export, a roll-up): its progress, and the
+    file it produced. The work itself runs in the task worker (``cso.core.jobs``); the job page polls
+    this row. The file is kept in the row (the web and the worker processes may sit on different
+    machines) and is offered only to the user who asked for it."""
+
+    kind = models.CharField("任务类型", max_length=60, db_index=True)
+    title = models.CharField("任务", max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.CASCADE, related_name="+"
+    )
+    division = models.ForeignKey(
+        "regions.Division", verbose_name="所属区划", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text="发起人账号所属区划；全国账号为空。",
+    )
+    params = models.JSONField("参数", default=dict, blank=True)
+    status = models.CharField("状态", max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    message = models.TextField("说明", blank=True)
+    step = models.CharField("当前步骤", max_length=100, blank=True)
+    total = models.PositiveIntegerField("总数", default=0)
+    processed = models.PositiveIntegerField("已处理", default=0)
+    task_id = models.CharField("后台任务编号", max_length=64, blank=True, editable=False)
+    back_url = models.CharField("返回地址", max_length=2000, blank=True)
+    result = models.BinaryField("结果文件", null=True, editable=False)
+    result_name = models.CharField("结果文件名", max_length=255, blank=True)
+    result_type = models.CharField("结果文件类型", max_length=120, blank=True)
+    result_size = models.PositiveBigIntegerField("结果文件大小（字节）", default=0)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    scope_field = "division"
+
+    class Meta:
+        verbose_name = "后台任务"
+        verbose_name_plural = "后台任务"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "created_at"], name="core_job_user_created")]
+
+    def __str__(self):
+        return f"{self.title}（{self.get_status_display()}）"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+    @property
+    def has_result(self) -> bool:
+        return self.status == JobStatus.DONE and bool(self.result_name)
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, int(self.processed * 100 / self.total))

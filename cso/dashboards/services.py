@@ -12,6 +12,7 @@ again.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import time
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from cso.orgs.models import Category, ServiceTarget
 from cso.regions import codes
 from cso.regions.models import Division
 from cso.regions.services import breadcrumb_divisions, visible_root
-from cso.stats import indicators
+from cso.stats import indicators, rollups
 from cso.stats.targets import effective_targets
 
 NATIONAL_CODE = ""
@@ -392,22 +393,37 @@ def _is_big(division: Division | None) -> bool:
 def _computed(user, division: Division | None, day: datetime.date, with_todo: bool):
     """The engine's result and the to-do list, and when a cached copy was made (None: computed now).
 
-    National and provincial results come from ``indicators.compute_cached`` (the cache the
-    indicator page shares); their to-do list, a pass over every community below, is cached beside it
-    for as long. Cities, counties, streets and communities are always computed fresh.
+    National and provincial results come from ``indicators.compute_cached`` (the roll-up the
+    indicator page shares); their to-do list, a pass over every community below, is a roll-up of its
+    own (``cso.stats.rollups``, computed by the task worker). Cities, counties, streets and
+    communities are always computed fresh.
     """
     code = parent_code(division)
-    result, generated_at = indicators.compute_cached(code, day, user=user)
+    try:
+        result, generated_at = indicators.compute_cached(code, day, user=user)
+    except rollups.RollUpPending:
+        if with_todo and _is_big(division):  # ask the worker for the to-do list at the same time
+            with contextlib.suppress(rollups.RollUpPending):
+                rollups.cached(code, day, indicators.quarter_start(day), kind=TODO_ROLLUP)
+        raise
     if not with_todo:
         return result, [], generated_at
     if not _is_big(division):
         return result, todo_list(user, division, day), generated_at
-    key = f"dashboards:todo:v1:{code or 'national'}:{day.isoformat()}"
-    todo = cache.get(key)
-    if todo is None:
-        todo = todo_list(user, division, day)
-        cache.set(key, todo, BIG_TODAY_SECONDS if day >= timezone.localdate() else cache_seconds())
+    # a pass over every community below: a roll-up computed by the task worker, like the result
+    todo, _ = rollups.cached(code, day, indicators.quarter_start(day), kind=TODO_ROLLUP)
     return result, todo, generated_at
+
+
+TODO_ROLLUP = "dashboards.todo"
+
+
+@rollups.computer(TODO_ROLLUP)
+def _todo_rollup(code: str, day: datetime.date, start: datetime.date) -> list:
+    """The to-do list of a national or provincial dashboard, computed in the worker (the whole
+    division: its readers' scope is checked before it is served)."""
+    division = Division.objects.filter(code=code).first() if code else None
+    return todo_list(None, division, day)
 
 
 def build(user, division: Division | None, day: datetime.date, *, with_todo: bool = True) -> Dashboard:
@@ -505,10 +521,17 @@ def _trend_point(user, division: Division | None, year: int, quarter: int, at: d
         hit = cache.get(key)
         if hit is not None:
             return (*hit, False)
-    if not cacheable and _is_big(division):
-        # The chosen day of a national or provincial dashboard: the page's own (cached) result.
-        result = _computed(user, division, at, with_todo=False)[0]
-        return {k: _number(result.parent.values.get(k)) for k in TREND_KEYS}, "computed", False
+    if _is_big(division):
+        # National and provincial points are roll-ups computed by the task worker (cso.stats.rollups;
+        # the chosen day's is the page's own result), never in the request: "pending" until there.
+        try:
+            result = indicators.compute_cached(code, at, period_start=start, user=user)[0]
+        except rollups.RollUpPending:
+            return dict.fromkeys(TREND_KEYS), "pending", False
+        point = ({k: _number(result.parent.values.get(k)) for k in TREND_KEYS}, "computed")
+        if cacheable:
+            cache.set(key, point, cache_seconds())
+        return (*point, False)
     if not may_compute:
         return dict.fromkeys(TREND_KEYS), "pending", False
     result = indicators.compute(code, at, period_start=start, user=user)
@@ -523,7 +546,8 @@ def trend(user, division: Division | None, day: datetime.date, n: int = TREND_QU
     """Key counts and ratios at each of the last ``n`` quarter ends (the last point is ``day``).
 
     Submitted quarterly tables are used as they were frozen (a county's own; for higher levels the
-    roll-up once every county under them has submitted); other points are computed by the engine.
+    roll-up once every county under them has submitted); other points are computed by the engine
+    (national and provincial ones by the task worker, ``cso.stats.rollups``).
     Past quarter ends are cached for ``cache_seconds()``; the chosen day itself is always computed
     fresh (national and provincial: the page's own cached result), so the trend agrees with the cards.
 

@@ -10,6 +10,9 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from cso.stats import rollups
+from cso.stats.views import rollup_pending
+
 from . import services
 
 
@@ -24,7 +27,10 @@ def home(request):
     division, day, error = _request_context(request)
     if error:
         messages.warning(request, error)
-    dashboard = services.build(request.user, division, day)
+    try:
+        dashboard = services.build(request.user, division, day)
+    except rollups.RollUpPending as pending:  # a national or provincial roll-up is being computed
+        return rollup_pending(request, pending, "统计看板")
     context = {
         "dashboard": dashboard,
         "division": division,
@@ -44,7 +50,10 @@ def chart_data(request, chart):
     if chart == "trend":
         payload = services.trend(request.user, division, day, budget_seconds=services.TREND_BUDGET_SECONDS)
     else:
-        dashboard = services.build(request.user, division, day, with_todo=False)
+        try:
+            dashboard = services.build(request.user, division, day, with_todo=False)
+        except rollups.RollUpPending:
+            return JsonResponse({"pending": True, "division": services.parent_code(division)}, status=202)
         payload = services.gaps_payload(dashboard) if chart == "gaps" else services.composition_payload(dashboard)
     payload["division"] = services.parent_code(division)
     payload["as_of"] = day.isoformat()

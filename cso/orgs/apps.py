@@ -10,3 +10,6 @@ class OrgsConfig(AppConfig):
         from . import audit
 
         audit.register()
+
+        # background work (cso.core.jobs): the worker process learns the runners and tasks here
+        from . import exports, tasks  # noqa: F401

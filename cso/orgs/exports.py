@@ -7,21 +7,29 @@ xlsxwriter in constant-memory mode to a temporary file and streamed; the .csv is
 produced, UTF-8 with a BOM so that Excel opens the Chinese correctly.
 
 The column set is the one the import (``cso.orgs.importing``) reads.
+
+Small exports (at most ``CSO_EXPORT_SYNC_ROWS`` rows) are answered in the request; larger ones are
+a background job (``cso.core.jobs``, kind ``orgs.export``): the request records the filters and
+answers at once with the job's page, the worker writes the same file (same writers, same columns,
+the same neutralised cells) and the page offers it when done.
 """
 
 from __future__ import annotations
 
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
+from types import SimpleNamespace
 
 import xlsxwriter
-from django.http import FileResponse, StreamingHttpResponse
+from django.conf import settings
+from django.http import FileResponse, QueryDict, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from cso.core import csvfiles
+from cso.accounts.responsibilities import can
+from cso.core import csvfiles, jobs
 
 from .choices import LeaderRole, OrgType, PartyBuilding, Status, Tier, Track
 from .models import Leader, Organization
@@ -118,10 +126,13 @@ def _terms(ids: list[int]) -> tuple[dict, dict]:
     return cats, tgts
 
 
-def iter_rows(queryset, chunk_size: int = CHUNK, *, reveal_ids: bool = False) -> Iterator[list]:
-    """Export rows (lists in COLUMNS order, typed: dates as dates, numbers as numbers)."""
+def iter_rows(queryset, chunk_size: int = CHUNK, progress: Callable[[int], None] | None = None, *,
+              reveal_ids: bool = False) -> Iterator[list]:
+    """Export rows (lists in COLUMNS order, typed: dates as dates, numbers as numbers).
+    ``progress(rows so far)`` is called after each chunk."""
     values = queryset.values(*VALUE_FIELDS).iterator(chunk_size=chunk_size)
     batch: list[dict] = []
+    done = 0
 
     def flush(batch):
         ids = [r["id"] for r in batch]
@@ -147,9 +158,14 @@ def iter_rows(queryset, chunk_size: int = CHUNK, *, reveal_ids: bool = False) ->
         batch.append(row)
         if len(batch) >= chunk_size:
             yield from flush(batch)
+            done += len(batch)
+            if progress:
+                progress(done)
             batch = []
     if batch:
         yield from flush(batch)
+        if progress:
+            progress(done + len(batch))
 
 
 def filename(ext: str) -> str:
@@ -169,7 +185,7 @@ def csv_response(queryset, reveal_ids: bool = False) -> StreamingHttpResponse:
 
 
 # --- xlsx --------------------------------------------------------------------------------------
-def write_xlsx(queryset, target, reveal_ids: bool = False) -> int:
+def write_xlsx(queryset, target, progress: Callable[[int], None] | None = None, reveal_ids: bool = False) -> int:
     """Write the rows to ``target`` (a path or a file object); returns the number of rows."""
     workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False,
                                             "strings_to_formulas": False, "strings_to_urls": False,
@@ -187,7 +203,7 @@ def write_xlsx(queryset, target, reveal_ids: bool = False) -> int:
     sheet.freeze_panes(1, 0)
     date_cols = {i for i, (_, key, _) in enumerate(COLUMNS) if key.endswith("_on")}
     n = 0
-    for n, row in enumerate(iter_rows(queryset, reveal_ids=reveal_ids), start=1):
+    for n, row in enumerate(iter_rows(queryset, progress=progress, reveal_ids=reveal_ids), start=1):
         for col, value in enumerate(row):
             if value == "":
                 continue
@@ -204,7 +220,7 @@ def write_xlsx(queryset, target, reveal_ids: bool = False) -> int:
 
 def xlsx_response(queryset, reveal_ids: bool = False) -> FileResponse:
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse after streaming
-    write_xlsx(queryset, handle, reveal_ids)
+    write_xlsx(queryset, handle, reveal_ids=reveal_ids)
     handle.seek(0)
     return FileResponse(
         handle, as_attachment=True, filename=filename("xlsx"),
@@ -212,4 +228,69 @@ def xlsx_response(queryset, reveal_ids: bool = False) -> FileResponse:
     )
 
 
-__all__ = ["COLUMNS", "HEADERS", "csv_response", "iter_rows", "write_xlsx", "xlsx_response"]
+# --- in the background ---------------------------------------------------------------------------
+KIND = "orgs.export"
+XLSX = jobs.XLSX
+
+
+def export_queryset(user, query: QueryDict):
+    """The user's organizations filtered and ordered as the list with ``query`` shows them (the
+    list's FilterSet over ``visible_to(user)``; nothing when the filters are invalid)."""
+    from . import queries
+    from .filters import OrganizationFilter
+
+    request = SimpleNamespace(user=user, GET=query)
+    filterset = OrganizationFilter(query or None, queryset=Organization.objects.visible_to(user), request=request)
+    if filterset.is_bound and not filterset.form.is_valid():
+        return Organization.objects.none()
+    return queries.order(filterset.qs, filterset.sort_order)
+
+
+def reveals_ids(user, queryset) -> bool:
+    """Leaders' id numbers in full for those who may change every exported organization (as on the
+    detail page), masked for everyone else."""
+    from . import services
+
+    return user.is_superuser or not queryset.exclude(services.decided_q(user, "orgs.change")).exists()
+
+
+def is_small(queryset) -> bool:
+    """At most ``CSO_EXPORT_SYNC_ROWS`` rows (counted up to one more than that, no further)."""
+    limit = settings.CSO_EXPORT_SYNC_ROWS
+    return queryset.order_by()[: limit + 1].count() <= limit
+
+
+def submit(user, query: QueryDict, fmt: str, back_url: str = ""):
+    """Export in the background: the job the worker runs (``run_export``)."""
+    return jobs.submit(user, KIND, f"导出社会组织名录（.{fmt}）", {"query": query.urlencode(), "format": fmt},
+                       back_url=back_url)
+
+
+@jobs.runner(KIND)
+def run_export(job, progress: jobs.Progress) -> jobs.Output:
+    user = job.user
+    if not user.is_active:
+        raise jobs.JobFailed("发起导出的账号已停用。")
+    if not can(user, "orgs.export"):
+        raise jobs.JobFailed("发起导出的账号已无权导出社会组织名录。")
+    fmt = job.params.get("format")
+    if fmt not in ("xlsx", "csv"):
+        raise jobs.JobFailed("不支持的导出格式。")
+    queryset = export_queryset(user, QueryDict(job.params.get("query", "")))
+    reveal_ids = reveals_ids(user, queryset)
+    total = queryset.count()
+    progress(0, total, "正在导出")
+    if fmt == "csv":
+        lines = []
+        for n, line in enumerate(csv_stream(queryset, reveal_ids)):  # the header, then one line per row
+            lines.append(line)
+            if n % CHUNK == 0:
+                progress(n)
+        return jobs.Output(filename("csv"), jobs.CSV, "".join(lines).encode("utf-8"))
+    with tempfile.TemporaryFile() as handle:
+        write_xlsx(queryset, handle, progress=progress, reveal_ids=reveal_ids)
+        handle.seek(0)
+        return jobs.Output(filename("xlsx"), XLSX, handle.read())
+
+
+__all__ = ["COLUMNS", "HEADERS", "csv_response", "iter_rows", "run_export", "submit", "write_xlsx", "xlsx_response"]

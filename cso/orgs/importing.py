@@ -29,13 +29,18 @@ history, spans) in the same transaction as the new rows, and refuses everything 
 organization changed since the dry run. A 组织标识 this registry does not hold (a list exported
 elsewhere) makes a new organization that keeps it.
 
+Where it runs: the dry run and the apply are background tasks (``cso.orgs.tasks``) run by the
+task worker, never by the web process, which never forks. Only there (``parallel=True``: a worker
+process, or the benchmark) do the dry run's helper processes start; run inline (the immediate
+task backend of the tests) everything stays in one process and gives the same result.
+
 Speed (100,000 rows; figures and the breakdown in bench/README.md): the sheet is read with
-python-calamine and the rows are parsed in a forked worker process (``ParsedRows``) while this one
-checks them; ``clean_fields()`` runs only for rows the ``FieldScreen`` cannot clear (the model's
-``clean()`` runs for every row); the pinyin search keys are computed during the dry run in another
-worker process and stored with the rows; the garbage collector is paused during a dry run and an
-apply (``_gc_paused``); on PostgreSQL the apply COPYs every table, holds the
-rows it refers to ``FOR KEY SHARE`` and, when the role may, sets the per-row foreign-key triggers
+python-calamine and, in the worker, the rows are parsed in a forked helper process (``ParsedRows``)
+while the worker checks them; ``clean_fields()`` runs only for rows the ``FieldScreen`` cannot clear
+(the model's ``clean()`` runs for every row); the pinyin search keys are computed during the dry
+run (in the worker, by another helper process) and stored with the rows; the garbage collector
+is paused during a dry run and an apply (``_gc_paused``); on PostgreSQL the apply COPYs every
+table, holds the rows it refers to ``FOR KEY SHARE`` and, when the role may, sets the per-row foreign-key triggers
 aside for the COPY. Every organization created records its job (``Organization.import_job``), so
 the registry list can show exactly one import's organizations (``/orgs/?import=<job id>``).
 """
@@ -579,13 +584,14 @@ class PinyinKeys:
 
     BATCH = 5000
 
-    def __init__(self):
+    def __init__(self, parallel: bool = False):
         self.names: list[str] = []
         self._sent = 0
         self._worker: subprocess.Popen | None = None
         self._reader: threading.Thread | None = None
         self._results: list[list] = []
-        self._failed = (os.cpu_count() or 1) < 2
+        # no helper process unless allowed (in the task worker: never in the web process)
+        self._failed = not parallel or (os.cpu_count() or 1) < 2
 
     def add(self, name: str) -> None:
         self.names.append(name)
@@ -1330,23 +1336,22 @@ def map_header(header: list[str], header_row: int = 1, found: bool = True) -> tu
     return mapping, unknown
 
 
-def validate_rows(user, upload, progress: Callable[[int, int], None] | None = None) -> Validation:
-    """The dry run of one checked upload: nothing is written."""
+def validate_rows(user, upload, progress: Callable[[int, int], None] | None = None, *,
+                  parallel: bool = False) -> Validation:
+    """The dry run of one checked upload: nothing is written. ``parallel``: helper processes may
+    parse the rows and compute the pinyin keys (only in the task worker or a benchmark; never in
+    the web process)."""
     checker = RowChecker(user)
+    checker.pinyin = PinyinKeys(parallel=parallel)
     table = read_table(upload, is_header=is_header_row)
     mapping, unknown = map_header(table.header, table.header_row, table.header_found)
     checker.present = set(mapping.values())
     checker.unreadable = {number: {mapping[i]: message for i, message in cells.items() if i in mapping}
                           for number, cells in table.unreadable.items()}
     result = Validation()
-    status = [t for t in unknown if normalize_header(t) == "状态"]  # a column of the exported list
-    unknown = [t for t in unknown if t not in status]
     if unknown:
         result.issues.append(Issue(table.header_row, "、".join(unknown), "这些列不在导入模板中，已忽略。", level="notice"))  # noqa: E501
-    if status:
-        result.issues.append(Issue(table.header_row, status[0], "导出名录中的“状态”列只供核对，导入不会改变组织的状态；"
-                                   "注销、撤销等请在组织页面办理状态变更。", level="notice"))
-    parsed_rows = ParsedRows(checker, table, list(mapping.items()))
+    parsed_rows = ParsedRows(checker, table, list(mapping.items()), parallel=parallel)
     try:
         for parsed in parsed_rows:
             result.total += len(parsed)
@@ -1365,7 +1370,8 @@ def validate_rows(user, upload, progress: Callable[[int, int], None] | None = No
 
 class ParsedRows:
     """The rows of a table, parsed chunk by chunk (``RowChecker.parse_chunk``). For a large file
-    the reading and parsing run in a forked worker process, ahead of the checks: the dry
+    the reading and parsing run in a forked worker process (only with ``parallel``: in the task
+    worker, never in the web process), ahead of the checks: the dry
     run is single-threaded Python and the parsing needs nothing but the rows and the terms, so the
     second core does it while this process applies the rules. The worker only reads memory it was
     forked with (the upload is held in memory by every reader) and sends back pickled chunks; it
@@ -1376,11 +1382,11 @@ class ParsedRows:
     MIN_ROWS = 20_000
     WAIT = 120  # seconds without a chunk from the worker before it is given up
 
-    def __init__(self, checker: RowChecker, table, items: list[tuple[int, str]]):
+    def __init__(self, checker: RowChecker, table, items: list[tuple[int, str]], parallel: bool = False):
         self.checker, self.table, self.items = checker, table, items
         self.delivered = 0
         self._conn = self._process = None
-        if (table.estimated_rows >= self.MIN_ROWS and (os.cpu_count() or 1) >= 2
+        if (parallel and table.estimated_rows >= self.MIN_ROWS and (os.cpu_count() or 1) >= 2
                 and "fork" in multiprocessing.get_all_start_methods()):
             try:
                 ctx = multiprocessing.get_context("fork")
@@ -1514,8 +1520,9 @@ def start_job(user, name: str, data: bytes) -> ImportJob:
     return job
 
 
-def validate_job(job: ImportJob) -> ImportJob:
-    """Run the dry run of a job and store its report; never raises for a bad file."""
+def validate_job(job: ImportJob, *, parallel: bool = False) -> ImportJob:
+    """Run the dry run of a job and store its report; never raises for a bad file. Called by the
+    background task ``cso.orgs.tasks.validate_import`` (``parallel``: see ``validate_rows``)."""
     def progress(done: int, total: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
 
@@ -1524,7 +1531,7 @@ def validate_job(job: ImportJob) -> ImportJob:
     try:
         upload = check_upload(job.file_name, bytes(job.content))
         with _gc_paused():
-            result = validate_rows(job.user, upload, progress)
+            result = validate_rows(job.user, upload, progress, parallel=parallel)
     except UploadRefused as exc:
         job.status, job.message = ImportStatus.FAILED, exc.message
         job.save(update_fields=["status", "message"])
@@ -1565,7 +1572,8 @@ def apply_job(job: ImportJob, user, exclude: Iterable[int] = ()) -> ImportJob:
     """Write every good row of a validated job in one transaction — or nothing.
 
     ``exclude``: row numbers (of rows flagged as likely duplicates) the user chose not to import.
-    A second apply of the same job is refused.
+    A second apply of the same job is refused. The page hands the job to the background task
+    ``cso.orgs.tasks.apply_import`` as "applying"; a direct call may apply a "validated" job.
     """
     exclude = set(exclude)
     try:
@@ -1573,7 +1581,7 @@ def apply_job(job: ImportJob, user, exclude: Iterable[int] = ()) -> ImportJob:
             locked = ImportJob.objects.select_for_update().get(pk=job.pk)
             if locked.status == ImportStatus.APPLIED:
                 raise ApplyRefused("该文件已经导入过，不能重复导入。")
-            if locked.status != ImportStatus.VALIDATED:
+            if locked.status not in (ImportStatus.VALIDATED, ImportStatus.APPLYING):
                 raise ApplyRefused(f"该导入任务当前状态为“{locked.get_status_display()}”，不能导入。")
             rows = [r for r in _unpack(locked.payload) if r["row"] not in exclude]
             if not rows:

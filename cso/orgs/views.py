@@ -146,9 +146,13 @@ def export(request):
     require(request.user, "orgs.export")
     filterset, qs = filtered(request)
     qs = queries.order(qs, filterset.sort_order)
-    # leaders' id numbers in full for those who may change every exported organization (as on the
-    # detail page), masked for everyone else
-    reveal_ids = request.user.is_superuser or not qs.exclude(services.decided_q(request.user, "orgs.change")).exists()
+    reveal_ids = exports.reveals_ids(request.user, qs)
+    if not exports.is_small(qs):
+        # a large export is written by the worker; its page shows the progress and offers the file
+        params = request.GET.copy()
+        params.pop("format", None)
+        job = exports.submit(request.user, params, fmt, back_url=f"{reverse('orgs:list')}?{params.urlencode()}")
+        return redirect("core:job", job=job.pk)
     if fmt == "csv":
         return exports.csv_response(qs, reveal_ids)
     return exports.xlsx_response(qs, reveal_ids)

@@ -1,20 +1,19 @@
 """Pages of the organization import: upload, template, dry-run report with progress, apply.
 
 Jobs are found through ``ImportJob.objects.visible_to(user, action)``: another county's job is a 404.
-Small files are checked during the upload request; larger ones in a background thread that
-updates ``processed_rows`` while the report page polls the progress fragment.
+The dry run and the apply are background tasks (``cso.orgs.tasks``) run by the task worker: the
+request records the job, enqueues the task and answers at once; the report page polls the
+progress fragment until the job is done. (With the immediate task backend of the tests the task
+has already run when the request answers.)
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
-import threading
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -22,11 +21,12 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cso.accounts.responsibilities import can
+from cso.core import jobs
 from cso.core.models import ImportJob, ImportStatus
 from cso.core.scoping import CHANGE, VIEW
 from cso.core.uploads import max_bytes, max_rows
 
-from . import importing
+from . import importing, tasks
 from .choices import LeaderRole, OrgType, PartyBuilding
 from .forms import authority_queryset
 from .forms_import import ImportApplyForm, ImportUploadForm
@@ -55,17 +55,6 @@ def _crumbs(tail: str | None = None, job: ImportJob | None = None) -> list[dict]
     return crumbs
 
 
-def _validate_in_background(job_id: int) -> None:
-    try:
-        job = ImportJob.objects.get(pk=job_id)
-        importing.validate_job(job)
-    except Exception as exc:  # the page must learn that it failed
-        ImportJob.objects.filter(pk=job_id).update(status=ImportStatus.FAILED, message=f"校验时出错：{exc}")
-        raise
-    finally:
-        connection.close()
-
-
 @require_http_methods(["GET", "POST"])
 def upload(request):
     if not _can_import(request.user):
@@ -75,11 +64,7 @@ def upload(request):
         f = form.cleaned_data["file"]
         job = importing.start_job(request.user, f.name, f.read())
         if job.status == ImportStatus.VALIDATING:
-            if job.file_size <= getattr(settings, "CSO_IMPORT_SYNC_BYTES", 512 * 1024):
-                importing.validate_job(job)
-            else:
-                transaction.on_commit(lambda: threading.Thread(
-                    target=_validate_in_background, args=(job.pk,), daemon=True, name=f"import-{job.pk}").start())
+            jobs.enqueue(tasks.validate_import, job.pk)
         return redirect("orgs:import_job", batch=job.pk)
     recent = ImportJob.objects.visible_to(request.user).filter(kind=importing.KIND).defer("content", "payload")[:10]
     return render(request, "orgs/import.html", {
@@ -124,16 +109,25 @@ def apply(request, batch: int):
     if not form.is_valid():
         messages.error(request, "提交的排除行不正确，请重新选择。")
         return redirect("orgs:import_job", batch=job.pk)
-    try:
-        done = importing.apply_job(job, request.user, exclude=form.cleaned_data["exclude"])
-    except (importing.ApplyRefused, PermissionDenied) as exc:
-        messages.error(request, getattr(exc, "message", None) or str(exc))
+    if job.status == ImportStatus.APPLIED:
+        messages.error(request, "该文件已经导入过，不能重复导入。")
         return redirect("orgs:import_job", batch=job.pk)
-    updated = f"，更新 {done.updated_rows} 个已有组织" if done.updated_rows else ""
-    messages.success(request, f"已导入 {done.created_rows} 个组织{updated}（文件“{done.file_name}”）。")
-    url = _list_url()
-    if url:
-        return redirect(f"{url}?import={done.pk}")
+    # hand the job to the worker once: a second click (or a second tab) finds it "applying"
+    handed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED, valid_rows__gt=0).update(
+        status=ImportStatus.APPLYING)
+    if not handed:
+        messages.error(request, f"该导入任务当前状态为“{job.get_status_display()}”，不能导入。")
+        return redirect("orgs:import_job", batch=job.pk)
+    jobs.enqueue(tasks.apply_import, job.pk, request.user.pk, sorted(form.cleaned_data["exclude"]))
+    done = ImportJob.objects.defer("content", "payload").get(pk=job.pk)
+    if done.status == ImportStatus.APPLIED:  # already done (the immediate backend runs it in the request)
+        updated = f"，更新 {done.updated_rows} 个已有组织" if done.updated_rows else ""
+        messages.success(request, f"已导入 {done.created_rows} 个组织{updated}（文件“{done.file_name}”）。")
+        url = _list_url()
+        if url:
+            return redirect(f"{url}?import={done.pk}")
+    elif done.status == ImportStatus.VALIDATED and done.message.startswith(tasks.REFUSED):
+        messages.error(request, done.message)
     return redirect("orgs:import_job", batch=done.pk)
 
 

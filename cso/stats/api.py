@@ -8,13 +8,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.http import Http404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from cso.regions import codes
 
 from .forms import clean_division_code
-from .indicators import INDICATORS, CommunityList, compute, drill_url, quarter_start, resolve_parent
+from .indicators import INDICATORS, CommunityList, compute_cached, drill_url, quarter_start, resolve_parent
+from .rollups import RollUpPending
 from .targets import effective_targets
 
 router = Router(tags=["统计指标"])
@@ -53,6 +54,11 @@ class StatsOut(Schema):
     total: RowOut
     rows: list[RowOut]
     indicators: list[IndicatorOut]
+
+
+class PendingOut(Schema):
+    detail: str
+    retry_after: int = Field(description="建议的重试间隔（秒）")
 
 
 class CommunityOut(Schema):
@@ -109,7 +115,8 @@ def _row(row, day, period_start):
             "values": row.values, "targets": row.targets, "links": links}
 
 
-@router.get("/indicators", response=StatsOut, summary="统计指标（按下级区划及合计）")
+@router.get("/indicators", response={200: StatsOut, 202: PendingOut}, summary="统计指标（按下级区划及合计）",
+            description="全国和省级指标由后台任务汇总：首次请求时返回 202，请按 retry_after 秒后重试。")
 def indicators(
     request,
     division: str | None = Query(None, description="区划代码，默认本账号所属区划；000000000000 为全国"),
@@ -121,7 +128,9 @@ def indicators(
     if start > day:
         raise HttpError(422, "本期起始日不能晚于截至日期。")
     try:
-        result = compute(_code(request, division), day, period_start=start, user=request.user)
+        result, _computed_at = compute_cached(_code(request, division), day, period_start=start, user=request.user)
+    except RollUpPending:
+        return Status(202, {"detail": "全国/省级指标正在后台汇总，请稍后重试。", "retry_after": 5})
     except Http404 as exc:
         raise HttpError(404, NOT_FOUND) from exc
     return {

@@ -7,13 +7,14 @@ from __future__ import annotations
 import io
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 import xlsxwriter
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from cso.core import csvfiles
+from cso.core import csvfiles, jobs
 
 from .indicators import INDICATORS, CommunityList, StatsResult
 
@@ -123,3 +124,31 @@ def communities_response(rows: CommunityList, fmt: str, day: date) -> HttpRespon
     sheet.set_column(12, 13, 40)
     book.close()
     return _attachment(output.getvalue(), title, "xlsx")
+
+
+# --- the community list in the background ----------------------------------------------------------
+COMMUNITIES_KIND = "stats.communities_export"
+
+
+def submit_communities(user, query, fmt: str, back_url: str = ""):
+    """Export a large community list in the background (``run_communities_export``)."""
+    return jobs.submit(user, COMMUNITIES_KIND, f"导出社区（村）社区社会组织情况（.{fmt}）",
+                       {"query": query.urlencode(), "format": fmt}, back_url=back_url)
+
+
+@jobs.runner(COMMUNITIES_KIND)
+def run_communities_export(job, progress):
+    from .forms import CommunityFilterForm
+    from .views import _period_form
+
+    fmt = job.params.get("format")
+    if fmt not in ("csv", "xlsx") or not job.user.is_active:
+        raise jobs.JobFailed("导出请求无效或账号已停用。")
+    request = SimpleNamespace(user=job.user, GET=QueryDict(job.params.get("query", "")))
+    form, code, day, _start = _period_form(request, CommunityFilterForm)
+    rows = CommunityList(code, day, user=job.user, **form.filters())
+    progress(0, min(len(rows), MAX_COMMUNITY_ROWS), "正在导出")
+    response = communities_response(rows, fmt, day)
+    name = f"{(rows.parent.name if rows.parent else '全国')}社区（村）社区社会组织情况"
+    return jobs.Output(_filename(name, fmt), response["Content-Type"], response.content)
+

@@ -21,7 +21,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import (
     Case,
@@ -39,7 +38,6 @@ from django.db.models import (
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 
 from cso.core.scoping import Scope, subtree_q
 from cso.orgs.choices import FINAL_STATUSES, LIVE_STATUSES, PartyBuilding, Status, Tier, Track
@@ -47,8 +45,10 @@ from cso.orgs.models import Category, IncubationBase, OrgStateSpan, ServiceTarge
 from cso.regions import codes
 from cso.regions.models import Division
 
+from . import rollups
 from . import targets as targets_mod
 from .choices import TargetKey
+from .rollups import BIG_TODAY_SECONDS  # noqa: F401 - the dashboards read it here
 
 COUNT = "count"
 RATIO = "ratio"
@@ -558,30 +558,19 @@ def compute(parent_code: str, day: date, *, period_start: date | None = None, us
         return _compute(parent_code, day, period_start=period_start, user=user)
 
 
-BIG_TODAY_SECONDS = 5 * 60
-
-
 def compute_cached(parent_code: str, day: date, *, period_start: date | None = None,
                    user=None) -> tuple[StatsResult, datetime | None]:
-    """``compute`` for pages: national and provincial results take seconds over millions of
-    organizations, so they are cached (five minutes when the day is today, else
-    ``CSO_DASHBOARD_CACHE_SECONDS``) and the time they were computed is returned beside them
-    (None: computed now). The scope check runs on every call; the result itself does not depend on
-    who asks."""
+    """``compute`` for pages. National and provincial results take seconds over millions of
+    organizations: they are roll-ups computed by the task worker and kept for a while (five minutes
+    when the day is today, else ``CSO_DASHBOARD_CACHE_SECONDS``; ``cso.stats.rollups``), returned
+    with the time they were computed; ``rollups.RollUpPending`` is raised while the first one is
+    being computed. Below the province the result is computed now (None: computed now). The scope
+    check runs on every call; the result itself does not depend on who asks."""
     code = targets_mod.normalise_code(parent_code)
     parent = resolve_parent(code, user)
     if parent is not None and parent.level > codes.PROVINCE:
         return compute(code, day, period_start=period_start, user=user), None
-    start = period_start or quarter_start(day)
-    key = f"stats:compute:v1:{code or 'national'}:{day.isoformat()}:{start.isoformat()}"
-    hit = cache.get(key)
-    if hit is not None:
-        return hit
-    result = compute(code, day, period_start=start, user=user)
-    generated_at = timezone.localtime()
-    seconds = BIG_TODAY_SECONDS if day >= timezone.localdate() else settings.CSO_DASHBOARD_CACHE_SECONDS
-    cache.set(key, (result, generated_at), seconds)
-    return result, generated_at
+    return rollups.cached(code, day, period_start or quarter_start(day))
 
 
 def _compute(parent_code: str, day: date, *, period_start: date | None, user) -> StatsResult:

@@ -105,3 +105,25 @@ class ProvinceSetting(ScopedModel):
 
     def responsibility_facts(self) -> Facts:
         return Facts(division=self.division_id)
+
+class RollUp(models.Model):
+    """A national or provincial roll-up (the indicators of ``indicators.compute``, or another kind
+    registered with ``rollups.computer``) computed by the task worker, kept for every web process
+    to serve (``cso.stats.rollups``). Not scoped by itself:
+    it is read only after the reader's scope has been checked against its division."""
+
+    key = models.CharField("键", max_length=120, unique=True)
+    kind = models.CharField("类型", max_length=40, default="indicators")
+    parent_code = models.CharField("区划代码", max_length=12, blank=True, help_text="空：全国。")
+    day = models.DateField("截至日期")
+    period_start = models.DateField("本期起始日期")
+    payload = models.BinaryField("计算结果", null=True, editable=False)
+    computed_at = models.DateTimeField("计算完成时间", null=True, blank=True)
+    requested_at = models.DateTimeField("最近一次请求计算的时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "全国/省级汇总结果"
+        verbose_name_plural = "全国/省级汇总结果"
+
+    def __str__(self):
+        return self.key

@@ -9,4 +9,5 @@ urlpatterns = [
     path("changes/", views.changes, name="changes"),
     path("bases/", views.bases, name="bases"),
     path("targets/", views.targets, name="targets"),
+    path("rollup/<int:rollup>/", views.rollup_status, name="rollup"),
 ]

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -20,7 +21,7 @@ from cso.core.scoping import Scope, subtree_q
 from cso.regions import codes
 from cso.regions.models import Division
 
-from . import exports, services
+from . import exports, rollups, services
 from . import targets as targets_mod
 from .choices import TARGET_UNITS, BaseLevels, TargetKey, UrbanRule
 from .forms import BaseLevelsForm, CommunityFilterForm, PeriodForm, TargetForm, UrbanRuleForm, clean_division_code
@@ -34,7 +35,7 @@ from .indicators import (
     drill_url,
     resolve_parent,
 )
-from .models import ProvinceSetting, Target
+from .models import ProvinceSetting, RollUp, Target
 from .targets import NATIONAL_NAME, effective_targets, rule_for_prefix
 
 PAGE_SIZE = 50
@@ -124,10 +125,37 @@ def _columns(result, view: str) -> list:
     return [INDICATORS[k] for k in VIEWS[view][1]]
 
 
+def rollup_pending(request, pending: rollups.RollUpPending, title: str):
+    """The page shown while a national or provincial roll-up is computed by the worker: it polls
+    ``rollup_status`` and reloads itself when the result is there."""
+    rollup = pending.rollup
+    parent = resolve_parent(rollup.parent_code, request.user)
+    return render(request, "stats/rollup_pending.html", {
+        "rollup": rollup, "title": title, "name": parent.name if parent else "全国",
+        "breadcrumbs": [{"label": title, "url": None}],
+    })
+
+
+@require_http_methods(["GET"])
+def rollup_status(request, rollup: int):
+    """The poll of the "being computed" notice: HX-Refresh once the roll-up is there. A roll-up of
+    a division outside the user's scope is a 404, as the division itself."""
+    row = get_object_or_404(RollUp, pk=rollup)
+    resolve_parent(row.parent_code, request.user)
+    if rollups.ready(row):
+        response = HttpResponse('<p class="mb-0">汇总完成。</p>')
+        response["HX-Refresh"] = "true"
+        return response
+    return HttpResponse(status=204)  # not yet: htmx keeps the notice and polls again
+
+
 @require_http_methods(["GET"])
 def indicators(request):
     form, code, day, period_start = _period_form(request)
-    result, computed_at = compute_cached(code, day, period_start=period_start, user=request.user)
+    try:
+        result, computed_at = compute_cached(code, day, period_start=period_start, user=request.user)
+    except rollups.RollUpPending as pending:
+        return rollup_pending(request, pending, "统计指标")
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         return exports.indicators_response(result, fmt)
@@ -196,6 +224,12 @@ def communities(request):
     rows = CommunityList(code, day, user=request.user, **filters)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
+        if len(rows) > settings.CSO_EXPORT_SYNC_ROWS:  # a large list is written by the task worker
+            params = request.GET.copy()
+            params.pop("format", None)
+            job = exports.submit_communities(request.user, params, fmt,
+                                             back_url=f"{reverse('stats:communities')}?{params.urlencode()}")
+            return redirect("core:job", job=job.pk)
         return exports.communities_response(rows, fmt, day)
     paginator = Paginator(rows, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))

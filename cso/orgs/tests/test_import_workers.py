@@ -1,7 +1,9 @@
 """The dry run's second process gives the same report as parsing everything here: the rows are
 read and parsed in a forked worker (``importing.ParsedRows``) and checked here, a refused file is
 refused with the same message, and a worker that dies half-way is replaced by parsing the rest
-here. The garbage collector, paused for a dry run or an apply, is back on afterwards."""
+here. Only a dry run allowed to (``parallel``: in the task worker) starts processes at all; the
+web process never forks. The garbage collector, paused for a dry run or an apply, is back on
+afterwards."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from cso.core.models import ImportStatus
 from cso.orgs import importing
 from cso.orgs.models import Organization
 from cso.orgs.tests.factories import COMMUNITY, COMMUNITY_2, FOREIGN_COMMUNITY, credit_code, make_filed
-from cso.orgs.tests.test_import import dry_run, row
+from cso.orgs.tests.test_import import dry_run, row, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -67,9 +69,22 @@ def delivered(monkeypatch):
 
 def run_both(monkeypatch, user, rows) -> tuple[tuple, tuple]:
     monkeypatch.setattr(importing.ParsedRows, "MIN_ROWS", 10**9)
-    here = outcome(dry_run(user, rows))
+    here = outcome(importing.validate_job(importing.start_job(user, "orgs.xlsx", xlsx(rows)), parallel=True))
     monkeypatch.setattr(importing.ParsedRows, "MIN_ROWS", 0)
-    return here, outcome(dry_run(user, rows))
+    return here, outcome(importing.validate_job(importing.start_job(user, "orgs.xlsx", xlsx(rows)), parallel=True))
+
+
+def test_a_dry_run_not_allowed_to_start_processes_starts_none(cast, monkeypatch, small_chunks, delivered):
+    def no_process(*args, **kwargs):
+        raise AssertionError("a process was started")
+
+    monkeypatch.setattr(importing.ParsedRows, "MIN_ROWS", 0)
+    monkeypatch.setattr(importing.multiprocessing, "get_context", no_process)
+    monkeypatch.setattr(importing.subprocess, "Popen", no_process)
+    monkeypatch.setattr(importing.PinyinKeys, "BATCH", 1)
+    job = dry_run(cast["superuser"], mixed_rows())  # parallel=False: how the web process would run it
+    assert job.status == ImportStatus.VALIDATED and job.valid_rows >= 1
+    assert delivered == {"rows": 0}
 
 
 def test_the_worker_process_gives_the_report_and_rows_of_parsing_here(cast, monkeypatch, small_chunks, delivered):
