@@ -20,12 +20,13 @@ def registry(live_cast):
     from cso.accounts.choices import Role
     from cso.demo.testing import make_user
 
-    county = live_cast["county"]
     make_user("county_reviewer", Role.CIVIL_AFFAIRS, "450102000000", full_name="李强")
     names = ["兴宁社区书画协会", "兴宁社区太极拳队", "北宁社区志愿服务队"]
-    make_registered(county, name=names[0], division="450102001003", registered_on=date(2020, 5, 1))
-    make_filed(county, name=names[1], division="450102001003", filed_on=date(2021, 3, 1))
-    make_filed(county, name=names[2], division="450102001004", filed_on=date(2022, 3, 1))
+    # the registering body registers, 民生街道 files its communities' groups (the responsibilities table)
+    registrar, street = live_cast["registrar"], live_cast["street"]
+    make_registered(registrar, name=names[0], division="450102001003", registered_on=date(2020, 5, 1))
+    make_filed(street, name=names[1], division="450102001003", filed_on=date(2021, 3, 1))
+    make_filed(street, name=names[2], division="450102001004", filed_on=date(2022, 3, 1))
     make_filed(live_cast["superuser"], name="新竹社区合唱团", division="450103001005", filed_on=date(2021, 3, 1))
     return names
 

@@ -101,12 +101,12 @@ def test_the_rounds_new_and_ended_organizations_sum_to_those_between_the_first_a
                                           deadline_day=d)
         founded, ended = [], []
         for i, (day, ends_after, cleared) in enumerate(history):
-            org = make_filed(cast["county"], name=f"第{i}文艺队", division="450102001003", filed_on=day)
+            org = make_filed(cast["street"], name=f"第{i}文艺队", division="450102001003", filed_on=day)
             founded.append(day)
             if ends_after is not None:
                 end = day + timedelta(days=ends_after)
                 status = "cleared" if cleared else "deregistered"
-                org_services.change_status(org, status, end, "测试", cast["county"])
+                org_services.change_status(org, status, end, "测试", cast["street"])
                 ended.append(end)
         found = [r for year in (2025, 2026) for r in rounds.rounds_of("450102000000", year)
                  if r.reference <= date(2026, 2, 28)]

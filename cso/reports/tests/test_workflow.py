@@ -28,6 +28,11 @@ def county(tree):
     return Division.objects.get(code=COUNTY)
 
 
+def chaoyang_street(cast):
+    """朝阳街道's account: the body that files 朝阳社区's groups (the cast's "street" is 民生街道)."""
+    return cast["outsider_street"]
+
+
 def row(data, code):
     return next(r for r in data["rows"] if r["code"] == code)["values"]
 
@@ -88,7 +93,7 @@ def test_a_date_that_is_no_round_of_the_province_is_refused(cast, county):
 
 def test_an_organization_founded_between_a_deadline_and_the_quarters_end_is_counted_in_the_next_round(
         cast, registry, county, reviewer):
-    make_filed(cast["county"], division=XINGNING, filed_on=date(2025, 6, 25))  # after 6/20, before 6/30
+    make_filed(cast["street"], division=XINGNING, filed_on=date(2025, 6, 25))  # after 6/20, before 6/30
     first = prepare(cast, county)
     with at(2025, 9, 5):
         second = services.generate(county, R2, cast["county"], prepared_by_name="张敏")
@@ -97,8 +102,8 @@ def test_an_organization_founded_between_a_deadline_and_the_quarters_end_is_coun
 
 
 def test_deregistered_and_cleared_are_separate_columns(cast, registry, county):
-    org_services.change_status(registry["b"], "deregistered", date(2025, 3, 1), "自行解散", cast["county"])
-    org_services.change_status(registry["c"], "cleared", date(2025, 4, 1), "长期不活动", cast["county"])
+    org_services.change_status(registry["b"], "deregistered", date(2025, 3, 1), "自行解散", cast["street"])
+    org_services.change_status(registry["c"], "cleared", date(2025, 4, 1), "长期不活动", cast["street"])
     report = prepare(cast, county)
     total = report.data["total"]["values"]
     assert (total["deregistered_in_period"], total["cleared_in_period"], total["ended_in_period"]) == (1, 1, 2)
@@ -170,7 +175,7 @@ def test_a_returned_table_is_corrected_as_a_new_version_and_resubmitted(cast, re
     with at(2025, 6, 13):
         report = services.return_table(report, cast["city"], reason="朝阳街道漏报一个备案组织")
     assert report.status == ReportStatus.RETURNED and report.return_reason == "朝阳街道漏报一个备案组织"
-    make_filed(cast["county"], division=CHAOYANG, filed_on=date(2025, 5, 5))
+    make_filed(chaoyang_street(cast), division=CHAOYANG, filed_on=date(2025, 5, 5))
     with at(2025, 6, 14):
         v2 = services.correct(report, cast["county"])
     assert (v2.version, v2.status, v2.previous_version) == (2, ReportStatus.DRAFT, report)
@@ -191,7 +196,7 @@ def test_a_returned_table_is_corrected_as_a_new_version_and_resubmitted(cast, re
 def test_a_submitted_table_does_not_change_when_the_registry_does(cast, registry, county, reviewer):
     report = submitted(cast, reviewer, county)
     frozen = QuarterlyReport.objects.get(pk=report.pk).data
-    make_filed(cast["county"], division=XINGNING, filed_on=date(2025, 5, 20))
+    make_filed(cast["street"], division=XINGNING, filed_on=date(2025, 5, 20))
     assert QuarterlyReport.objects.get(pk=report.pk).data == frozen
     with pytest.raises(services.WorkflowError, match="只有草稿可以重新生成"):
         services.regenerate(report, cast["county"])
@@ -199,7 +204,7 @@ def test_a_submitted_table_does_not_change_when_the_registry_does(cast, registry
 
 def test_generating_again_while_a_draft_regenerates_it(cast, registry, county):
     first = prepare(cast, county)
-    make_filed(cast["county"], division=CHAOYANG, filed_on=date(2025, 5, 5))
+    make_filed(chaoyang_street(cast), division=CHAOYANG, filed_on=date(2025, 5, 5))
     second = prepare(cast, county)
     assert second.pk == first.pk and second.version == 1
     assert second.data["total"]["values"]["orgs_live"] == 6
@@ -282,7 +287,7 @@ def test_only_the_city_above_may_chase_a_county(cast, registry, who):
 
 def test_the_table_shows_the_change_from_the_previous_rounds_official_table(cast, registry, county, reviewer):
     first = submitted(cast, reviewer, county)
-    make_filed(cast["county"], division=CHAOYANG, filed_on=date(2025, 7, 5))
+    make_filed(chaoyang_street(cast), division=CHAOYANG, filed_on=date(2025, 7, 5))
     with at(2025, 9, 3):
         second = services.generate(county, R2, cast["county"], prepared_by_name="张敏")
     assert services.previous_official(second) == first
