@@ -9,7 +9,7 @@ from datetime import date
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from cso.core.widgets import SearchSelect
+from cso.core.widgets import SearchSelect, search_select
 from cso.regions import codes
 from cso.regions.models import Authority, Division
 
@@ -144,7 +144,8 @@ class OrganizationForm(forms.Form):
         self.fields["tier"].help_text = "登记类组织为“依法登记”；留空时按管理方式自动确定。"
         self.fields["tier"].choices = [("", "按管理方式自动确定"), *self.fields["tier"].choices[1:]]
         self.fields["credit_code"].help_text = "18位，登记类组织必填；备案类组织不填。"
-        self.fields["registered_capital"].help_text = "登记类社会团体、社会服务机构不低于2000元（基金会除外）。"
+        self.fields["registered_capital"].help_text = (
+            "登记类社会团体、社会服务机构必填；下限按所在省份的登记规则（如广西不低于2000元，文件001），基金会除外。")
         self.fields["division"] = DivisionCodeField(
             label="所在社区（区划）代码", queryset=Division.objects.visible_to(user),
             help_text="输入名称或代码的前几位后从列表选择；备案类组织须为社区（村）。",
@@ -156,6 +157,10 @@ class OrganizationForm(forms.Form):
             help_text="登记类组织必填：组织所在县（区）负责登记的机关，或登记它的市级、省级民政部门、民政部。"
                       "备案类组织的备案机关为所在街道（乡镇），不填。",
         )
+        # picked by typing, narrowed to the bodies that may register in the division chosen above; the
+        # field's queryset still decides on the server what may be submitted
+        search_select(self.fields["registration_authority"], "regions.authorities", user=user,
+                      forward=("division",), placeholder="输入登记管理机关名称")
         self.fields["categories"] = forms.ModelMultipleChoiceField(
             label="类别", queryset=Category.objects.filter(is_active=True), required=False,
             widget=forms.CheckboxSelectMultiple,

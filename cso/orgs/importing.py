@@ -138,7 +138,7 @@ COLUMNS: list[Column] = [
     Column("类别", "categories", note="可填多个，用 、 , ; 或 / 分隔；须为系统中已有的类别。", example="生活服务、居民互助"),  # noqa: E501
     Column("服务对象", "service_targets", note="可填多个，分隔方式同上；须为系统中已有的服务对象。", example="老年人、残疾人"),  # noqa: E501
     Column("成员数", "member_count", note="非负整数。", example=35),
-    Column("注册资金（元）", "registered_capital", note="登记类社会团体、社会服务机构必填，不低于2000元。", example=5000),  # noqa: E501
+    Column("注册资金（元）", "registered_capital", note="登记类社会团体、社会服务机构必填；下限按所在省份的登记规则（如广西不低于2000元，文件001），基金会除外。", example=5000),  # noqa: E501
     Column("财务托管（代管）", "financial_custody", note="是 / 否；不填为否。", example="否"),
     Column("住所", "address", note="住所或活动地址。", example="南宁市兴宁区民生路1号"),
     Column("活动场所", "venue", note="系统中已登记的活动场所名称（同名时取组织所在区划的）；不填为无。", example=""),

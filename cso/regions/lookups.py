@@ -3,7 +3,7 @@
 from cso.core.lookups import Lookup, register
 
 from . import codes
-from .models import Division
+from .models import Authority, Division
 
 
 def _divisions(user):
@@ -26,3 +26,21 @@ def division_label(division: Division) -> str:
 
 register(Lookup("regions.divisions", queryset=_divisions, search=_search, label=division_label, value="code",
                 order_by=("level", "code")))
+
+
+def _authorities(user):
+    # registering bodies are public facts; which of them may register where is ``narrow``'s
+    return Authority.objects.active().select_related("division")
+
+
+def _bodies_for(queryset, params: dict):
+    """Only the bodies that may register an organization in the division chosen on the form."""
+    code = (params.get("division") or "").strip()
+    division = Division.objects.filter(code=code).first() if code.isdigit() else None
+    if division is None:
+        return queryset
+    return queryset.filter(pk__in=Authority.objects.may_register_for(division).values("pk"))
+
+
+register(Lookup("regions.authorities", queryset=_authorities, search=lambda qs, t: qs.filter(name__contains=t),
+                label=lambda body: body.name, narrow=_bodies_for, order_by=("division_id", "order", "name")))

@@ -108,3 +108,19 @@ def test_the_list_filter_names_the_chosen_division_and_keeps_a_typed_prefix(cast
     assert 'data-create="1"' in body
     body = login(cast["outsider_county"]).get(reverse("orgs:list"), {"division": "450102001003"}).content.decode()
     assert "兴宁社区居委会" not in body
+
+
+def test_the_registering_authority_is_picked_by_typing_among_the_bodies_that_may_register_there(cast, login):
+    from cso.regions.models import Authority
+
+    client = login(cast["registrar"])
+    body = client.get(reverse("orgs:create")).content.decode()
+    assert "source=regions.authorities" in body and 'data-forward="division"' in body
+    response = client.get(LOOKUP, {"source": "regions.authorities", "q": "民政", "division": COMMUNITY})
+    names = {r["text"] for r in response.json()["results"]}
+    assert "南宁市兴宁区民政局" in names and "南宁市民政局" in names
+    assert "南宁市青秀区民政局" not in names  # a sibling county's body does not register here
+    # a county that moved registration to its approval bureau (seed 000): the 民政局 is no longer offered
+    Authority.objects.filter(name="南宁市兴宁区民政局").update(registers=False)
+    response = client.get(LOOKUP, {"source": "regions.authorities", "q": "兴宁区", "division": COMMUNITY})
+    assert "南宁市兴宁区民政局" not in {r["text"] for r in response.json()["results"]}
