@@ -92,7 +92,7 @@ from .choices import FINAL_STATUSES, LIVE_STATUSES, LeaderRole, OrgType, PartyBu
 from .models import Category, IncubationBase, Leader, Organization, OrgStateSpan, ServiceTarget, StatusChange, Venue
 from .search import pinyin_keys
 from .services import _check_federation, _default_is_community_org, first_span
-from .validators import normalize_credit_code
+from .validators import mask_id_number, normalize_credit_code
 
 KIND = "orgs"
 CHUNK = 4000  # rows per batch of lookups (fewer round trips; a 100,000-row file reports progress 25 times)
@@ -917,12 +917,14 @@ class RowChecker:
             self._may_create(org, errors)
         if org is not None:
             # without a division the default authority is unknown: its absence is the division's error
-            self._clean(org, errors, skip=() if division is not None else ("registration_authority",))
+            self._clean(org, errors, skip=() if division is not None else ("registration_authority",),
+                        federation=target is None or not target.is_federation)
             if org.registration_authority_id and not {"统一社会信用代码", "登记管理机关"} & errors.keys():
                 mismatch = org.credit_code_warning()
                 if mismatch:
                     warnings.append(("统一社会信用代码", mismatch, org.credit_code))
         # the leaders: the one of the 负责人 columns, then the 其他负责人 (each as the form holds them)
+        self._unmask_ids(data, target, errors)
         head_given = data["leader_name"] or data["leader_id_number"] or data["leader_phone"]
         given = ([[data["leader_name"], data["leader_role"], data["leader_id_number"], data["leader_phone"],
                    bool(data["leader_party"])]] if head_given else []) + data["other_leaders"]
@@ -1126,7 +1128,7 @@ class RowChecker:
         return next((b for b in bodies if b.division_id is None or division.code.startswith(b.division.prefix)),
                     bodies[0])
 
-    def _clean(self, org: Organization, errors: dict, skip: tuple[str, ...] = ()) -> None:
+    def _clean(self, org: Organization, errors: dict, skip: tuple[str, ...] = (), federation: bool = True) -> None:
         """The model's own rules, without their per-row uniqueness queries (batched above). Every
         message lands on its column, unless that column already has one (the cell's own error)."""
         def record(exc: ValidationError) -> None:
@@ -1148,11 +1150,33 @@ class RowChecker:
             record(exc)
         finally:
             org.status = Status.ACTIVE
-        if "名称" not in errors:
+        if federation and "名称" not in errors:  # (a matched federation keeps its recorded members)
             try:
                 _check_federation(org)
             except ValidationError as exc:
                 errors.setdefault("名称", (exc.messages[0], org.name))
+
+    @staticmethod
+    def _unmask_ids(data: dict, target: Organization | None, errors: dict) -> None:
+        """An exported list shows leaders' id numbers masked to those who may not see them in full
+        (``4501**********002X``). In a row that updates an organization such a number stands for the
+        recorded one of the leader of that name, unchanged; a new organization needs the full number."""
+        recorded = {x.name: x.id_number for x in target.leaders.all()} if target is not None else {}
+
+        def unmask(name: str, id_number: str, column: str) -> str:
+            if "*" not in (id_number or ""):
+                return id_number
+            known = recorded.get(name, "")
+            if known and mask_id_number(known) == id_number:
+                return known
+            reason = ("已打码（导出名录按权限隐藏）：新增组织或更换负责人时须填写完整的身份证号。"
+                      if target is None or not known else "已打码，且与系统中记录的不一致；请填写完整的身份证号。")
+            errors.setdefault(column, (f"{name}的身份证号{reason}", id_number))
+            return ""
+
+        data["leader_id_number"] = unmask(data["leader_name"], data["leader_id_number"], "负责人身份证号")
+        for leader in data["other_leaders"]:
+            leader[2] = unmask(leader[0], leader[2], "其他负责人")
 
     def _differences(self, match: Organization, org: Organization, data: dict, errors: dict) -> list[tuple]:
         """What the row changes in ``match``, field by field, for the columns the file has:
@@ -1187,12 +1211,14 @@ class RowChecker:
                 names = {t.pk: t.name for t in terms.values()} | {t.pk: t.name for t in getattr(match, label).all()}
                 out.append((key, COLUMN_BY_KEY[key].header, old_ids, new_ids, "、".join(names[i] for i in old_ids)
                             or "（空）", "、".join(names[i] for i in new_ids) or "（空）"))
-        if present & {"leader_name", "leader_id_number", "leader_phone", "leader_party"}:
-            head = next((x for x in match.leaders.all() if x.role == LeaderRole.HEAD), None)
-            old = [head.name, head.id_number, head.phone, head.is_party_member] if head is not None else None
+        if present & {"leader_name", "leader_id_number", "leader_phone", "leader_party", "leader_role"}:
+            head = _first_leader(match)  # the export writes the first leader into the 负责人 columns
+            old = _leader_list(head)
             party = (bool(data["leader_party"]) if "leader_party" in present
                      else bool(head is not None and head.is_party_member))
-            new = ([data["leader_name"], data["leader_id_number"], data["leader_phone"], party]
+            role = (data["leader_role"] if "leader_role" in present and data["leader_role"]
+                    else head.role if head is not None else LeaderRole.HEAD)
+            new = ([data["leader_name"], data["leader_id_number"], data["leader_phone"], party, role]
                    if data["leader_name"] else None)
             if new is not None and old != new:  # an empty leader column does not remove the recorded leader
                 out.append(("leader", "负责人姓名", old, new, _leader_text(old), _leader_text(new)))
@@ -1308,13 +1334,23 @@ def _json_value(value):
     return value
 
 
+def _first_leader(org: Organization) -> Leader | None:
+    """The leader the export writes into the 负责人 columns: the first in the recorded order."""
+    return min(org.leaders.all(), key=lambda x: (x.order, x.pk), default=None)
+
+
+def _leader_list(leader: Leader | None) -> list | None:
+    return [leader.name, leader.id_number, leader.phone, leader.is_party_member, leader.role] if leader else None
+
+
 def _leader_text(leader: list | None) -> str:
     if not leader:
         return "（空）"
     name, id_number, phone, *rest = leader
     masked = f"{id_number[:6]}********{id_number[-4:]}" if len(id_number) > 10 else id_number
     party = "中共党员" if rest and rest[0] else ""
-    return "，".join(x for x in (name, masked, phone, party) if x)
+    role = str(LeaderRole(rest[1]).label) if len(rest) > 1 and rest[1] in LeaderRole.values else ""
+    return "，".join(x for x in (name, role, masked, phone, party) if x)
 
 
 def map_header(header: list[str], header_row: int = 1, found: bool = True) -> tuple[dict[int, str], list[str]]:
@@ -1688,10 +1724,11 @@ def _apply_updates(rows: list[dict], user, job: ImportJob) -> int:
             if changes:
                 org = services.update_organization(org, changes, user, reason=reason)
             if leader is not None:
-                head = next((x for x in org.leaders.all() if x.role == LeaderRole.HEAD), None)
+                head = _first_leader(org)
                 services.save_leader(org, {"name": leader[0], "id_number": leader[1], "phone": leader[2],
                                            **({"is_party_member": leader[3]} if len(leader) > 3 else {}),
-                                           **({} if head else {"role": LeaderRole.HEAD})}, user, leader=head)
+                                           "role": leader[4] if len(leader) > 4 else LeaderRole.HEAD},
+                                     user, leader=head)
         except ValidationError as exc:
             raise ApplyRefused(f"第{r['row']}行（{org.name}）未能更新：{'；'.join(exc.messages)}。"
                                "本次未导入任何数据。") from exc
@@ -1706,8 +1743,7 @@ def _current(org: Organization, before: dict) -> dict:
         if key in ("categories", "service_targets"):
             out[key] = sorted(t.pk for t in getattr(org, key).all())
         elif key == "leader":
-            head = next((x for x in org.leaders.all() if x.role == LeaderRole.HEAD), None)
-            out[key] = [head.name, head.id_number, head.phone, head.is_party_member] if head is not None else None
+            out[key] = _leader_list(_first_leader(org))
         else:
             out[key] = _json_value(getattr(org, _stored(attnames[key])))
     return out

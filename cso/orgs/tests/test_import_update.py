@@ -15,6 +15,7 @@ from cso.orgs.choices import Status
 from cso.orgs.models import Category, Organization, OrgStateSpan
 from cso.orgs.tests.factories import FOREIGN_COMMUNITY, id_number, make_filed, make_registered
 from cso.orgs.tests.test_import import dry_run, issues, row
+from cso.orgs.validators import mask_id_number
 
 
 def exported(user) -> bytes:
@@ -206,3 +207,31 @@ def test_a_move_to_another_community_is_shown_by_name_and_applied_from_today(cas
     assert group.division_id == COMMUNITY_2
     spans = list(OrgStateSpan.objects.filter(organization=group).order_by("valid_from"))
     assert spans[-1].division_id == COMMUNITY_2 and spans[-1].valid_to is None
+
+
+def test_an_export_with_masked_id_numbers_imports_again_and_a_changed_phone_is_the_only_change(cast):
+    org = make_registered(cast["registrar"], contact_phone="13812345678")
+    legal = id_number(seq="456")
+    services.save_leader(org, {"name": "钱七", "role": "legal_rep", "id_number": legal, "phone": "13700001111",
+                               "is_party_member": True}, cast["registrar"])
+    services.save_leader(org, {"name": "孙八", "role": "secretary_general", "id_number": id_number(seq="789"),
+                               "phone": "13700002222"}, cast["registrar"])
+    make_filed(cast["street"])  # a group the registrar may not change: the export masks every id number
+    data = exported(cast["registrar"])
+    cells = [str(c) for r in openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True) for c in r]
+    assert not any(legal in c for c in cells) and any(mask_id_number(legal) in c for c in cells)
+    job = validate(cast["registrar"], data)
+    assert job.errors == [] and job.changes == [] and job.unchanged_rows == 2, job.report
+    job = validate(cast["registrar"], edited(data, {(org.uid, "联系电话"): "13900001111"}))
+    assert job.errors == [], job.errors
+    assert [c["column"] for c in job.changes] == ["联系电话"]
+    importing.apply_job(job, cast["registrar"])
+    org.refresh_from_db()
+    assert org.contact_phone == "13900001111"
+    assert {(x.name, x.id_number) for x in org.leaders.all()} >= {("钱七", legal)}
+
+
+def test_a_masked_id_number_is_refused_for_a_new_organization(cast):
+    job = dry_run(cast["registrar"], [row(负责人姓名="周九", 负责人身份证号="4501**********0313")])
+    assert (2, "负责人身份证号") in issues(job)
+    assert "已打码" in job.errors[0]["reason"]

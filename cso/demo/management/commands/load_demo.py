@@ -65,6 +65,7 @@ class Command(BaseCommand):
             self.stdout.write(f"估算 {prefix}：{result.summary()}")
         self._accounts()
         self._organizations()
+        self._decisions()
         self._registry_settings()
         self._reports()
 
@@ -82,6 +83,41 @@ class Command(BaseCommand):
             result = generate(prefixes, per_urban=10, per_rural=5, seed=1, scale=scale,
                               latest_start=timezone.localdate())
             self.stdout.write(f"演示社会组织（{'、'.join(prefixes)}，比例 {scale:g}）：{result.summary()}")
+
+    def _decisions(self):
+        """The registry decisions behind the generated organizations of the full-density districts
+        (registration or filing, and each later status change), so that the audit log of every
+        division above lists them (审计日志 → 登记决定) as it lists decisions made on the pages."""
+        from cso.orgs.choices import Track
+        from cso.orgs.models import Organization, RegistryDecision, StatusChange
+
+        if RegistryDecision.objects.exists():
+            return
+        kinds = RegistryDecision.Kind
+        rows = []
+        for prefix in DEMO_ORGS[0][0]:
+            orgs = Organization.objects.within(prefix).only(
+                "id", "name", "track", "division_id", "registration_authority_division_id", "registered_on",
+                "filed_on")
+            authority = {}
+            for org in orgs.iterator(chunk_size=2000):
+                authority[org.pk] = (org.division_id, org.registration_authority_division_id)
+                registered = org.track == Track.REGISTERED
+                rows.append(RegistryDecision(
+                    organization_id=org.pk, kind=kinds.REGISTER if registered else kinds.FILE,
+                    summary=f"{'登记成立' if registered else '备案'}：{org.name}（演示数据）"[:300],
+                    effective_date=org.started_on, division_id=org.division_id,
+                    authority_division_id=org.registration_authority_division_id))
+            changes = StatusChange.objects.filter(organization__in=orgs, from_status__gt="").order_by("id")
+            for change in changes.iterator(chunk_size=2000):
+                division, body = authority[change.organization_id]
+                rows.append(RegistryDecision(
+                    organization_id=change.organization_id, kind=kinds.STATUS,
+                    summary=f"{change.get_from_status_display()} → {change.get_to_status_display()}（演示数据）",
+                    reason=change.reason, effective_date=change.effective_date, division_id=division,
+                    authority_division_id=body))
+        RegistryDecision.objects.bulk_create(rows, batch_size=2000)
+        self.stdout.write(f"演示登记决定（审计日志）：{len(rows):,} 条。")
 
     def _registry_settings(self):
         """Registry rules per province (广西: seed 001's 2000-yuan floor and 30-member federations, groups filed with
@@ -148,7 +184,9 @@ class Command(BaseCommand):
                     events = list(ReportEvent.objects.filter(report=report).order_by("id"))
                     for event, hour in zip(events, (9, 15, 10), strict=False):
                         day = filed_on + datetime.timedelta(days=1) if hour == 10 else filed_on
-                        ReportEvent.objects.filter(pk=event.pk).update(created_at=moment(day, hour))
+                        # submitted three days before the deadline: no lateness note from today's date
+                        note = "" if event.kind == "submitted" else event.note
+                        ReportEvent.objects.filter(pk=event.pk).update(created_at=moment(day, hour), note=note)
                 made += 1
         self.stdout.write(f"演示统计表：兴宁区、青秀区各 {len(due)} 轮，共 {made} 份"
                           "（已通过、待审批、已退回各有示例）。")
