@@ -20,8 +20,8 @@ def _problems(page):
     return problems
 
 
-def test_a_county_clerk_picks_a_venue_and_a_community_by_typing(venues, sign_in, live_server):
-    page = sign_in("county")
+def test_a_street_clerk_files_a_group_picking_a_venue_and_a_community_by_typing(venues, sign_in, live_server):
+    page = sign_in("street")  # the filing body of the province (广西: the street)
     problems = _problems(page)
     page.goto(live_server.url + "/orgs/new/")
     assert page.locator("select[name=venue] option").count() == 1  # only 「（无）」 is on the page
