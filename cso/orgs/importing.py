@@ -6,7 +6,8 @@ Flow: ``start_job(user, name, data)`` checks the file (``cso.core.uploads``) and
 duplicates and stores the report plus the good rows (compressed JSON) — nothing is written to the
 registry. ``apply_job(job, user)`` re-checks scope and uniqueness against the current database and
 writes every good row in one transaction (organizations, first spans, initial status changes,
-leaders, categories and service targets, field history), or nothing.
+leaders, categories and service targets, field history, and one registry decision per organization —
+登记成立 or 备案, naming the file — for the audit log of the divisions above), or nothing.
 
 Lookups are batched per chunk of rows (divisions, existing credit codes and names): no per-row
 queries. Rows with the same credit code as a live organization or an earlier row, and rows
@@ -89,7 +90,17 @@ from cso.regions.models import Authority, Division
 
 from . import models as org_models
 from .choices import FINAL_STATUSES, LIVE_STATUSES, LeaderRole, OrgType, PartyBuilding, Status, Tier, Track
-from .models import Category, IncubationBase, Leader, Organization, OrgStateSpan, ServiceTarget, StatusChange, Venue
+from .models import (
+    Category,
+    IncubationBase,
+    Leader,
+    Organization,
+    OrgStateSpan,
+    RegistryDecision,
+    ServiceTarget,
+    StatusChange,
+    Venue,
+)
 from .search import pinyin_keys
 from .services import _check_federation, _default_is_community_org, first_span
 from .validators import mask_id_number, normalize_credit_code
@@ -98,6 +109,7 @@ KIND = "orgs"
 CHUNK = 4000  # rows per batch of lookups (fewer round trips; a 100,000-row file reports progress 25 times)
 QUERY_BATCH = 900
 INSERT_BATCH = 2000
+IMPORT_REASON = "批量导入"  # the reason of every row an import creates (history, status change, registry decision)
 REPORT_LIMIT = 5000
 SIMILARITY = 90
 
@@ -1755,8 +1767,28 @@ def _keys(r: dict) -> tuple[str, str]:
     return (keys[0], keys[1]) if keys else pinyin_keys(r["name"])
 
 
+_ORG_TYPES = dict(OrgType.choices)
+_TIERS = dict(Tier.choices)
+
+
+def _decisions(orgs: Iterable[tuple[int, dict, date]], user, job: ImportJob) -> Iterator[dict]:
+    """The registry decision of each created organization — ``(id, row, start)`` — as {attname: value}: the
+    registration or filing ``services.create_organization`` records, its summary naming the import file, for
+    the audit log of every division above (``cso.orgs.audit``)."""
+    register, file = RegistryDecision.Kind.REGISTER, RegistryDecision.Kind.FILE
+    source = f"（批量导入文件“{job.file_name}”）"
+    for pk, r, start in orgs:
+        if r["track"] == Track.REGISTERED:
+            kind, summary = register, f"登记成立“{r['name']}”（{_ORG_TYPES.get(r['org_type'], r['org_type'])}）"
+        else:
+            kind, summary = file, f"备案“{r['name']}”（{_TIERS.get(r['tier'], r['tier'])}）"
+        yield {"organization_id": pk, "kind": kind, "summary": (summary + source)[:300], "reason": IMPORT_REASON,
+               "effective_date": start, "division_id": r["division"], "authority_division_id": r["authority"],
+               "recorded_by_id": user.pk}
+
+
 def _write_orm(rows: list[dict], user, job: ImportJob) -> int:
-    now_reason = "批量导入"
+    now_reason = IMPORT_REASON
     orgs: list[Organization] = []
     spans: list[OrgStateSpan] = []
     for r in rows:
@@ -1789,6 +1821,11 @@ def _write_orm(rows: list[dict], user, job: ImportJob) -> int:
     StatusChange.objects.bulk_create(
         [StatusChange(organization=o, from_status="", to_status=Status.ACTIVE, effective_date=s.valid_from,
                       reason=now_reason, recorded_by=user) for o, s in zip(orgs, spans, strict=True)],
+        batch_size=INSERT_BATCH,
+    )
+    RegistryDecision.objects.bulk_create(
+        [RegistryDecision(**d) for d in _decisions(
+            ((o.pk, r, s.valid_from) for o, r, s in zip(orgs, rows, spans, strict=True)), user, job)],
         batch_size=INSERT_BATCH,
     )
     leaders = [Leader(organization=o, name=name, role=role, id_number=id_number, phone=phone, is_party_member=party,
@@ -1899,8 +1936,8 @@ def _started_on(r: dict) -> date:
 def _copy_models() -> list:
     """The models whose tables the COPY path writes."""
     return [
-        Organization, Organization.history.model, OrgStateSpan, StatusChange, Leader, Leader.history.model,
-        Organization.categories.through, Organization.service_targets.through,
+        Organization, Organization.history.model, OrgStateSpan, StatusChange, RegistryDecision, Leader,
+        Leader.history.model, Organization.categories.through, Organization.service_targets.through,
         org_models.HistoricalOrganization_categories, org_models.HistoricalOrganization_service_targets,
     ]
 
@@ -1993,7 +2030,7 @@ def _uids(n: int) -> list[str]:
 
 
 def _copy_rows(rows: list[dict], user, job: ImportJob) -> int:
-    reason = "批量导入"
+    reason = IMPORT_REASON
     now = timezone.now()
     n = len(rows)
     org_ids = _next_ids(Organization, n)
@@ -2041,6 +2078,10 @@ def _copy_rows(rows: list[dict], user, job: ImportJob) -> int:
         {"id": cid, "organization_id": o["id"], "from_status": "", "to_status": Status.ACTIVE,
          "effective_date": start, "reason": reason, "recorded_by_id": user.pk, "recorded_at": now}
         for cid, o, start in zip(change_ids, orgs, starts, strict=True)))
+    decision_ids = _next_ids(RegistryDecision, n)
+    _copy(RegistryDecision, (
+        {**d, "id": did, "recorded_at": now}
+        for did, d in zip(decision_ids, _decisions(zip(org_ids, rows, starts, strict=True), user, job), strict=True)))
     with_leader = [(o, i, leader) for o, r in zip(orgs, rows, strict=True) for i, leader in enumerate(_leaders(r))]
     leader_ids = _next_ids(Leader, len(with_leader))
     leaders = [{"id": lid, "organization_id": o["id"], "name": name, "id_number": id_number, "phone": phone,
