@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "cso.regions",
     "cso.accounts",
     "cso.orgs",
+    "cso.applications",
     "cso.stats",
     "cso.reports",
     "cso.dashboards",
