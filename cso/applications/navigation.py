@@ -3,6 +3,6 @@
 from cso.core.navigation import NavItem, may, register
 
 register(
-    NavItem("我的申请", "applications:mine", "file-earmark-text", may("applications.apply"), order=15),
-    NavItem("待办申请", "applications:queue", "inbox", may("applications.accept"), order=16),
+    NavItem("我的申请", "applications:mine", "file-earmark-text", may("applications.apply"), order=25),
+    NavItem("待办申请", "applications:queue", "inbox", may("applications.accept"), order=26),
 )
