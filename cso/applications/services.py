@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django_fsm import can_proceed
 
@@ -125,7 +126,7 @@ def queue(user):
 
     qs = Application.objects.visible_to(user).filter(state__in=(State.SUBMITTED, State.ACCEPTED))
     if user.is_superuser:
-        return qs.order_by("due_on", "id")
+        return qs.order_by(F("due_on").asc(nulls_last=True), "id")
     actions = {"applications.accept", "applications.approve"}
     rows = [d for a in actions for d in duties_for(user, a)]
     if not rows:
@@ -134,4 +135,4 @@ def queue(user):
 
     if not any(d.reach == REGISTERED_HERE for d in rows):
         return qs.none()
-    return qs.filter(authority_division_id=user.division_id).order_by("due_on", "id")
+    return qs.filter(authority_division_id=user.division_id).order_by(F("due_on").asc(nulls_last=True), "id")
