@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "cso.regions",
     "cso.accounts",
     "cso.orgs",
+    "cso.applications",
     "cso.stats",
     "cso.reports",
     "cso.dashboards",
@@ -244,6 +245,11 @@ SILENCED_SYSTEM_CHECKS = [
 CSO_PAGE_SIZE = env_int("CSO_PAGE_SIZE", 50)
 # Reporting rounds of the statistics table are data per province (reports.ReportingRound; default: seed 000's
 # 6/20, 9/20, 12/20), no longer a setting.
+# Online handling (cso.applications): days each step of an application may take before it is overdue
+# (本平台建议; keys are the states waiting for a move), and the minimum members of a 群众活动团队 per
+# province (2-digit code; RULES.md: Shanghai ≥ 10, {"31": 10}); off by default.
+CSO_APPLICATION_STEP_DAYS = {"submitted": 5, "accepted": 15, "needs_correction": 30}
+CSO_FILING_MIN_MEMBERS: dict[str, int] = {}
 # How long dashboards keep computed past quarters and national/provincial results.
 CSO_DASHBOARD_CACHE_SECONDS = env_int("CSO_DASHBOARD_CACHE_SECONDS", 15 * 60)
 # Memory PostgreSQL may use for one national or provincial statistics aggregation.

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("cso.accounts.urls")),
     path("divisions/", include("cso.regions.urls")),
     path("orgs/", include("cso.orgs.urls")),
+    path("applications/", include("cso.applications.urls")),
     path("stats/", include("cso.stats.urls")),
     path("reports/", include("cso.reports.urls")),
     path("dashboards/", include("cso.dashboards.urls")),

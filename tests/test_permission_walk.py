@@ -12,6 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from cso.accounts.models import SignInEvent, User
+from cso.applications.models import Application
 from cso.core.models import ImportJob, ImportStatus, Job, JobStatus
 from cso.orgs.models import IncubationBase, Organization
 from cso.orgs.tests.factories import make_filed
@@ -66,7 +67,14 @@ def foreign_objects(cast):
     rnd = report_rounds.latest_due(FOREIGN_COUNTY, report_services.today())
     report = report_services.generate(Division.objects.get(code=FOREIGN_COUNTY), rnd.reference,
                                       cast["outsider_county"], prepared_by_name="青秀区制表人")
+    application = Application.objects.create(
+        kind="filing", applicant=cast["outsider_county"], division_id="450103001005",
+        authority_division_id="450103001000", state="submitted", payload={"name": "新竹社区太极拳队"},
+    )
+    application.number = f"SQ2026-{application.pk:06d}"
+    application.save(update_fields=["number"])
     return {
+        "number": application.number,
         "code": FOREIGN_COUNTY,
         "pk": cast["outsider_county"].pk,
         "uid": organization.uid,
@@ -105,6 +113,7 @@ def test_no_page_lets_a_county_user_near_another_countys_objects(cast, client, r
     before_orgs = list(Organization.objects.filter(division__code__startswith="450103").values())
     before_jobs = list(ImportJob.objects.values("pk", "status", "created_rows"))
     before_reports = list(QuarterlyReport.objects.values())
+    before_applications = list(Application.objects.values())
     checked = 0
     for name, route in site_urls():
         if "<" not in route and "{" not in route:
@@ -123,6 +132,7 @@ def test_no_page_lets_a_county_user_near_another_countys_objects(cast, client, r
     assert list(Organization.objects.filter(division__code__startswith="450103").values()) == before_orgs
     assert list(ImportJob.objects.values("pk", "status", "created_rows")) == before_jobs
     assert list(QuarterlyReport.objects.values()) == before_reports
+    assert list(Application.objects.values()) == before_applications
 
 
 @pytest.mark.parametrize("role", HOME_ROLES)

@@ -182,6 +182,13 @@ REPORT_ACTIONS: list[Action] = [
 STATS_ACTIONS: list[Action] = [
     Action("stats.settings", "设置本省统计口径（城市社区、孵化基地层级）", "stats.ProvinceSetting"),
 ]
+APPLICATION_ACTIONS: list[Action] = [
+    Action("applications.apply", "填写、提交和补正本账号的申请", "applications.Application"),
+    Action("applications.accept", "受理申请", "applications.Application"),
+    Action("applications.return", "退回申请人补正", "applications.Application"),
+    Action("applications.approve", "批准申请（写入名录）", "applications.Application"),
+    Action("applications.reject", "不予批准", "applications.Application"),
+]
 
 
 # --- the table -----------------------------------------------------------------------------------
@@ -265,11 +272,33 @@ STATS_DUTIES: list[Duty] = [
     *[Duty("stats.settings", role, (codes.PROVINCE,), OWN_DIVISION, note="城市社区口径、孵化基地计数层级按省设置")
       for role in (Role.CIVIL_AFFAIRS, Role.ADMIN)],
 ]
+_APPLY = "种子文件002（群众活动团队网上备案）；本平台建议：组织账号只办理本账号填写的申请"
+_FILED_BY = f"{RULES_FILE}；种子文件002（备案）"
+
+
+def _filing_deciders(action: str, what: str) -> list[Duty]:
+    """The body that files a group acts on its filing application (the province's filing level)."""
+    return [
+        *_rows(action, Role.STREET, (S,), REGISTERED_HERE, (FILED,), note=f"{_FILED_BY}：备案机关为街道时，{what}"),
+        *_rows(action, Role.CIVIL_AFFAIRS, (CO,), REGISTERED_HERE, (FILED,),
+               note=f"{_FILED_BY}：备案机关为县级民政局时，{what}"),
+    ]
+
+
+APPLICATION_DUTIES: list[Duty] = [
+    *_rows("applications.apply", Role.ORGANIZATION, LINKED_LEVELS, LINKED, note=_APPLY),
+    *_filing_deciders("applications.accept", "受理（本平台建议的步骤：提交→受理→审查决定）"),
+    *_filing_deciders("applications.return", "要求申请人补正并写明所缺事项"),
+    *_filing_deciders("applications.approve", "批准备案，组织写入名录"),
+    *_filing_deciders("applications.reject", "不予批准并写明理由"),
+]
 
 ACTIONS: dict[str, Action] = {
-    a.code: a for a in (*REGION_ACTIONS, *ACCOUNT_ACTIONS, *ORG_ACTIONS, *REPORT_ACTIONS, *STATS_ACTIONS)
+    a.code: a for a in (*REGION_ACTIONS, *ACCOUNT_ACTIONS, *ORG_ACTIONS, *REPORT_ACTIONS, *STATS_ACTIONS,
+                    *APPLICATION_ACTIONS)
 }
-TABLE: tuple[Duty, ...] = (*REGION_DUTIES, *ACCOUNT_DUTIES, *ORG_DUTIES, *REPORT_DUTIES, *STATS_DUTIES)
+TABLE: tuple[Duty, ...] = (*REGION_DUTIES, *ACCOUNT_DUTIES, *ORG_DUTIES, *REPORT_DUTIES, *STATS_DUTIES,
+                           *APPLICATION_DUTIES)
 
 
 # --- the predicate layer -------------------------------------------------------------------------
@@ -361,6 +390,9 @@ def level_label(level: int) -> str:
     return codes.LEVEL_SHORT_NAMES.get(level, str(level))
 
 
+_TRACKED_MODELS = ("orgs.Organization", "applications.Application")
+
+
 def table_rows() -> list[dict]:
     """The table for the administrators' page, in Chinese, grouped by action."""
     out = []
@@ -369,7 +401,7 @@ def table_rows() -> list[dict]:
         out.append({
             "action": action.code, "action_label": action.label, "role": Role(duty.role).label,
             "levels": "、".join(level_label(lv) for lv in duty.levels), "reach": REACHES[duty.reach],
-            "track": TRACKS.get(duty.track, "全部") if action.model == "orgs.Organization" else "—",
+            "track": TRACKS.get(duty.track, "全部") if action.model in _TRACKED_MODELS else "—",
             "note": duty.note,
         })
     return out

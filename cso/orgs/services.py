@@ -35,6 +35,7 @@ from .choices import (
     Track,
 )
 from .models import (
+    AccountLink,
     Category,
     HubMembership,
     Leader,
@@ -710,3 +711,17 @@ def add_guidance(org: Organization, text: str, user):
     if not text:
         raise ValidationError({"text": "请填写指导意见。"})
     return Guidance.objects.create(organization=org, text=text, author=user, author_division_id=user.division_id)
+
+
+def link_applicant(org: Organization, account, role: str, user, reason: str = "") -> AccountLink:
+    """Link the account that applied for ``org`` to it (an approved application; the decider acts, so
+    no ``accounts.link`` duty is needed). An existing link is kept."""
+    link = AccountLink.objects.filter(user=account, organization=org).first()
+    if link is not None:
+        return link
+    link = AccountLink(user=account, organization=org, role=role, division_id=org.division_id, created_by=user)
+    link._history_user = user
+    if reason:
+        link._change_reason = reason
+    link.save()
+    return link

@@ -1,0 +1,8 @@
+"""The applications' entries of the navigation bar."""
+
+from cso.core.navigation import NavItem, may, register
+
+register(
+    NavItem("我的申请", "applications:mine", "file-earmark-text", may("applications.apply"), order=25),
+    NavItem("待办申请", "applications:queue", "inbox", may("applications.accept"), order=26),
+)

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "applications"
+
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("todo/", views.todo, name="queue"),
+    path("new/", views.new, name="new"),
+    path("<str:number>/", views.detail, name="detail"),
+    path("<str:number>/edit/", views.edit, name="edit"),
+    path("<str:number>/submit/", views.submit, name="submit"),
+    path("<str:number>/accept/", views.move("accept"), name="accept"),
+    path("<str:number>/correction/", views.move("ask_correction"), name="ask_correction"),
+    path("<str:number>/approve/", views.move("approve"), name="approve"),
+    path("<str:number>/reject/", views.move("reject"), name="reject"),
+]

@@ -1,0 +1,164 @@
+"""Pages of online handling: the applicant's cases and form, the official's to-do queue and the case page.
+Views are thin: the services decide; a case outside the account's scope is a 404."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cso.accounts.responsibilities import can, require
+
+from . import services
+from .kinds import KINDS
+from .models import Application, State
+
+PAGE_SIZE = 20
+
+
+def _get(request, number: str) -> Application:
+    """The case by its number (a draft by ``D<pk>``) among those the account may see; else a 404."""
+    qs = Application.objects.visible_to(request.user).select_related("division", "authority_division",
+                                                                      "applicant", "organization")
+    if number.startswith("D") and number[1:].isdigit():
+        application = qs.filter(pk=int(number[1:]), number__isnull=True).first()
+    else:
+        application = qs.filter(number=number).first()
+    if application is None:
+        raise Http404("找不到该申请。")
+    return application
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "message_dict"):
+        return [m for msgs in exc.message_dict.values() for m in msgs]
+    return list(exc.messages)
+
+
+@require_GET
+def mine(request):
+    require(request.user, "applications.apply")
+    qs = Application.objects.visible_to(request.user).filter(applicant=request.user).select_related("division")
+    page = Paginator(qs.order_by("-updated_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "applications/mine.html", {"page_obj": page, "kinds": KINDS})
+
+
+@require_GET
+def todo(request):
+    if not (can(request.user, "applications.accept") or can(request.user, "applications.approve")):
+        raise PermissionDenied("您的账号无权办理申请。")
+    qs = services.queue(request.user).select_related("division", "applicant")
+    step = request.GET.get("step", "")
+    if step in (State.SUBMITTED, State.ACCEPTED):
+        qs = qs.filter(state=step)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "applications/queue.html", {
+        "page_obj": page, "step": step, "steps": [(State.SUBMITTED, "待受理"), (State.ACCEPTED, "待审查决定")],
+    })
+
+
+def _form_page(request, application: Application | None):
+    kind = KINDS["filing"] if application is None else application.kind_spec
+    token = request.POST.get("token") or uuid.uuid4().hex
+    if request.method == "POST":
+        form = kind.form(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                application = services.save_draft(request.user, kind.code, form.cleaned_data, application,
+                                                   token=token if application is None else "")
+                if request.POST.get("then") == "submit":
+                    application = services.submit(application, request.user)
+                    messages.success(request, f"申请已提交，编号 {application.number}。")
+                else:
+                    messages.success(request, "草稿已保存，可随时回来继续填写。")
+                return redirect("applications:detail", application.ref)
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errs in exc.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errs)
+                else:
+                    form.add_error(None, exc.messages)
+                if application is not None and application.pk:  # the draft was saved; show it with the errors
+                    messages.warning(request, "草稿已保存，但还不能提交：" + "；".join(_errors(exc)))
+                    return redirect("applications:edit", application.ref)
+    else:
+        initial = {}
+        if application is not None:
+            initial = {**application.payload, "division": application.division_id}
+        form = kind.form(initial=initial, user=request.user)
+    return render(request, "applications/form.html", {
+        "form": form, "kind": kind, "application": application, "token": token,
+        "missing": _last_missing(application),
+    })
+
+
+def _last_missing(application):
+    if application is None or application.state != State.NEEDS_CORRECTION:
+        return []
+    event = application.events.filter(to_state=State.NEEDS_CORRECTION).last()
+    return event.missing if event else []
+
+
+@require_http_methods(["GET", "POST"])
+def new(request):
+    require(request.user, "applications.apply")
+    return _form_page(request, None)
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, number):
+    application = _get(request, number)
+    require(request.user, "applications.apply", application)
+    if application.state not in (State.DRAFT, State.NEEDS_CORRECTION):
+        messages.error(request, "申请已提交，不能再修改。")
+        return redirect("applications:detail", application.ref)
+    return _form_page(request, application)
+
+
+@require_POST
+def submit(request, number):
+    application = _get(request, number)
+    require(request.user, "applications.apply", application)
+    try:
+        application = services.submit(application, request.user)
+        messages.success(request, f"申请已提交，编号 {application.number}。")
+    except ValidationError as exc:
+        messages.error(request, "不能提交：" + "；".join(_errors(exc)))
+    return redirect("applications:detail", application.ref)
+
+
+@require_GET
+def detail(request, number):
+    application = _get(request, number)
+    kind = application.kind_spec
+    is_applicant = application.applicant_id == request.user.pk
+    events = application.events.select_related("actor")
+    return render(request, "applications/detail.html", {
+        "application": application, "kind": kind, "ref": application.ref, "events": events,
+        "summary": kind.display(application.payload), "moves": services.moves_for(request.user, application),
+        "may_edit": is_applicant and application.state in (State.DRAFT, State.NEEDS_CORRECTION)
+        and can(request.user, "applications.apply", application),
+        "missing": _last_missing(application),
+    })
+
+
+def move(verb: str):
+    @require_POST
+    def view(request, number):
+        application = _get(request, number)
+        require(request.user, application.kind_spec.action_for(verb), application)
+        missing = [line for line in request.POST.get("missing", "").splitlines() if line.strip()]
+        try:
+            services.act(application, request.user, verb, request.POST.get("reason", ""), missing)
+            messages.success(request, f"已{services.VERB_LABELS[verb]}。")
+        except ValidationError as exc:
+            messages.error(request, f"不能{services.VERB_LABELS[verb]}：" + "；".join(_errors(exc)))
+        return redirect("applications:detail", application.ref)
+
+    view.__name__ = f"move_{verb}"
+    return view
