@@ -766,8 +766,9 @@ class RowChecker:
         visible, ancestors = self._divisions(wanted)
         existing = self._existing([d for _, d, _ in parsed])
         matches = self._matches([d for _, d, _ in parsed], existing)
-        for number, data, errors in parsed:
-            self._check_row(number, data, errors, visible, ancestors, existing, matches, result)
+        with org_models.remembered_rules():  # the province's capital floor etc.: one query per chunk
+            for number, data, errors in parsed:
+                self._check_row(number, data, errors, visible, ancestors, existing, matches, result)
 
     def _matches(self, parsed: list[dict], existing: dict) -> dict[str, dict[str, Organization]]:
         """The organizations the rows update: by 组织标识 (any status), else by the credit code of a

@@ -5,6 +5,8 @@ answers "what was true on date D" with one indexed query.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from django.conf import settings
@@ -80,10 +82,30 @@ class RegistryRules(models.Model):
 
     @classmethod
     def for_division(cls, division) -> RegistryRules:
-        """The rules of the division's province (an unsaved default when none are set)."""
+        """The rules of the division's province (an unsaved default when none are set); read once
+        per province inside ``remembered_rules()`` (the import checks thousands of rows)."""
         code = _province_code(division)
+        memo = _RULES_MEMO.get()
+        if memo is not None and code in memo:
+            return memo[code]
         rules = cls.objects.filter(province_id=code).first() if code else None
-        return rules or cls(province_id=code, filing_level=codes.COUNTY)
+        rules = rules or cls(province_id=code, filing_level=codes.COUNTY)
+        if memo is not None:
+            memo[code] = rules
+        return rules
+
+
+_RULES_MEMO: ContextVar[dict | None] = ContextVar("registry_rules_memo", default=None)
+
+
+@contextmanager
+def remembered_rules():
+    """Within this block each province's registry rules are read from the database once."""
+    token = _RULES_MEMO.set({})
+    try:
+        yield
+    finally:
+        _RULES_MEMO.reset(token)
 
 
 def min_registered_capital(division=None):
