@@ -250,6 +250,20 @@ CSO_PAGE_SIZE = env_int("CSO_PAGE_SIZE", 50)
 # province (2-digit code; RULES.md: Shanghai ≥ 10, {"31": 10}); off by default.
 CSO_APPLICATION_STEP_DAYS = {"submitted": 5, "accepted": 15, "needs_correction": 30}
 CSO_FILING_MIN_MEMBERS: dict[str, int] = {}
+
+# Messages (cso.core.messaging): the SMS sender class (default: write to the log) and e-mail through
+# Django's backend (console unless CSO_EMAIL_HOST is set).
+CSO_SMS_SENDER = env_str("CSO_SMS_SENDER", "cso.core.messaging.LogSmsSender")
+if env_str("CSO_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env_str("CSO_EMAIL_HOST")
+    EMAIL_PORT = env_int("CSO_EMAIL_PORT", 465)
+    EMAIL_HOST_USER = env_str("CSO_EMAIL_USER")
+    EMAIL_HOST_PASSWORD = env_str("CSO_EMAIL_PASSWORD")
+    EMAIL_USE_SSL = env_bool("CSO_EMAIL_SSL", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("CSO_EMAIL_FROM", "cso@localhost")
 # How long dashboards keep computed past quarters and national/provincial results.
 CSO_DASHBOARD_CACHE_SECONDS = env_int("CSO_DASHBOARD_CACHE_SECONDS", 15 * 60)
 # Memory PostgreSQL may use for one national or provincial statistics aggregation.

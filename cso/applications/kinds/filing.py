@@ -1,76 +1,19 @@
-"""The kinds of application: each declares its form, its materials, its steps (and which action of the
-responsibilities table acts at each), its checks at submission and what approval writes to the registry.
-
-The engine (models, services, views) knows nothing of a kind beyond this declaration; later kinds (成立登记,
-变更, 注销, 备案注销) are added here.
-"""
+"""备案: a 群众活动团队 or 社区活动小组 files with its street (seed 002: mobile filing; seed 003: the filing
+check includes whether the group's party members report to their community)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from cso.applications.forms import FilingForm
 from cso.orgs import services as registry
 from cso.orgs.choices import Track
 from cso.orgs.models import AccountLink, Organization
 
-from .forms import PARTY_REPORTED, FilingForm
-
-# Which responsibilities-table action acts at each move.
-STEP_ACTIONS = {
-    "submit": "applications.apply",
-    "accept": "applications.accept",
-    "ask_correction": "applications.return",
-    "approve": "applications.approve",
-    "reject": "applications.reject",
-}
-
-
-@dataclass(frozen=True)
-class Material:
-    code: str
-    label: str
-    required: bool = True
-
-
-@dataclass(frozen=True)
-class Step:
-    state: str  # the state in which the step waits
-    label: str
-    verbs: tuple[str, ...]  # the moves available at this step
-
-
-@dataclass
-class Kind:
-    code: str
-    label: str
-    track: str  # the responsibilities track of the organizations concerned
-    form: type
-    materials: tuple[Material, ...] = ()
-    steps: tuple[Step, ...] = ()
-    summary_fields: tuple[tuple[str, str], ...] = field(default_factory=tuple)
-
-    def action_for(self, verb: str) -> str:
-        return STEP_ACTIONS[verb]
-
-    def check(self, application) -> None:  # pragma: no cover - overridden
-        """Refuse a submission (ValidationError) whose content does not meet the rules."""
-
-    def approve(self, application, user):  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def display(self, payload: dict) -> list[tuple[str, str]]:
-        return [(label, payload.get(key, "")) for key, label in self.summary_fields]
-
-
-STANDARD_STEPS = (
-    Step("submitted", "受理", ("accept", "ask_correction", "reject")),
-    Step("accepted", "审查决定", ("approve", "ask_correction", "reject")),
-    Step("needs_correction", "申请人补正", ("submit",)),
-)
+from .base import STANDARD_STEPS, Kind, Material
 
 
 def filing_min_members(division_code: str) -> int | None:
@@ -87,7 +30,7 @@ class FilingKind(Kind):
         if Organization.objects.filter(division_id=application.division_id, name=name).live().exists():
             errors["name"] = f"本社区已有名为“{name}”的组织，请换一个名称。"
         else:
-            from .models import OPEN_STATES, Application
+            from cso.applications.models import OPEN_STATES, Application
 
             clash = Application.objects.filter(kind=self.code, division_id=application.division_id,
                                                state__in=OPEN_STATES, payload__name=name).exclude(pk=application.pk)
@@ -135,21 +78,3 @@ FILING = FilingKind(
                     ("schedule", "活动时间"), ("place", "活动地点"), ("category_label", "类别"),
                     ("party_reported_label", "党员到社区报到情况")),
 )
-
-KINDS: dict[str, Kind] = {FILING.code: FILING}
-
-
-def labels_of(payload: dict) -> dict:
-    """Human labels kept next to codes in the payload, for display."""
-    from cso.orgs.choices import OrgType
-    from cso.orgs.models import Category
-
-    out = dict(payload)
-    if payload.get("org_type"):
-        out["org_type_label"] = OrgType(payload["org_type"]).label
-    if payload.get("category"):
-        out["category_label"] = Category.objects.filter(code=payload["category"]).values_list(
-            "name", flat=True).first() or payload["category"]
-    out["party_reported_label"] = dict(PARTY_REPORTED).get(payload.get("party_reported"), "")
-    return out
-
