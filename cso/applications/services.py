@@ -15,11 +15,14 @@ from cso.regions.models import Division
 
 from .kinds import KINDS, labels_of
 from .models import VERB_LABELS, Application, ApplicationEvent, State
+from .signals import application_moved
 
 
 def _event(application, user, verb, from_state, reason="", missing=None) -> ApplicationEvent:
-    return ApplicationEvent.objects.create(application=application, actor=user, verb=verb, from_state=from_state,
-                                           to_state=application.state, reason=reason, missing=missing or [])
+    event = ApplicationEvent.objects.create(application=application, actor=user, verb=verb, from_state=from_state,
+                                            to_state=application.state, reason=reason, missing=missing or [])
+    transaction.on_commit(lambda: application_moved.send(sender=Application, application=application, event=event))
+    return event
 
 
 def _payload(kind, cleaned: dict) -> dict:

@@ -62,8 +62,16 @@ def todo(request):
     })
 
 
+def _new_kind(request):
+    """The kind asked for by ``?kind=`` (a hidden field on POST); 备案 when none is named."""
+    code = request.POST.get("kind") or request.GET.get("kind") or "filing"
+    if code not in KINDS:
+        raise Http404("没有这种申请事项。")
+    return KINDS[code]
+
+
 def _form_page(request, application: Application | None):
-    kind = KINDS["filing"] if application is None else application.kind_spec
+    kind = _new_kind(request) if application is None else application.kind_spec
     token = request.POST.get("token") or uuid.uuid4().hex
     if request.method == "POST":
         form = kind.form(request.POST, user=request.user)
