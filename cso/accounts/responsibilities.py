@@ -285,12 +285,23 @@ def _filing_deciders(action: str, what: str) -> list[Duty]:
     ]
 
 
+def _registering_deciders(action: str, what: str) -> list[Duty]:
+    """The registering body of the applicant's county decides on its registered-track applications (not the street,
+    not the community, not the city)."""
+    return _rows(action, Role.REGISTRAR, (CO,), REGISTERED_HERE, (REGISTERED,),
+                 note=f"{SEED_000}；{SEED_001}（向所在地县级登记管理机关申请登记）：{what}")
+
+
 APPLICATION_DUTIES: list[Duty] = [
     *_rows("applications.apply", Role.ORGANIZATION, LINKED_LEVELS, LINKED, note=_APPLY),
     *_filing_deciders("applications.accept", "受理（本平台建议的步骤：提交→受理→审查决定）"),
     *_filing_deciders("applications.return", "要求申请人补正并写明所缺事项"),
     *_filing_deciders("applications.approve", "批准备案，组织写入名录"),
     *_filing_deciders("applications.reject", "不予批准并写明理由"),
+    *_registering_deciders("applications.accept", "受理筹备、成立登记申请"),
+    *_registering_deciders("applications.return", "要求申请人补正并写明所缺事项"),
+    *_registering_deciders("applications.approve", "批准筹备或成立登记（成立登记写入名录）"),
+    *_registering_deciders("applications.reject", "不予批准并写明理由"),
 ]
 
 ACTIONS: dict[str, Action] = {

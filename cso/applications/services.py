@@ -10,7 +10,6 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from cso.accounts.responsibilities import require
-from cso.orgs.services import filing_body
 from cso.regions.models import Division
 
 from .kinds import KINDS, labels_of
@@ -48,8 +47,7 @@ def save_draft(user, kind_code: str, cleaned: dict, application: Application | N
             raise ValidationError("申请已提交，不能再修改。")
         verb = "save"
     application.division = division
-    body = filing_body(division)
-    application.authority_division = body
+    application.authority_division = kind.authority_for(division)
     application.payload = _payload(kind, cleaned)
     require(user, "applications.apply", application)
     try:
@@ -85,7 +83,8 @@ def submit(application: Application, user) -> Application:
 
 
 @transaction.atomic
-def act(application: Application, user, verb: str, reason: str = "", missing: list[str] | None = None):
+def act(application: Application, user, verb: str, reason: str = "", missing: list[str] | None = None,
+        decision: dict | None = None):
     """The body's move ``verb`` (accept / ask_correction / approve / reject)."""
     if verb not in ("accept", "ask_correction", "approve", "reject"):
         raise PermissionDenied("未知的办理事项。")
@@ -104,6 +103,7 @@ def act(application: Application, user, verb: str, reason: str = "", missing: li
     before = application.state
     method()
     if verb == "approve":
+        application.decision = decision or {}  # what the decider filled in (the kind's decision_fields)
         application.organization = kind.approve(application, user)
     application.save()
     _event(application, user, verb, before, reason, missing)

@@ -152,6 +152,7 @@ def detail(request, number):
         "may_edit": is_applicant and application.state in (State.DRAFT, State.NEEDS_CORRECTION)
         and can(request.user, "applications.apply", application),
         "missing": _last_missing(application),
+        "decision_fields": [(name, label, application.payload.get(name, "")) for name, label in kind.decision_fields],
     })
 
 
@@ -162,7 +163,8 @@ def move(verb: str):
         require(request.user, application.kind_spec.action_for(verb), application)
         missing = [line for line in request.POST.get("missing", "").splitlines() if line.strip()]
         try:
-            services.act(application, request.user, verb, request.POST.get("reason", ""), missing)
+            decision = {name: request.POST.get(name, "") for name, _ in application.kind_spec.decision_fields}
+            services.act(application, request.user, verb, request.POST.get("reason", ""), missing, decision)
             messages.success(request, f"已{services.VERB_LABELS[verb]}。")
         except ValidationError as exc:
             messages.error(request, f"不能{services.VERB_LABELS[verb]}：" + "；".join(_errors(exc)))

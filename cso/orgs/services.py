@@ -375,6 +375,8 @@ def create_organization(data: dict, user) -> Organization:
     targets = _resolve_terms(ServiceTarget, data.pop("service_targets", []))
     leaders = data.pop("leaders", [])
     members = list(data.pop("members", []))
+    # a federation registered on an application: the members it declared (their records may come later)
+    declared_members = int(data.pop("declared_members", 0) or 0)
     reason = data.pop("reason", "")
     for key in ("uid", "id", "pk", "created_by", "created_at", "updated_at"):
         data.pop(key, None)
@@ -402,7 +404,8 @@ def create_organization(data: dict, user) -> Organization:
     if "is_community_org" not in data:
         org.is_community_org = _default_is_community_org(org)
     if org.is_street_federation:
-        _check_federation(org, pending_members=len({m.pk for m in members if m.status in LIVE_STATUSES}))
+        _check_federation(org, pending_members=max(declared_members,
+                                                   len({m.pk for m in members if m.status in LIVE_STATUSES})))
     _save(org, user, reason or ("登记成立" if org.track == Track.REGISTERED else "备案"))
     if categories:
         org.categories.set(categories)

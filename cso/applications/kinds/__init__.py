@@ -8,8 +8,9 @@ from cso.applications.forms import PARTY_REPORTED
 
 from .base import STANDARD_STEPS, STEP_ACTIONS, Kind, Material, Step
 from .filing import FILING
+from .registration import REGISTRATION
 
-KINDS: dict[str, Kind] = {kind.code: kind for kind in (FILING,)}
+KINDS: dict[str, Kind] = {kind.code: kind for kind in (FILING, REGISTRATION)}
 
 __all__ = ["KINDS", "STANDARD_STEPS", "STEP_ACTIONS", "Kind", "Material", "Step", "labels_of"]
 

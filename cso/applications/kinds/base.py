@@ -40,6 +40,8 @@ class Kind:
     materials: tuple[Material, ...] = ()
     steps: tuple[Step, ...] = ()
     summary_fields: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    description: str = ""  # one line on the 新申请 choice page
+    decision_fields: tuple[tuple[str, str], ...] = ()  # (name, label) the decider fills in when approving
 
     def action_for(self, verb: str) -> str:
         return STEP_ACTIONS[verb]
@@ -49,6 +51,12 @@ class Kind:
 
     def approve(self, application, user):  # pragma: no cover - overridden
         raise NotImplementedError
+
+    def authority_for(self, division):
+        """The division whose body decides (files / registers) an application placed at ``division``."""
+        from cso.orgs.services import filing_body
+
+        return filing_body(division)
 
     def display(self, payload: dict) -> list[tuple[str, str]]:
         return [(label, payload.get(key, "")) for key, label in self.summary_fields]

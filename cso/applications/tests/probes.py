@@ -11,7 +11,11 @@ PLACES = {  # subject: (division of the group, division of the body that files i
     "filed_with_county": (COMMUNITY, "450102000000"),
     "sibling_street": ("450102002001", "450102002000"),
     "other_county": ("450103001005", "450103001000"),
+    # 成立登记 (registered track): decided by the registering body of the county
+    "registered_here": (COMMUNITY, "450102000000"),
+    "registered_other_county": ("450103001005", "450103000000"),
 }
+REGISTERED_SUBJECTS = ("registered_here", "registered_other_county")
 
 
 def _payload(world):
@@ -19,6 +23,16 @@ def _payload(world):
     return {"name": f"探针合唱队{n}", "org_type": "activity_team", "leader_name": "探针", "leader_phone": "13800000000",
             "member_count": 12, "activity": "合唱", "schedule": "每周三", "place": "活动室", "category": "",
             "party_reported": "none"}
+
+
+def _registration_payload(world):
+    from cso.orgs.tests.factories import id_number
+
+    n = world.serial()
+    return {"name": f"探针邻里服务中心{n}", "org_type": "social_service", "registration_class": "community_service",
+            "supervising_unit": "", "categories": [], "residence": "活动室", "business_scope": "邻里互助",
+            "leader_name": "探针", "leader_phone": "13800000000", "leader_id_number": id_number(),
+            "member_count": None, "registered_capital": "5000", "preparation_number": "", "credit_code": ""}
 
 
 def _draft(world, subject, account):
@@ -38,9 +52,11 @@ register(Probe("applications.apply", ("own_draft", "other_draft"), _draft, _subm
 def _case(state):
     def build(world, subject, account):
         division, body = PLACES[subject]
+        registered = subject in REGISTERED_SUBJECTS
         application = Application.objects.create(
-            kind="filing", applicant=world.cast["organization"], division_id=division, authority_division_id=body,
-            payload=_payload(world), state=state)
+            kind="registration" if registered else "filing", applicant=world.cast["organization"],
+            division_id=division, authority_division_id=body,
+            payload=_registration_payload(world) if registered else _payload(world), state=state)
         application.number = f"SQ2026-{application.pk:06d}"
         application.save(update_fields=["number"])
         return application
@@ -64,6 +80,8 @@ SUBJECTS = tuple(PLACES)
 register(Probe("applications.accept", SUBJECTS, _case(State.SUBMITTED), _move("accept", State.ACCEPTED)))
 register(Probe("applications.return", SUBJECTS, _case(State.ACCEPTED),
                _move("ask_correction", State.NEEDS_CORRECTION, {"missing": "成员名单"})))
-register(Probe("applications.approve", SUBJECTS, _case(State.ACCEPTED), _move("approve", State.APPROVED)))
+# (the credit code the registering body gives on approving a 成立登记; a filing ignores it)
+register(Probe("applications.approve", SUBJECTS, _case(State.ACCEPTED),
+               _move("approve", State.APPROVED, {"credit_code": "52450102MJA000011U"})))
 register(Probe("applications.reject", SUBJECTS, _case(State.SUBMITTED),
                _move("reject", State.REJECTED, {"reason": "不符合备案条件"})))
