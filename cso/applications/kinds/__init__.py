@@ -8,9 +8,10 @@ from cso.applications.forms import PARTY_REPORTED
 
 from .base import STANDARD_STEPS, STEP_ACTIONS, Kind, Material, Step
 from .filing import FILING
+from .preparation import PREPARATION
 from .registration import REGISTRATION
 
-KINDS: dict[str, Kind] = {kind.code: kind for kind in (FILING, REGISTRATION)}
+KINDS: dict[str, Kind] = {kind.code: kind for kind in (FILING, PREPARATION, REGISTRATION)}
 
 __all__ = ["KINDS", "STANDARD_STEPS", "STEP_ACTIONS", "Kind", "Material", "Step", "labels_of"]
 

@@ -141,3 +141,96 @@ def test_the_street_cannot_decide_and_another_countys_registrar_gets_404(cast, c
     case.refresh_from_db()
     assert case.state == State.SUBMITTED and case.events.count() == before
     assert not Organization.objects.filter(name="兴宁区邻里互助服务中心").exists()
+
+
+def prep_data(**extra):
+    data = {
+        "kind": "preparation", "division": COMMUNITY, "name": "兴宁区广场舞协会",
+        "registration_class": "community_service",
+        "supervising_unit": "", "categories": ["culture_sports"], "residence": "兴宁社区文化室",
+        "business_scope": "组织广场舞培训和展演", "leader_name": "赵丽", "leader_phone": "13800000003",
+        "leader_id_number": id_number(), "member_count": "60", "token": "p-1", "then": "submit",
+    }
+    data.update(extra)
+    return data
+
+
+def decide(client, cast, case, **data):
+    through_opinion(client, cast, case)
+    client.force_login(cast["registrar"])
+    client.post(reverse("applications:accept", args=[case.number]))
+    client.post(reverse("applications:approve", args=[case.number]), data)
+    case.refresh_from_db()
+    return case
+
+
+@pytest.mark.django_db
+def test_a_social_group_needs_an_approved_unexpired_unused_preparation_first(cast, client, settings):
+    from datetime import date, timedelta
+
+    from cso.applications.kinds.preparation import add_months
+
+    group = {"name": "兴宁区广场舞协会", "org_type": "social_group", "member_count": "60"}
+    client.force_login(cast["organization"])
+    page = client.post(reverse("applications:new"), reg_data(token="r-0", **group), follow=True).content.decode()
+    assert "社会团体须先经筹备批准，请填写已批准的筹备申请编号" in page
+
+    client.post(reverse("applications:new"), prep_data())
+    prep = Application.objects.get(kind="preparation")
+    assert prep.authority_division_id == COUNTY
+    through_opinion(client, cast, prep)
+    client.force_login(cast["organization"])  # not yet approved
+    page = client.post(reverse("applications:new"), reg_data(token="r-1", preparation_number=prep.number, **group),
+                       follow=True).content.decode()
+    assert f"筹备申请 {prep.number} 尚未批准" in page
+
+    settings.CSO_PREPARATION_MONTHS = 6
+    prep = decide(client, cast, prep)
+    assert prep.state == State.APPROVED and prep.organization is None
+    assert prep.payload["valid_until"] == add_months(date.today(), 6).isoformat()
+    assert not Organization.objects.filter(name="兴宁区广场舞协会").exists()
+
+    # another applicant's registration may not use it; nor may another name
+    from cso.demo.testing import make_user
+
+    client.force_login(make_user("other_org", "organization", COMMUNITY))
+    page = client.post(reverse("applications:new"), reg_data(token="x-1", preparation_number=prep.number, **group),
+                       follow=True).content.decode()
+    assert f"找不到本账号的筹备申请“{prep.number}”" in page
+    client.force_login(cast["organization"])
+    page = client.post(reverse("applications:new"), reg_data(
+        token="r-2", preparation_number=prep.number, **{**group, "name": "兴宁区舞蹈协会"}),
+        follow=True).content.decode()
+    assert "与本申请的名称不同" in page
+
+    client.post(reverse("applications:new"), reg_data(token="r-3", preparation_number=prep.number, **group))
+    case = Application.objects.get(client_token="r-3")
+    assert case.state in ("submitted", "community_opinion")
+    # the 筹备 is now in use: a second registration cannot name it
+    page = client.post(reverse("applications:new"), reg_data(token="r-4", preparation_number=prep.number, **group),
+                       follow=True).content.decode()
+    assert "已用于另一成立登记申请" in page
+    case = decide(client, cast, case, credit_code=credit_code("1"))
+    assert case.state == State.APPROVED
+    assert case.organization.org_type == "social_group" and case.organization.member_count == 60
+
+    # an expired 筹备 is refused
+    client.force_login(cast["organization"])
+    client.post(reverse("applications:new"), prep_data(name="兴宁区象棋协会", token="p-2"))
+    old = decide(client, cast, Application.objects.get(client_token="p-2"))
+    old.payload = {**old.payload, "valid_until": (date.today() - timedelta(days=1)).isoformat()}
+    old.save(update_fields=["payload"])
+    client.force_login(cast["organization"])
+    page = client.post(reverse("applications:new"), reg_data(
+        token="r-5", preparation_number=old.number, **{**group, "name": "兴宁区象棋协会"}),
+        follow=True).content.decode()
+    assert "的筹备期已于" in page and "届满" in page
+
+
+def test_months_are_added_to_the_end_of_a_shorter_month():
+    from datetime import date
+
+    from cso.applications.kinds.preparation import add_months
+
+    assert add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
+    assert add_months(date(2026, 3, 15), 6) == date(2026, 9, 15)
