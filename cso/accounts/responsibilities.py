@@ -188,6 +188,7 @@ APPLICATION_ACTIONS: list[Action] = [
     Action("applications.return", "退回申请人补正", "applications.Application"),
     Action("applications.approve", "批准申请（写入名录）", "applications.Application"),
     Action("applications.reject", "不予批准", "applications.Application"),
+    Action("applications.opinion", "提出社区（街道）意见（供登记管理机关参考，不作决定）", "applications.Application"),
 ]
 
 
@@ -302,6 +303,10 @@ APPLICATION_DUTIES: list[Duty] = [
     *_registering_deciders("applications.return", "要求申请人补正并写明所缺事项"),
     *_registering_deciders("applications.approve", "批准筹备或成立登记（成立登记写入名录）"),
     *_registering_deciders("applications.reject", "不予批准并写明理由"),
+    *_rows("applications.opinion", Role.STREET, (S,), SUBTREE, (REGISTERED,),
+           note=f"{SEED_001}：登记管理机关和街道双重负责，街道对辖区内的筹备、成立登记申请提出意见，不作决定"),
+    *_rows("applications.opinion", Role.COMMUNITY, (CM,), OWN_DIVISION, (REGISTERED,),
+           note=f"{PROPOSAL}：居（村）委会对本社区的筹备、成立登记申请提出意见，不作决定（{SEED_001}）"),
 ]
 
 ACTIONS: dict[str, Action] = {

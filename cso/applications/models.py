@@ -17,7 +17,7 @@ from django_fsm import FSMField, transition
 from cso.core.scoping import VIEW, ScopedModel
 
 # Days each step may take before it is overdue (本平台建议; a setting, CSO_APPLICATION_STEP_DAYS, overrides it).
-DEFAULT_STEP_DAYS = {"submitted": 5, "accepted": 15, "needs_correction": 30}
+DEFAULT_STEP_DAYS = {"submitted": 5, "accepted": 15, "needs_correction": 30, "community_opinion": 5}
 
 
 def step_days() -> dict:
@@ -31,6 +31,14 @@ class State(models.TextChoices):
     NEEDS_CORRECTION = "needs_correction", "待补正"
     APPROVED = "approved", "已批准"
     REJECTED = "rejected", "不予批准"
+    COMMUNITY_OPINION = "community_opinion", "社区意见"
+
+
+class Stance(models.TextChoices):
+    """The community's (street's) opinion before the registering body decides: advisory (seed 001: 双重负责)."""
+
+    AGREE = "agree", "同意"
+    DISAGREE = "disagree", "不同意"
 
 
 VERB_LABELS = {
@@ -42,9 +50,10 @@ VERB_LABELS = {
     "ask_correction": "要求补正",
     "approve": "批准",
     "reject": "不予批准",
+    "opinion": "社区（街道）意见",
 }
 
-OPEN_STATES = (State.SUBMITTED, State.ACCEPTED, State.NEEDS_CORRECTION)
+OPEN_STATES = (State.SUBMITTED, State.ACCEPTED, State.NEEDS_CORRECTION, State.COMMUNITY_OPINION)
 STAFF_STATES = (State.SUBMITTED, State.ACCEPTED)  # the body has the next move
 
 
@@ -123,6 +132,14 @@ class Application(ScopedModel):
     def submit(self):
         self._due(State.SUBMITTED)
 
+    @transition(field=state, source=[State.DRAFT, State.NEEDS_CORRECTION], target=State.COMMUNITY_OPINION)
+    def submit_for_opinion(self):
+        self._due(State.COMMUNITY_OPINION)
+
+    @transition(field=state, source=State.COMMUNITY_OPINION, target=State.SUBMITTED)
+    def opinion(self):
+        self._due(State.SUBMITTED)
+
     @transition(field=state, source=State.SUBMITTED, target=State.ACCEPTED)
     def accept(self):
         self._due(State.ACCEPTED)
@@ -151,6 +168,7 @@ class ApplicationEvent(models.Model):
     to_state = models.CharField("新状态", max_length=20, choices=State.choices)
     reason = models.TextField("意见或原因", blank=True)
     missing = models.JSONField("需补正的事项", default=list, blank=True)
+    stance = models.CharField("社区（街道）意见", max_length=10, choices=Stance.choices, blank=True, default="")
 
     class Meta:
         verbose_name = "办理记录"

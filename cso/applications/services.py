@@ -13,13 +13,15 @@ from cso.accounts.responsibilities import require
 from cso.regions.models import Division
 
 from .kinds import KINDS, labels_of
-from .models import VERB_LABELS, Application, ApplicationEvent, State
+from .models import VERB_LABELS, Application, ApplicationEvent, Stance, State
+from .opinion import opinion_required
 from .signals import application_moved
 
 
-def _event(application, user, verb, from_state, reason="", missing=None) -> ApplicationEvent:
+def _event(application, user, verb, from_state, reason="", missing=None, stance="") -> ApplicationEvent:
     event = ApplicationEvent.objects.create(application=application, actor=user, verb=verb, from_state=from_state,
-                                            to_state=application.state, reason=reason, missing=missing or [])
+                                            to_state=application.state, reason=reason, missing=missing or [],
+                                            stance=stance)
     transaction.on_commit(lambda: application_moved.send(sender=Application, application=application, event=event))
     return event
 
@@ -72,7 +74,11 @@ def submit(application: Application, user) -> Application:
         raise ValidationError(f"申请当前为“{application.get_state_display()}”，不能提交。")
     application.kind_spec.check(application)
     before = application.state
-    application.submit()
+    if opinion_required(application.kind, application.division_id) and not application.events.filter(
+            verb="opinion").exists():
+        application.submit_for_opinion()  # the community (street) gives its opinion first
+    else:
+        application.submit()
     application.submitted_at = timezone.now()
     application.save()
     if not application.number:
@@ -107,6 +113,25 @@ def act(application: Application, user, verb: str, reason: str = "", missing: li
         application.organization = kind.approve(application, user)
     application.save()
     _event(application, user, verb, before, reason, missing)
+    return application
+
+
+@transaction.atomic
+def give_opinion(application: Application, user, stance: str, reason: str = "") -> Application:
+    """The community's (street's) opinion on a case waiting for it: advisory, the deciding body still decides."""
+    application = _locked(application)
+    require(user, "applications.opinion", application)
+    if not can_proceed(application.opinion):
+        raise ValidationError(f"申请当前为“{application.get_state_display()}”，不能提出社区（街道）意见。")
+    if stance not in Stance.values:
+        raise ValidationError({"stance": "社区（街道）意见：请选择“同意”或“不同意”。"})
+    reason = (reason or "").strip()
+    if stance == Stance.DISAGREE and not reason:
+        raise ValidationError({"reason": "意见说明：不同意时请写明理由。"})
+    before = application.state
+    application.opinion()
+    application.save()
+    _event(application, user, "opinion", before, reason, stance=stance)
     return application
 
 

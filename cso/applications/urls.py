@@ -15,4 +15,5 @@ urlpatterns = [
     path("<str:number>/correction/", views.move("ask_correction"), name="ask_correction"),
     path("<str:number>/approve/", views.move("approve"), name="approve"),
     path("<str:number>/reject/", views.move("reject"), name="reject"),
+    path("<str:number>/opinion/", views.opinion, name="opinion"),
 ]

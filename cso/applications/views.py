@@ -145,15 +145,32 @@ def detail(request, number):
     application = _get(request, number)
     kind = application.kind_spec
     is_applicant = application.applicant_id == request.user.pk
-    events = application.events.select_related("actor")
+    events = application.events.select_related("actor", "actor__division")
     return render(request, "applications/detail.html", {
         "application": application, "kind": kind, "ref": application.ref, "events": events,
         "summary": kind.display(application.payload), "moves": services.moves_for(request.user, application),
         "may_edit": is_applicant and application.state in (State.DRAFT, State.NEEDS_CORRECTION)
         and can(request.user, "applications.apply", application),
         "missing": _last_missing(application),
+        "may_opine": application.state == State.COMMUNITY_OPINION
+        and can(request.user, "applications.opinion", application),
+        "opinions": [e for e in events if e.verb == "opinion"],
         "decision_fields": [(name, label, application.payload.get(name, "")) for name, label in kind.decision_fields],
     })
+
+
+@require_POST
+def opinion(request, number):
+    """The community's (street's) opinion: 同意 / 不同意 with a text; the registering body still decides."""
+    application = _get(request, number)
+    require(request.user, "applications.opinion", application)
+    try:
+        services.give_opinion(application, request.user, request.POST.get("stance", ""),
+                              request.POST.get("reason", ""))
+        messages.success(request, "意见已提交，登记管理机关将参考意见作出决定。")
+    except ValidationError as exc:
+        messages.error(request, "不能提交意见：" + "；".join(_errors(exc)))
+    return redirect("applications:detail", application.ref)
 
 
 def move(verb: str):

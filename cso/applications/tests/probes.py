@@ -85,3 +85,35 @@ register(Probe("applications.approve", SUBJECTS, _case(State.ACCEPTED),
                _move("approve", State.APPROVED, {"credit_code": "52450102MJA000011U"})))
 register(Probe("applications.reject", SUBJECTS, _case(State.SUBMITTED),
                _move("reject", State.REJECTED, {"reason": "不符合备案条件"})))
+
+
+# 社区（街道）意见 on a registered-track case waiting for it: the street of the case's subtree and the case's own
+# community give it; a filed-track case is outside every row.
+OPINION_PLACES = {  # subject: (division of the case, kind)
+    "opinion_in_community": (COMMUNITY, "registration"),
+    "opinion_next_community": ("450102001004", "registration"),
+    "opinion_sibling_street": ("450102002001", "registration"),
+    "opinion_on_a_filing": (COMMUNITY, "filing"),
+}
+
+
+def _waiting_for_opinion(world, subject, account):
+    division, kind = OPINION_PLACES[subject]
+    registered = kind == "registration"
+    application = Application.objects.create(
+        kind=kind, applicant=world.cast["organization"], division_id=division,
+        authority_division_id=division[:6] + "000000" if registered else "450102001000",
+        payload=_registration_payload(world) if registered else _payload(world), state=State.COMMUNITY_OPINION)
+    application.number = f"SQ2026-{application.pk:06d}"
+    application.save(update_fields=["number"])
+    return application
+
+
+def _opine(client, application):
+    response = client.post(reverse("applications:opinion", args=[application.number]),
+                           {"stance": "agree", "reason": "同意"})
+    after = Application.objects.get(pk=application.pk)
+    return answered(response, after.state == State.SUBMITTED and after.events.filter(verb="opinion").exists())
+
+
+register(Probe("applications.opinion", tuple(OPINION_PLACES), _waiting_for_opinion, _opine))

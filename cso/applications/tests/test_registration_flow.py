@@ -45,10 +45,26 @@ def test_a_social_service_body_registers_online_and_is_written_to_the_registry(c
     assert response.status_code == 302
     case = case_named("兴宁区邻里互助服务中心")
     assert case.kind == "registration" and case.authority_division_id == COUNTY
-    through_opinion(client, cast, case)
-    assert case.state == State.SUBMITTED
+    assert case.state == State.COMMUNITY_OPINION  # the community gives its opinion first
+    client.force_login(cast["registrar"])  # the registering body waits for it
+    assert client.post(reverse("applications:accept", args=[case.number])).status_code == 302
+    case.refresh_from_db()
+    assert case.state == State.COMMUNITY_OPINION
+    client.force_login(cast["community"])
+    page = client.get(reverse("applications:detail", args=[case.number])).content.decode()
+    assert 'data-testid="opinion-form"' in page and 'data-testid="moves"' not in page
+    client.post(reverse("applications:opinion", args=[case.number]), {"stance": "disagree", "reason": ""})
+    case.refresh_from_db()
+    assert case.state == State.COMMUNITY_OPINION  # 不同意 needs its reason
+    client.post(reverse("applications:opinion", args=[case.number]),
+                {"stance": "disagree", "reason": "住所尚未落实，建议补充场所使用证明"})
+    case.refresh_from_db()
+    assert case.state == State.SUBMITTED  # advisory: the case goes on to the registering body
+    assert case.events.get(verb="opinion").stance == "disagree"
 
     client.force_login(cast["registrar"])
+    page = client.get(reverse("applications:detail", args=[case.number])).content.decode()
+    assert 'data-testid="opinions"' in page and "不同意" in page and "住所尚未落实" in page
     client.post(reverse("applications:accept", args=[case.number]))
     case.refresh_from_db()
     assert case.state == State.ACCEPTED
@@ -234,3 +250,35 @@ def test_months_are_added_to_the_end_of_a_shorter_month():
 
     assert add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
     assert add_months(date(2026, 3, 15), 6) == date(2026, 9, 15)
+
+
+@pytest.mark.django_db
+def test_the_street_gives_an_opinion_but_cannot_decide(cast, client):
+    client.force_login(cast["organization"])
+    client.post(reverse("applications:new"), reg_data())
+    case = case_named("兴宁区邻里互助服务中心")
+    client.force_login(cast["outsider_street"])
+    assert client.post(reverse("applications:opinion", args=[case.number]), {"stance": "agree"}).status_code == 404
+    client.force_login(cast["street"])
+    client.post(reverse("applications:opinion", args=[case.number]), {"stance": "agree", "reason": "街道同意"})
+    case.refresh_from_db()
+    assert case.state == State.SUBMITTED
+    for name in ("accept", "reject"):
+        assert client.post(reverse(f"applications:{name}", args=[case.number]), {"reason": "x"}).status_code == 403
+    # one opinion only: the step is over
+    client.force_login(cast["community"])
+    client.post(reverse("applications:opinion", args=[case.number]), {"stance": "agree"})
+    assert case.events.filter(verb="opinion").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_opinion_step_is_a_setting_per_kind_and_province(cast, client, settings):
+    from cso.applications.opinion import opinion_required
+
+    assert opinion_required("registration", COMMUNITY) and opinion_required("preparation", COMMUNITY)
+    assert not opinion_required("filing", COMMUNITY)
+    settings.CSO_COMMUNITY_OPINION = {"registration": {"default": True, "45": False}}
+    assert not opinion_required("registration", COMMUNITY) and opinion_required("registration", "310101001001")
+    client.force_login(cast["organization"])
+    client.post(reverse("applications:new"), reg_data())
+    assert case_named("兴宁区邻里互助服务中心").state == State.SUBMITTED
