@@ -4,5 +4,6 @@ from cso.core.navigation import NavItem, may, register
 
 register(
     NavItem("我的申请", "applications:mine", "file-earmark-text", may("applications.apply"), order=25),
-    NavItem("待办申请", "applications:queue", "inbox", may("applications.accept"), order=26),
+    NavItem("待办申请", "applications:queue", "inbox",
+            lambda user: may("applications.accept")(user) or may("applications.opinion")(user), order=26),
 )

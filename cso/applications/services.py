@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django_fsm import can_proceed
 
@@ -13,7 +13,7 @@ from cso.accounts.responsibilities import require
 from cso.regions.models import Division
 
 from .kinds import KINDS, labels_of
-from .models import VERB_LABELS, Application, ApplicationEvent, Stance, State
+from .models import STAFF_STATES, VERB_LABELS, Application, ApplicationEvent, Stance, State
 from .opinion import opinion_required
 from .signals import application_moved
 
@@ -146,21 +146,28 @@ def moves_for(user, application: Application) -> list[str]:
     return out
 
 
+def _kinds_of(track: str | None) -> list[str]:
+    return [k.code for k in KINDS.values() if track is None or k.track == track]
+
+
 def queue(user):
     """The official's to-do list: open cases of its subtree whose next move this account may make, overdue
-    first, then by deadline."""
+    first, then by deadline — the deciding body's cases of the tracks its rows decide (a street files groups, a
+    county's registrar registers), and the cases waiting for this street's or community's opinion."""
 
-    from cso.accounts.responsibilities import duties_for
+    from cso.accounts.responsibilities import OWN_DIVISION, REGISTERED_HERE, SUBTREE, duties_for
 
-    qs = Application.objects.visible_to(user).filter(state__in=(State.SUBMITTED, State.ACCEPTED))
+    order = (F("due_on").asc(nulls_last=True), "id")
+    qs = Application.objects.visible_to(user)
     if user.is_superuser:
-        return qs.order_by(F("due_on").asc(nulls_last=True), "id")
-    actions = {"applications.accept", "applications.approve"}
-    rows = [d for a in actions for d in duties_for(user, a)]
-    if not rows:
-        return qs.none()
-    from cso.accounts.responsibilities import REGISTERED_HERE
-
-    if not any(d.reach == REGISTERED_HERE for d in rows):
-        return qs.none()
-    return qs.filter(authority_division_id=user.division_id).order_by(F("due_on").asc(nulls_last=True), "id")
+        return qs.filter(state__in=(*STAFF_STATES, State.COMMUNITY_OPINION)).order_by(*order)
+    where = Q(pk__in=[])
+    for duty in (*duties_for(user, "applications.accept"), *duties_for(user, "applications.approve")):
+        if duty.reach == REGISTERED_HERE:
+            where |= Q(state__in=STAFF_STATES, authority_division_id=user.division_id,
+                       kind__in=_kinds_of(duty.track))
+    for duty in duties_for(user, "applications.opinion"):
+        if duty.reach in (SUBTREE, OWN_DIVISION):  # (the subtree is the scope visible_to already applies)
+            place = Q(division_id=user.division_id) if duty.reach == OWN_DIVISION else Q()
+            where |= Q(state=State.COMMUNITY_OPINION, kind__in=_kinds_of(duty.track)) & place
+    return qs.filter(where).order_by(*order)

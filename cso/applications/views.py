@@ -50,15 +50,17 @@ def mine(request):
 
 @require_GET
 def todo(request):
-    if not (can(request.user, "applications.accept") or can(request.user, "applications.approve")):
+    if not (can(request.user, "applications.accept") or can(request.user, "applications.approve")
+            or can(request.user, "applications.opinion")):
         raise PermissionDenied("您的账号无权办理申请。")
     qs = services.queue(request.user).select_related("division", "applicant")
     step = request.GET.get("step", "")
-    if step in (State.SUBMITTED, State.ACCEPTED):
+    if step in (State.SUBMITTED, State.ACCEPTED, State.COMMUNITY_OPINION):
         qs = qs.filter(state=step)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "applications/queue.html", {
-        "page_obj": page, "step": step, "steps": [(State.SUBMITTED, "待受理"), (State.ACCEPTED, "待审查决定")],
+        "page_obj": page, "step": step,
+        "steps": [(State.SUBMITTED, "待受理"), (State.ACCEPTED, "待审查决定"), (State.COMMUNITY_OPINION, "待提出意见")],
     })
 
 
@@ -115,6 +117,8 @@ def _last_missing(application):
 @require_http_methods(["GET", "POST"])
 def new(request):
     require(request.user, "applications.apply")
+    if request.method == "GET" and not request.GET.get("kind"):  # first pick the kind
+        return render(request, "applications/choose.html", {"kinds": list(KINDS.values())})
     return _form_page(request, None)
 
 

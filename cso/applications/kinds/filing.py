@@ -69,6 +69,7 @@ class FilingKind(Kind):
 FILING = FilingKind(
     code="filing",
     label="社区社会组织备案（群众活动团队、社区活动小组）",
+    description="未达到登记条件的群众活动团队、社区活动小组向街道（或县级民政局）网上备案。",
     track=Track.FILED,
     form=FilingForm,
     materials=(Material("roster", "成员名册", required=False),),  # uploads come later: listed, not yet asked
