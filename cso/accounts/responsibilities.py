@@ -189,6 +189,7 @@ APPLICATION_ACTIONS: list[Action] = [
     Action("applications.approve", "批准申请（写入名录）", "applications.Application"),
     Action("applications.reject", "不予批准", "applications.Application"),
     Action("applications.opinion", "提出社区（街道）意见（供登记管理机关参考，不作决定）", "applications.Application"),
+    Action("applications.name_check", "填写申请时查询名称是否已被使用"),
 ]
 
 
@@ -307,6 +308,8 @@ APPLICATION_DUTIES: list[Duty] = [
            note=f"{SEED_001}：登记管理机关和街道双重负责，街道对辖区内的筹备、成立登记申请提出意见，不作决定"),
     *_rows("applications.opinion", Role.COMMUNITY, (CM,), OWN_DIVISION, (REGISTERED,),
            note=f"{PROPOSAL}：居（村）委会对本社区的筹备、成立登记申请提出意见，不作决定（{SEED_001}）"),
+    *_rows("applications.name_check", Role.ORGANIZATION, LINKED_LEVELS, SUBTREE,
+           note=f"{PROPOSAL}：申请人填写拟定名称时提示本县（区）已有的相近名称；以提交时的核对为准"),
 ]
 
 ACTIONS: dict[str, Action] = {

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.mine, name="mine"),
     path("todo/", views.todo, name="queue"),
     path("new/", views.new, name="new"),
+    path("name-check/", views.name_check, name="name_check"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/edit/", views.edit, name="edit"),
     path("<str:number>/submit/", views.submit, name="submit"),

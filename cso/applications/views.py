@@ -8,7 +8,7 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -161,6 +161,31 @@ def detail(request, number):
         "opinions": [e for e in events if e.verb == "opinion"],
         "decision_fields": [(name, label, application.payload.get(name, "")) for name, label in kind.decision_fields],
     })
+
+
+@require_GET
+def name_check(request):
+    """本平台建议: live names in the county like the one typed (exact or normalised match first), and whether an
+    application under way holds it — a warning while filling in the form; the check at submission decides."""
+    from cso.applications.names import county_of, name_forms, open_clashes, similar_live
+    from cso.regions.models import Division
+
+    require(request.user, "applications.name_check")
+    name = (request.GET.get("name") or "")[:200]
+    division = Division.objects.visible_to(request.user).filter(code=request.GET.get("division", "")).first()
+    county = county_of(division or request.user.division)
+    out = {"label": "本平台建议", "name": name.strip(), "matches": [], "under_way": 0, "message": ""}
+    if county is None or len(name.strip()) < 2:
+        return JsonResponse(out)
+    forms_ = set(name_forms(name))
+    matches = similar_live(name, county.code)
+    out["matches"] = [{"name": o.name, "division": o.division.name, "exact": o.name in forms_} for o in matches]
+    out["under_way"] = open_clashes(name, county.code, applicant_id=request.user.pk).count()
+    if any(m["exact"] for m in out["matches"]) or out["under_way"]:
+        out["message"] = f"本县（区）已有名为“{name.strip()}”的组织或正在办理的申请，请换一个名称。"
+    elif matches:
+        out["message"] = "本县（区）已有相近的名称，请注意区分。"
+    return JsonResponse(out)
 
 
 @require_POST

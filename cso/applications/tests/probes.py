@@ -117,3 +117,11 @@ def _opine(client, application):
 
 
 register(Probe("applications.opinion", tuple(OPINION_PLACES), _waiting_for_opinion, _opine))
+
+
+def _name_check(client, _obj):
+    response = client.get(reverse("applications:name_check"), {"name": "探针合唱队", "division": COMMUNITY})
+    return answered(response, response.status_code == 200 and "matches" in response.json())
+
+
+register(Probe("applications.name_check", (None,), lambda world, subject, account: None, _name_check))

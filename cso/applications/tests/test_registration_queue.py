@@ -57,3 +57,29 @@ def test_the_new_application_page_offers_the_kinds_then_shows_the_kinds_form(cas
     page = client.get(reverse("applications:new") + "?kind=preparation").content.decode()
     assert 'name="registered_capital"' not in page and 'name="supervising_unit"' in page
     assert client.get(reverse("applications:new") + "?kind=nothing").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_name_check_help_lists_similar_live_names_in_the_county(cast, client):
+    from cso.orgs.tests.factories import county_authority, credit_code, make_filed, make_registered
+
+    make_registered(cast["superuser"], name="兴宁区邻里互助服务中心", org_type="social_service",
+                    credit_code=credit_code("2"))
+    make_filed(cast["superuser"], name="兴宁社区邻里互助队")
+    make_registered(cast["superuser"], name="青秀区邻里互助服务中心", org_type="social_service",
+                    credit_code=credit_code("2", region="450103"),
+                    registration_authority=county_authority("450103000000"), division="450103001005")
+    url = reverse("applications:name_check")
+    client.force_login(cast["organization"])
+    data = client.get(url, {"name": "兴宁区邻里互助服务中心 ", "division": "450102001003"}).json()
+    assert data["label"] == "本平台建议"
+    assert data["matches"][0] == {"name": "兴宁区邻里互助服务中心", "division": "兴宁社区居委会", "exact": True}
+    assert "请换一个名称" in data["message"]
+    data = client.get(url, {"name": "邻里互助", "division": "450102001003"}).json()
+    assert {m["name"] for m in data["matches"]} == {"兴宁区邻里互助服务中心", "兴宁社区邻里互助队"}  # not 青秀区's
+    assert data["message"] == "本县（区）已有相近的名称，请注意区分。"
+    assert client.get(url, {"name": "完全不同的名字"}).json()["matches"] == []
+    page = client.get(reverse("applications:new") + "?kind=registration").content.decode()
+    assert "cso/name-check.js" in page and "data-name-check" in page
+    client.force_login(cast["street"])
+    assert client.get(url, {"name": "邻里互助"}).status_code == 403
