@@ -68,6 +68,7 @@ class Command(BaseCommand):
         self._decisions()
         self._registry_settings()
         self._reports()
+        from cso.demo import applications_demo; applications_demo.load(self.stdout)  # noqa: E702, I001
 
     def _organizations(self):
         """Generated organizations: full density (10 per urban, 5 per rural community) in a few
