@@ -68,6 +68,8 @@ def test_a_social_service_body_registers_online_and_is_written_to_the_registry(c
     client.post(reverse("applications:accept", args=[case.number]))
     case.refresh_from_db()
     assert case.state == State.ACCEPTED
+    page = client.get(reverse("applications:detail", args=[case.number])).content.decode()
+    assert 'name="credit_code"' in page and "批准" in page
     # approval needs the credit code the body gives: without it nothing is written
     client.post(reverse("applications:approve", args=[case.number]))
     case.refresh_from_db()
