@@ -3,6 +3,8 @@ track's duplicate-name check at submission, and the name-check help the form cal
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import Q
 
 from cso.core.scoping import subtree_q
@@ -72,3 +74,10 @@ def open_clashes(name: str, county_code: str, *, exclude_pk=None, applicant_id=N
     if applicant_id:
         qs = qs.exclude(applicant_id=applicant_id, kind="preparation")
     return qs
+
+
+def holding(applications, today: date | None = None) -> list:
+    """Those of ``open_clashes`` that still hold the name: an approved 筹备 only until its term ends."""
+    today = (today or date.today()).isoformat()
+    return [a for a in applications
+            if not (a.kind == "preparation" and a.state == "approved" and (a.payload.get("valid_until") or "") < today)]

@@ -167,7 +167,7 @@ def detail(request, number):
 def name_check(request):
     """本平台建议: live names in the county like the one typed (exact or normalised match first), and whether an
     application under way holds it — a warning while filling in the form; the check at submission decides."""
-    from cso.applications.names import county_of, name_forms, open_clashes, similar_live
+    from cso.applications.names import county_of, holding, name_forms, open_clashes, similar_live
     from cso.regions.models import Division
 
     require(request.user, "applications.name_check")
@@ -180,7 +180,7 @@ def name_check(request):
     forms_ = set(name_forms(name))
     matches = similar_live(name, county.code)
     out["matches"] = [{"name": o.name, "division": o.division.name, "exact": o.name in forms_} for o in matches]
-    out["under_way"] = open_clashes(name, county.code, applicant_id=request.user.pk).count()
+    out["under_way"] = len(holding(open_clashes(name, county.code, applicant_id=request.user.pk)[:20]))
     if any(m["exact"] for m in out["matches"]) or out["under_way"]:
         out["message"] = f"本县（区）已有名为“{name.strip()}”的组织或正在办理的申请，请换一个名称。"
     elif matches:

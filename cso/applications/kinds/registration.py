@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 
 from cso.applications.forms_registration import DIRECT_CLASSES, RegistrationForm, validate_credit_code_for
-from cso.applications.names import county_of, live_clashes, open_clashes
+from cso.applications.names import county_of, holding, live_clashes, open_clashes
 from cso.orgs import services as registry
 from cso.orgs import validators
 from cso.orgs.choices import LeaderRole, OrgType, Track
@@ -44,9 +44,8 @@ def name_problem(application) -> str | None:
     clash = live_clashes(name, county).first()
     if clash is not None:
         return f"名称：本县（区）已有名为“{clash.name}”的存续组织（{clash.uid}），请换一个名称。"
-    for other in open_clashes(name, county, exclude_pk=application.pk, applicant_id=application.applicant_id):
-        if other.kind == "preparation" and other.state == "approved" and not preparation_valid(other):
-            continue  # an expired 筹备 no longer reserves its name
+    for other in holding(open_clashes(name, county, exclude_pk=application.pk,
+                                      applicant_id=application.applicant_id)):  # (an expired 筹备 no longer does)
         return f"名称：本县（区）已有名为“{name}”的申请（{other.number}）正在办理，请换一个名称。"
     return None
 

@@ -259,8 +259,13 @@ def test_the_street_gives_an_opinion_but_cannot_decide(cast, client):
     client.force_login(cast["organization"])
     client.post(reverse("applications:new"), reg_data())
     case = case_named("兴宁区邻里互助服务中心")
-    client.force_login(cast["outsider_street"])
-    assert client.post(reverse("applications:opinion", args=[case.number]), {"stance": "agree"}).status_code == 404
+    from cso.demo.testing import make_user
+
+    for outsider in (cast["outsider_street"], make_user("other_org", "organization", COMMUNITY)):
+        client.force_login(outsider)
+        assert client.get(reverse("applications:detail", args=[case.number])).status_code == 404
+        assert client.post(reverse("applications:opinion", args=[case.number]),
+                           {"stance": "agree"}).status_code == 404
     client.force_login(cast["street"])
     client.post(reverse("applications:opinion", args=[case.number]), {"stance": "agree", "reason": "街道同意"})
     case.refresh_from_db()
