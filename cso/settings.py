@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "cso.applications",
     "cso.stats",
     "cso.reports",
+    "cso.notices",
     "cso.dashboards",
     "cso.demo",
 ]
@@ -83,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cso.core.context_processors.navigation",
+                "cso.notices.context_processors.bell",
             ],
         },
     },

@@ -189,6 +189,9 @@ APPLICATION_ACTIONS: list[Action] = [
     Action("applications.approve", "批准申请（写入名录）", "applications.Application"),
     Action("applications.reject", "不予批准", "applications.Application"),
 ]
+NOTICE_ACTIONS: list[Action] = [
+    Action("notices.view", "查看和处理本账号的通知", "notices.Notification"),
+]
 
 
 # --- the table -----------------------------------------------------------------------------------
@@ -293,12 +296,22 @@ APPLICATION_DUTIES: list[Duty] = [
     *_filing_deciders("applications.reject", "不予批准并写明理由"),
 ]
 
+
+def _every_account(action: str, note: str) -> list[Duty]:
+    """Every role at every level it may be bound to, on what is linked to the account itself."""
+    from .choices import ROLE_LEVELS
+
+    return [d for role, levels in ROLE_LEVELS.items() for d in _rows(action, role, levels, LINKED, note=note)]
+
+
+NOTICE_DUTIES: list[Duty] = _every_account("notices.view", f"{PROPOSAL}：每个账号只看、只处理本账号收到的通知")
+
 ACTIONS: dict[str, Action] = {
     a.code: a for a in (*REGION_ACTIONS, *ACCOUNT_ACTIONS, *ORG_ACTIONS, *REPORT_ACTIONS, *STATS_ACTIONS,
-                    *APPLICATION_ACTIONS)
+                    *APPLICATION_ACTIONS, *NOTICE_ACTIONS)
 }
 TABLE: tuple[Duty, ...] = (*REGION_DUTIES, *ACCOUNT_DUTIES, *ORG_DUTIES, *REPORT_DUTIES, *STATS_DUTIES,
-                           *APPLICATION_DUTIES)
+                           *APPLICATION_DUTIES, *NOTICE_DUTIES)
 
 
 # --- the predicate layer -------------------------------------------------------------------------
