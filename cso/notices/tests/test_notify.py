@@ -134,3 +134,30 @@ def test_moves_notify_the_applicant_and_submissions_the_officials(cast, django_c
     rejected = Notification.objects.filter(recipient=applicant).latest("id")
     assert rejected.title == "您的申请未获批准" and "不符合备案条件" in rejected.body
     assert not Notification.objects.filter(recipient=cast["outsider_street"]).exists()
+
+
+@pytest.mark.django_db
+def test_the_sms_waits_for_the_worker_not_the_request(cast, task_worker):
+    user = cast["organization"]
+    user.phone = "13800000009"
+    user.save()
+    notification = notify(user, "您的申请已受理")
+    assert Notification.objects.filter(pk=notification.pk, read_at__isnull=True).exists()  # the bell has it now
+    assert messaging.sent_messages("sms") == []
+    task_worker()
+    assert len(messaging.sent_messages("sms", "13800000009")) == 1
+
+
+@pytest.mark.django_db
+def test_the_overdue_scan_runs_in_the_worker(cast, task_worker):
+    from cso.applications.models import OverdueScan
+    from cso.applications.tasks import scan_overdue
+    from cso.core import jobs
+
+    submitted_case(cast["organization"])
+    Application.objects.update(due_on=date(2020, 1, 1))
+    jobs.enqueue(scan_overdue)
+    assert not OverdueScan.objects.exists()
+    task_worker()
+    assert OverdueScan.objects.get().flagged == 1
+    assert Notification.objects.filter(recipient=cast["street"], kind="applications.overdue").exists()
