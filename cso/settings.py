@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "cso.applications",
     "cso.stats",
     "cso.reports",
+    "cso.notices",
     "cso.dashboards",
     "cso.demo",
 ]
@@ -83,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cso.core.context_processors.navigation",
+                "cso.notices.context_processors.bell",
             ],
         },
     },
@@ -250,6 +252,10 @@ CSO_PAGE_SIZE = env_int("CSO_PAGE_SIZE", 50)
 # province (2-digit code; RULES.md: Shanghai ≥ 10, {"31": 10}); off by default.
 CSO_APPLICATION_STEP_DAYS = {"submitted": 5, "accepted": 15, "needs_correction": 30}
 CSO_FILING_MIN_MEMBERS: dict[str, int] = {}
+# The daily scan of overdue steps (`manage.py run_schedule` enqueues it at this local time, "HH:MM") and the
+# public progress lookup's limit per client address and hour.
+CSO_OVERDUE_SCAN_TIME = env_str("CSO_OVERDUE_SCAN_TIME", "02:00")
+CSO_PROGRESS_LOOKUPS_PER_HOUR = env_int("CSO_PROGRESS_LOOKUPS_PER_HOUR", 20)
 
 # Messages (cso.core.messaging): the SMS sender class (default: write to the log) and e-mail through
 # Django's backend (console unless CSO_EMAIL_HOST is set).

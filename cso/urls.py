@@ -12,6 +12,8 @@ urlpatterns = [
     path("stats/", include("cso.stats.urls")),
     path("reports/", include("cso.reports.urls")),
     path("dashboards/", include("cso.dashboards.urls")),
+    path("notifications/", include("cso.notices.urls")),
+    path("progress/", include("cso.applications.progress_urls")),
     path("api/", include("cso.api_urls")),
     path("admin/", admin.site.urls),
 ]

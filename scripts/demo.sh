@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command for a demo: installs what is needed, builds a SQLite database with the real
 # division data of 广西 and 上海 and one demo account per role, then serves the site with a
-# background worker beside it (both stop on Ctrl+C).
+# background worker and the daily scheduler beside it (all stop on Ctrl+C).
 # Usage: scripts/demo.sh            (address: http://127.0.0.1:8000/, CSO_PORT to change)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,9 +32,12 @@ else
   .venv/bin/python manage.py db_worker --no-reload --interval 1 -v 0 &
 fi
 WORKER_PID=$!
+# The scheduler hands the daily overdue scan to the worker at CSO_OVERDUE_SCAN_TIME (default 02:00).
+.venv/bin/python manage.py run_schedule &
+SCHEDULE_PID=$!
 stop_worker() {
-  kill "$WORKER_PID" 2>/dev/null || true
-  wait "$WORKER_PID" 2>/dev/null || true
+  kill "$WORKER_PID" "$SCHEDULE_PID" 2>/dev/null || true
+  wait "$WORKER_PID" "$SCHEDULE_PID" 2>/dev/null || true
 }
 trap stop_worker EXIT
 trap 'exit 130' INT TERM

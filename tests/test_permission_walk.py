@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from cso.accounts.models import SignInEvent, User
 from cso.applications.models import Application
 from cso.core.models import ImportJob, ImportStatus, Job, JobStatus
+from cso.notices.models import Notification
 from cso.orgs.models import IncubationBase, Organization
 from cso.orgs.tests.factories import make_filed
 from cso.regions.models import Division
@@ -83,6 +84,8 @@ def foreign_objects(cast):
         "rollup": rollup.pk,
         "report": report.pk,
         "base": IncubationBase.objects.create(name="新竹街道孵化基地", division_id="450103001000", level=4).pk,
+        "notification": Notification.objects.create(recipient=cast["outsider_county"], title="新竹街道组织",
+                                                    link=f"/applications/{application.number}/").pk,
     }
 
 

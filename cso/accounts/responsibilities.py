@@ -191,6 +191,9 @@ APPLICATION_ACTIONS: list[Action] = [
     Action("applications.opinion", "提出社区（街道）意见（供登记管理机关参考，不作决定）", "applications.Application"),
     Action("applications.name_check", "填写申请时查询名称是否已被使用"),
 ]
+NOTICE_ACTIONS: list[Action] = [
+    Action("notices.view", "查看和处理本账号的通知", "notices.Notification"),
+]
 
 
 # --- the table -----------------------------------------------------------------------------------
@@ -312,12 +315,22 @@ APPLICATION_DUTIES: list[Duty] = [
            note=f"{PROPOSAL}：申请人填写拟定名称时提示本县（区）已有的相近名称；以提交时的核对为准"),
 ]
 
+
+def _every_account(action: str, note: str) -> list[Duty]:
+    """Every role at every level it may be bound to, on what is linked to the account itself."""
+    from .choices import ROLE_LEVELS
+
+    return [d for role, levels in ROLE_LEVELS.items() for d in _rows(action, role, levels, LINKED, note=note)]
+
+
+NOTICE_DUTIES: list[Duty] = _every_account("notices.view", f"{PROPOSAL}：每个账号只看、只处理本账号收到的通知")
+
 ACTIONS: dict[str, Action] = {
     a.code: a for a in (*REGION_ACTIONS, *ACCOUNT_ACTIONS, *ORG_ACTIONS, *REPORT_ACTIONS, *STATS_ACTIONS,
-                    *APPLICATION_ACTIONS)
+                    *APPLICATION_ACTIONS, *NOTICE_ACTIONS)
 }
 TABLE: tuple[Duty, ...] = (*REGION_DUTIES, *ACCOUNT_DUTIES, *ORG_DUTIES, *REPORT_DUTIES, *STATS_DUTIES,
-                           *APPLICATION_DUTIES)
+                           *APPLICATION_DUTIES, *NOTICE_DUTIES)
 
 
 # --- the predicate layer -------------------------------------------------------------------------

@@ -76,6 +76,8 @@ class Application(ScopedModel):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    overdue_flagged_on = models.DateField("逾期提醒日期", null=True, blank=True, editable=False,
+                                          help_text="本步骤逾期后由每日扫描提醒的日期；进入下一步骤时清空")
 
     scope_field = "division"
 
@@ -87,7 +89,11 @@ class Application(ScopedModel):
             models.UniqueConstraint(fields=["applicant", "client_token"], condition=~Q(client_token=""),
                                     name="applications_one_per_form"),
         ]
-        indexes = [models.Index(fields=["authority_division", "state", "due_on"], name="applications_queue")]
+        indexes = [models.Index(fields=["authority_division", "state", "due_on"], name="applications_queue"),
+                   # the daily overdue scan: open steps not yet flagged, by deadline
+                   models.Index(fields=["due_on"], name="applications_overdue_scan",
+                                condition=Q(overdue_flagged_on__isnull=True,
+                                            state__in=[str(s) for s in OPEN_STATES]))]
 
     def __str__(self):
         return self.number or f"草稿{self.pk}"
@@ -124,6 +130,7 @@ class Application(ScopedModel):
         return self.state in OPEN_STATES and self.due_on is not None and self.due_on < date.today()
 
     def _due(self, state: str) -> None:
+        self.overdue_flagged_on = None  # a new step: its own deadline, its own reminder
         days = step_days().get(state)
         self.due_on = date.today() + timedelta(days=days) if days else None
 
@@ -189,3 +196,21 @@ class ApplicationEvent(models.Model):
     @property
     def to_label(self):
         return State(self.to_state).label
+
+
+class OverdueScan(models.Model):
+    """One run of the daily overdue scan (``cso.applications.overdue``): one row per day, so a second run the
+    same day does nothing."""
+
+    day = models.DateField("扫描日期", unique=True)
+    started_at = models.DateTimeField("开始时间", auto_now_add=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    flagged = models.PositiveIntegerField("本次提醒的逾期申请数", default=0)
+
+    class Meta:
+        verbose_name = "逾期扫描"
+        verbose_name_plural = "逾期扫描"
+        ordering = ["-day"]
+
+    def __str__(self):
+        return f"{self.day} 逾期扫描"

@@ -205,8 +205,8 @@ def test_the_page_draws_charts_from_local_scripts_only(registry, login):
 def test_a_dashboard_page_uses_a_bounded_number_of_queries(registry, login, django_assert_max_num_queries):
     client = login(registry["county"])
     # +2 since the navigation asks the responsibilities table through has_perm: Django's ModelBackend then loads
-    # the account's model permissions (two queries, once per request, cached on the user)
-    with django_assert_max_num_queries(33):
+    # the account's model permissions (two queries, once per request, cached on the user); +1: the bell's unread count
+    with django_assert_max_num_queries(34):
         client.get("/dashboards/", {"as_of": DAY.isoformat()})
 
 

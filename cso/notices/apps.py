@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class NoticesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "cso.notices"
+    verbose_name = "通知"
+
+    def ready(self):
+        # Notices listen to the apps below them; those apps know nothing of notices.
+        from cso.applications import notifying
+        from cso.applications.signals import application_moved
+
+        from . import receivers, services
+
+        application_moved.connect(receivers.application_moved, dispatch_uid="notices.application_moved")
+        notifying.connect(services.notify)

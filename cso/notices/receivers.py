@@ -1,0 +1,59 @@
+"""Who hears of a case's move (``cso.applications.signals.application_moved``, after the move committed).
+
+- the applicant, when the body accepts, asks for 补正 (with the missing items), approves or rejects;
+- the officials who may make the next move, when a case arrives in their queue (submitted or resubmitted).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.urls import reverse
+
+from cso.applications.recipients import officials_for
+
+from .services import notify, notify_all
+
+logger = logging.getLogger(__name__)
+
+APPLICANT_TITLES = {
+    "accept": "您的申请已受理",
+    "ask_correction": "您的申请需要补正",
+    "approve": "您的申请已批准",
+    "reject": "您的申请未获批准",
+}
+
+
+def _applicant_body(application, event) -> str:
+    what = f"申请 {application.number}（{application.kind_spec.label}）"
+    if event.verb == "accept":
+        due = f"，审查期限 {application.due_on:%Y-%m-%d}" if application.due_on else ""
+        return f"{what}已受理{due}。"
+    if event.verb == "ask_correction":
+        items = "\n".join(f"{i}. {m}" for i, m in enumerate(event.missing, 1))
+        due = f"请于 {application.due_on:%Y-%m-%d} 前" if application.due_on else "请尽快"
+        return f"{what}需要补正以下事项，{due}修改后重新提交：\n{items}"
+    if event.verb == "approve":
+        return f"{what}已批准。" + (f"意见：{event.reason}" if event.reason else "")
+    return f"{what}不予批准。理由：{event.reason}"
+
+
+def application_moved(sender, application, event, **kwargs):
+    try:
+        _tell(application, event)
+    except Exception:  # a notification must never undo or break a committed move
+        logger.exception("notifications for %s (%s) failed", application, event.verb)
+
+
+def _tell(application, event) -> None:
+    link = reverse("applications:detail", args=[application.ref])
+    if event.verb in APPLICANT_TITLES:
+        notify(application.applicant, APPLICANT_TITLES[event.verb], _applicant_body(application, event), link,
+               kind=f"applications.{event.verb}", related=application)
+    if event.verb in ("submit", "resubmit"):
+        again = "补正后重新提交" if event.verb == "resubmit" else "提交"
+        name = application.payload.get("name", "")
+        due = f"，受理期限 {application.due_on:%Y-%m-%d}" if application.due_on else ""
+        notify_all(officials_for(application), f"新的待办申请 {application.number}",
+                   f"{application.kind_spec.label}“{name}”已{again}，请及时办理{due}。", link,
+                   kind=f"applications.{event.verb}", related=application)
