@@ -250,6 +250,12 @@ CSO_PAGE_SIZE = env_int("CSO_PAGE_SIZE", 50)
 # province (2-digit code; RULES.md: Shanghai ≥ 10, {"31": 10}); off by default.
 CSO_APPLICATION_STEP_DAYS = {"submitted": 5, "accepted": 15, "needs_correction": 30}
 CSO_FILING_MIN_MEMBERS: dict[str, int] = {}
+# Materials of applications (cso.applications.materials): uploaded files are stored outside the web root
+# (never under STATIC_ROOT or MEDIA_ROOT; system check applications.E002), at most CSO_UPLOAD_MAX_BYTES each.
+# CSO_FILING_ROSTER_REQUIRED: the 备案 needs a member roster (True everywhere, or a list of 2-digit province codes).
+CSO_PRIVATE_MEDIA_ROOT = env_str("CSO_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private-media"))
+CSO_UPLOAD_MAX_BYTES = env_int("CSO_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+CSO_FILING_ROSTER_REQUIRED: bool | list[str] = False
 
 # Messages (cso.core.messaging): the SMS sender class (default: write to the log) and e-mail through
 # Django's backend (console unless CSO_EMAIL_HOST is set).

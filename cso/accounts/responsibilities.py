@@ -188,6 +188,8 @@ APPLICATION_ACTIONS: list[Action] = [
     Action("applications.return", "退回申请人补正", "applications.Application"),
     Action("applications.approve", "批准申请（写入名录）", "applications.Application"),
     Action("applications.reject", "不予批准", "applications.Application"),
+    Action("applications.upload", "上传、删除本账号申请的材料", "applications.Application"),
+    Action("applications.download", "查看、下载申请的材料", "applications.Application"),
 ]
 
 
@@ -291,6 +293,10 @@ APPLICATION_DUTIES: list[Duty] = [
     *_filing_deciders("applications.return", "要求申请人补正并写明所缺事项"),
     *_filing_deciders("applications.approve", "批准备案，组织写入名录"),
     *_filing_deciders("applications.reject", "不予批准并写明理由"),
+    *_rows("applications.upload", Role.ORGANIZATION, LINKED_LEVELS, LINKED,
+           note=f"{_APPLY}；草稿和待补正时上传材料（文件按内容核对类型和大小）"),
+    *_rows("applications.download", Role.ORGANIZATION, LINKED_LEVELS, LINKED, note="申请人查看本账号上传的材料"),
+    *_filing_deciders("applications.download", "查看申请材料（本平台建议：材料只给办理本案的机关，不给其他人）"),
 ]
 
 ACTIONS: dict[str, Action] = {

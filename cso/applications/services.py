@@ -13,6 +13,7 @@ from cso.accounts.responsibilities import require
 from cso.orgs.services import filing_body
 from cso.regions.models import Division
 
+from . import materials
 from .kinds import KINDS, labels_of
 from .models import VERB_LABELS, Application, ApplicationEvent, State
 from .signals import application_moved
@@ -73,6 +74,7 @@ def submit(application: Application, user) -> Application:
     if not can_proceed(application.submit):
         raise ValidationError(f"申请当前为“{application.get_state_display()}”，不能提交。")
     application.kind_spec.check(application)
+    materials.require_complete(application)
     before = application.state
     application.submit()
     application.submitted_at = timezone.now()
