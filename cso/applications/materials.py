@@ -18,7 +18,7 @@ import logging
 import time
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
 from django.db import transaction
 
 from cso.accounts.responsibilities import can, require
@@ -111,6 +111,9 @@ def open_for(user, attachment: Attachment):
         raise PermissionDenied("您的账号无权查看本申请的材料。")
     try:
         return privatefiles.open_file(Attachment.AREA, attachment.stored_name)
+    except SuspiciousFileOperation as exc:
+        log.error("attachment %s: stored name %r refused", attachment.pk, attachment.stored_name)
+        raise Attachment.DoesNotExist from exc
     except FileNotFoundError as exc:
         log.error("attachment %s: stored file %s is missing", attachment.pk, attachment.stored_name)
         raise Attachment.DoesNotExist from exc

@@ -13,8 +13,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cso.accounts.responsibilities import can, require
+from cso.core.filetypes import max_bytes
 
-from . import services
+from . import materials, services
 from .kinds import KINDS
 from .models import Application, State
 
@@ -102,7 +103,21 @@ def _form_page(request, application: Application | None):
     return render(request, "applications/form.html", {
         "form": form, "kind": kind, "application": application, "token": token,
         "missing": _last_missing(application),
+        **_materials_context(request, application, "edit"),
     })
+
+
+def _materials_context(request, application, back: str) -> dict:
+    """The materials section of the case and edit pages."""
+    if application is None or not application.pk:
+        return {}
+    return {
+        "materials": materials.by_material(application), "materials_back": back,
+        "may_upload": application.applicant_id == request.user.pk
+        and application.state in materials.EDITABLE_STATES and can(request.user, "applications.upload", application),
+        "may_download": can(request.user, "applications.download", application),
+        "upload_max_mb": max_bytes() // (1024 * 1024),
+    }
 
 
 def _last_missing(application):
@@ -152,6 +167,7 @@ def detail(request, number):
         "may_edit": is_applicant and application.state in (State.DRAFT, State.NEEDS_CORRECTION)
         and can(request.user, "applications.apply", application),
         "missing": _last_missing(application),
+        **_materials_context(request, application, "detail"),
     })
 
 

@@ -23,6 +23,7 @@ attachments of applications.
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 from dataclasses import dataclass
@@ -37,6 +38,9 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 JPEG_MAGIC = b"\xff\xd8\xff"
 PDF_MAGIC = b"%PDF-"
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class UploadRefused(Exception):
@@ -126,7 +130,7 @@ class Checked:
 def check_file(name: str, data: bytes, *, allowed: tuple[str, ...] | None = None, limit: int | None = None,
                what: str = "文件") -> Checked:
     """Check an uploaded file by its content; ``what`` names it in the messages (“成员名册”)."""
-    name = PurePath((name or "").replace("\\", "/")).name
+    name = PurePath(CONTROL.sub("", name or "").replace("\\", "/")).name.strip()[:200] or "file"
     ext = PurePath(name).suffix.lower()
     allowed = tuple(allowed or TYPES)
     limit = max_bytes() if limit is None else limit

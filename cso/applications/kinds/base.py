@@ -39,6 +39,13 @@ class Material:
         parts += [f".{code}" for code in ("xlsx", "docx") if code in self.types]
         return ",".join(parts)
 
+    @property
+    def types_label(self) -> str:
+        """What may be uploaded, in Chinese (“JPEG 图片、PNG 图片、PDF 文件……”)."""
+        from cso.core.filetypes import TYPES
+
+        return "、".join(TYPES[code].label for code in self.types)
+
 
 @dataclass(frozen=True)
 class Step:
