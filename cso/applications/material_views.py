@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from cso.accounts.responsibilities import require
+from cso.core.filetypes import max_bytes
 
 from . import materials
 from .models import Attachment
@@ -30,13 +33,44 @@ def _attachment(application, pk: int) -> Attachment:
     return attachment
 
 
+class SizeLimit(FileUploadHandler):
+    """Stops reading an uploaded file as soon as it passes ``CSO_UPLOAD_MAX_BYTES`` (nothing more is written to
+    the temporary file); the view then names the file as too large."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.limit = max_bytes()
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > self.limit:
+            self.request.too_large = [*getattr(self.request, "too_large", []), self.file_name]
+            raise SkipFile()
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+@csrf_exempt  # the handler must be in place before the CSRF check reads the body; checked below
 @require_POST
 def upload(request, number):
+    request.upload_handlers.insert(0, SizeLimit(request))
+    return _upload(request, number)
+
+
+@csrf_protect
+def _upload(request, number):
     application = _get(request, number)
     require(request.user, "applications.upload", application)
     code = request.POST.get("material", "")
     files = request.FILES.getlist("file")
     material = application.kind_spec.material(code)
+    for name in getattr(request, "too_large", []):
+        label = material.label if material else "材料"
+        limit = max_bytes() // (1024 * 1024)
+        messages.error(request, f"上传失败：{label}：文件“{name}”过大，单个文件不能超过 {limit} MB。")
+    if not files and getattr(request, "too_large", None):
+        return _back(request, application)
     if not files:
         label = material.label if material else "材料"
         messages.error(request, f"{label}：请选择要上传的文件（或拍照）。")

@@ -102,7 +102,7 @@ def bomb() -> bytes:
 @pytest.mark.parametrize(("name", "data", "message"), [
     ("名册.jpg", b"MZ\x90\x00" + bytes(100), "不符"),
     ("名册.pdf", b"", "空的"),
-    ("名册.png", PNG + bytes(3000), "文件过大"),
+    ("名册.png", PNG + bytes(3000), "过大"),
     ("名册.xlsx", None, "压缩炸弹"),
     ("名册.exe", b"MZ" + bytes(10), "不接受"),
 ])
@@ -182,3 +182,23 @@ def test_the_private_root_inside_a_public_root_is_a_system_error(settings, tmp_p
     assert [e.id for e in private_media_outside_public_roots()] == ["applications.E002"]
     settings.CSO_PRIVATE_MEDIA_ROOT = str(tmp_path / "static")
     assert [e.id for e in private_media_outside_public_roots()] == ["applications.E002"]
+
+
+def test_an_oversized_upload_is_cut_off_while_it_arrives(client, draft, settings, monkeypatch):
+    settings.CSO_UPLOAD_MAX_BYTES = 100 * 1024
+    checked = []
+    monkeypatch.setattr(materials.filetypes, "check_file", lambda *a, **k: checked.append(a))
+    response = upload(client, draft, "名册.png", PNG + bytes(300 * 1024))
+    page = client.get(response.url).content.decode()
+    assert "上传失败：成员名册：文件“名册.png”过大" in page
+    assert checked == [] and not Attachment.objects.exists() and stored_files() == []
+
+
+def test_an_upload_without_a_csrf_token_is_refused(cast, draft):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(cast["organization"])
+    response = strict.post(reverse("applications:material_upload", args=[draft.ref]),
+                           {"material": "roster", "file": SimpleUploadedFile("名册.png", PNG)})
+    assert response.status_code == 403 and not Attachment.objects.exists()
