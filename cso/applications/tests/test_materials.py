@@ -202,3 +202,16 @@ def test_an_upload_without_a_csrf_token_is_refused(cast, draft):
     response = strict.post(reverse("applications:material_upload", args=[draft.ref]),
                            {"material": "roster", "file": SimpleUploadedFile("名册.png", PNG)})
     assert response.status_code == 403 and not Attachment.objects.exists()
+
+
+def test_orphan_files_are_swept_and_recorded_ones_kept(client, draft):
+    from django.core.management import call_command
+
+    upload(client, draft, "名册.png", PNG)
+    orphan = privatefiles.write(Attachment.AREA, ".png", PNG)
+    assert len(stored_files()) == 2
+    call_command("sweep_materials", minutes=60, stdout=io.StringIO())
+    assert len(stored_files()) == 2  # too recent
+    call_command("sweep_materials", minutes=0, stdout=io.StringIO())
+    assert [p.name for p in stored_files()] == [Attachment.objects.get().stored_name]
+    assert orphan not in [p.name for p in stored_files()]
