@@ -12,9 +12,11 @@
   that names the main part (a macro-enabled workbook or document is refused).
 
 JPEG pictures lose their EXIF/XMP segments (APP1) and Photoshop/IPTC segment (APP13), PNG pictures
-their ``eXIf`` chunk, so that a phone photo's location never reaches the server's disk. The strip is
-done on the bytes (no image library is installed): it walks the segments up to the image data and
-copies the rest unchanged.
+their ``eXIf`` and text chunks, so that a phone photo's location never reaches the server's disk; a JPEG
+keeps only its EXIF orientation (a fresh segment holding that one tag), so a roster photographed upright
+stays upright. The strip is done on the bytes (no image library is installed): it walks the segments up
+to the image data and copies the rest unchanged. (HEIC photos are stored as they come: phones' browsers
+usually send a JPEG when asked for an image.)
 
 One ``check_xlsx`` serves both the importers (``cso.core.uploads``, with their larger limits) and the
 attachments of applications.
@@ -247,6 +249,7 @@ def strip_jpeg_metadata(data: bytes, what: str = "文件") -> bytes:
     out = bytearray(b"\xff\xd8")
     i = 2
     n = len(data)
+    kept_orientation = False
     while True:
         if i >= n or data[i] != 0xFF:
             raise UploadRefused(broken)
@@ -274,6 +277,40 @@ def strip_jpeg_metadata(data: bytes, what: str = "文件") -> bytes:
             return bytes(out)
         if marker not in STRIPPED_JPEG_MARKERS:
             out += bytes((0xFF, marker)) + segment
+        elif marker == 0xE1 and not kept_orientation:
+            orientation = exif_orientation(segment[2:])
+            if orientation is not None:  # a phone photo keeps which way is up, and nothing else
+                out += orientation_segment(orientation)
+                kept_orientation = True
+
+
+def exif_orientation(body: bytes) -> int | None:
+    """The Orientation tag (0x0112) of IFD0 in an APP1 EXIF body, or None."""
+    if not body.startswith(b"Exif\0\0"):
+        return None
+    tiff = body[6:]
+    order = {b"II": "<", b"MM": ">"}.get(tiff[:2])
+    if order is None or len(tiff) < 8:
+        return None
+    try:
+        (offset,) = struct.unpack(order + "I", tiff[4:8])
+        (count,) = struct.unpack(order + "H", tiff[offset:offset + 2])
+        for k in range(min(count, 200)):
+            entry = offset + 2 + 12 * k
+            tag, kind, _ = struct.unpack(order + "HHI", tiff[entry:entry + 8])
+            if tag == 0x0112 and kind == 3:
+                (value,) = struct.unpack(order + "H", tiff[entry + 8:entry + 10])
+                return value if 1 <= value <= 8 else None
+    except struct.error:
+        return None
+    return None
+
+
+def orientation_segment(orientation: int) -> bytes:
+    """An APP1 segment whose EXIF holds the orientation only."""
+    tiff = b"MM\0*" + struct.pack(">IH", 8, 1) + struct.pack(">HHIHH", 0x0112, 3, 1, orientation, 0) + b"\0\0\0\0"
+    body = b"Exif\0\0" + tiff
+    return b"\xff\xe1" + struct.pack(">H", len(body) + 2) + body
 
 
 def strip_png_metadata(data: bytes, what: str = "文件") -> bytes:

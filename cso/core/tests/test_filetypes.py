@@ -133,6 +133,18 @@ def test_exif_is_stripped_from_a_jpeg_and_the_image_kept():
     assert check_file("again.jpg", stripped).data == stripped
 
 
+def test_the_orientation_survives_the_strip_and_nothing_else():
+    for order, pack in ((b"II", "<"), (b"MM", ">")):
+        tiff = (order + struct.pack(pack + "HI", 42, 8) + struct.pack(pack + "H", 2)
+                + struct.pack(pack + "HHI", 0x0110, 2, 4) + b"iPh\0"  # Model
+                + struct.pack(pack + "HHIHH", 0x0112, 3, 1, 6, 0) + b"\0\0\0\0" + b"GPSLatitude=22.8N")
+        original = b"\xff\xd8" + segment(0xE1, b"Exif\0\0" + tiff) + segment(0xDA, b"\x00") + b"\xff\xd9"
+        stripped = check_file("IMG.jpg", original).data
+        assert b"GPSLatitude" not in stripped and b"iPh" not in stripped
+        assert filetypes.exif_orientation(stripped[6:]) == 6
+        assert check_file("again.jpg", stripped).data == stripped
+
+
 def test_a_broken_jpeg_is_refused():
     with pytest.raises(UploadRefused, match="损坏"):
         check_file("a.jpg", b"\xff\xd8\xff\xe1\xff\xff" + bytes(10))
