@@ -44,6 +44,12 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Applicants' materials (cso.core.privatefiles) go to a directory of the test's own."""
+    settings.CSO_PRIVATE_MEDIA_ROOT = str(tmp_path / "private-media")
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Statistics and dashboards cache national and provincial results: every test starts and ends
     with an empty cache, so no test sees another's figures."""

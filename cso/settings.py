@@ -256,6 +256,12 @@ CSO_FILING_MIN_MEMBERS: dict[str, int] = {}
 # public progress lookup's limit per client address and hour.
 CSO_OVERDUE_SCAN_TIME = env_str("CSO_OVERDUE_SCAN_TIME", "02:00")
 CSO_PROGRESS_LOOKUPS_PER_HOUR = env_int("CSO_PROGRESS_LOOKUPS_PER_HOUR", 20)
+# Materials of applications (cso.applications.materials): uploaded files are stored outside the web root
+# (never under STATIC_ROOT or MEDIA_ROOT; system check applications.E002), at most CSO_UPLOAD_MAX_BYTES each.
+# CSO_FILING_ROSTER_REQUIRED: the 备案 needs a member roster (True everywhere, or a list of 2-digit province codes).
+CSO_PRIVATE_MEDIA_ROOT = env_str("CSO_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private-media"))
+CSO_UPLOAD_MAX_BYTES = env_int("CSO_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+CSO_FILING_ROSTER_REQUIRED: bool | list[str] = False
 
 # Messages (cso.core.messaging): the SMS sender class (default: write to the log) and e-mail through
 # Django's backend (console unless CSO_EMAIL_HOST is set).

@@ -190,6 +190,8 @@ APPLICATION_ACTIONS: list[Action] = [
     Action("applications.reject", "不予批准", "applications.Application"),
     Action("applications.opinion", "提出社区（街道）意见（供登记管理机关参考，不作决定）", "applications.Application"),
     Action("applications.name_check", "填写申请时查询名称是否已被使用"),
+    Action("applications.upload", "上传、删除本账号申请的材料", "applications.Application"),
+    Action("applications.download", "查看、下载申请的材料", "applications.Application"),
 ]
 NOTICE_ACTIONS: list[Action] = [
     Action("notices.view", "查看和处理本账号的通知", "notices.Notification"),
@@ -313,6 +315,11 @@ APPLICATION_DUTIES: list[Duty] = [
            note=f"{PROPOSAL}：居（村）委会对本社区的筹备、成立登记申请提出意见，不作决定（{SEED_001}）"),
     *_rows("applications.name_check", Role.ORGANIZATION, LINKED_LEVELS, SUBTREE,
            note=f"{PROPOSAL}：申请人填写拟定名称时提示本县（区）已有的相近名称；以提交时的核对为准"),
+    *_rows("applications.upload", Role.ORGANIZATION, LINKED_LEVELS, LINKED,
+           note=f"{_APPLY}；草稿和待补正时上传材料（文件按内容核对类型和大小）"),
+    *_rows("applications.download", Role.ORGANIZATION, LINKED_LEVELS, LINKED, note="申请人查看本账号上传的材料"),
+    *_filing_deciders("applications.download", "查看申请材料（本平台建议：材料只给办理本案的机关，不给其他人）"),
+    *_registering_deciders("applications.download", "查看申请材料（本平台建议：材料只给办理本案的机关，不给其他人）"),
 ]
 
 

@@ -12,6 +12,7 @@ from django_fsm import can_proceed
 from cso.accounts.responsibilities import require
 from cso.regions.models import Division
 
+from . import materials
 from .kinds import KINDS, labels_of
 from .models import STAFF_STATES, VERB_LABELS, Application, ApplicationEvent, Stance, State
 from .opinion import opinion_required
@@ -73,6 +74,7 @@ def submit(application: Application, user) -> Application:
     if not can_proceed(application.submit):
         raise ValidationError(f"申请当前为“{application.get_state_display()}”，不能提交。")
     application.kind_spec.check(application)
+    materials.require_complete(application)
     before = application.state
     if opinion_required(application.kind, application.division_id) and not application.events.filter(
             verb="opinion").exists():

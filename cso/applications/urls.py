@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import material_views, views
 
 app_name = "applications"
 
@@ -17,4 +17,7 @@ urlpatterns = [
     path("<str:number>/approve/", views.move("approve"), name="approve"),
     path("<str:number>/reject/", views.move("reject"), name="reject"),
     path("<str:number>/opinion/", views.opinion, name="opinion"),
+    path("<str:number>/materials/upload/", material_views.upload, name="material_upload"),
+    path("<str:number>/materials/<int:pk>/remove/", material_views.remove, name="material_remove"),
+    path("<str:number>/materials/<int:pk>/", material_views.download, name="material"),
 ]

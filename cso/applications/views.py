@@ -13,8 +13,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cso.accounts.responsibilities import can, require
+from cso.core.filetypes import max_bytes
 
-from . import services
+from . import materials, services
 from .kinds import KINDS
 from .models import Application, State
 
@@ -104,7 +105,21 @@ def _form_page(request, application: Application | None):
     return render(request, "applications/form.html", {
         "form": form, "kind": kind, "application": application, "token": token,
         "missing": _last_missing(application),
+        **_materials_context(request, application, "edit"),
     })
+
+
+def _materials_context(request, application, back: str) -> dict:
+    """The materials section of the case and edit pages."""
+    if application is None or not application.pk:
+        return {}
+    return {
+        "materials": materials.by_material(application), "materials_back": back,
+        "may_upload": application.applicant_id == request.user.pk
+        and application.state in materials.EDITABLE_STATES and can(request.user, "applications.upload", application),
+        "may_download": can(request.user, "applications.download", application),
+        "upload_max_mb": max_bytes() // (1024 * 1024),
+    }
 
 
 def _last_missing(application):
@@ -160,6 +175,7 @@ def detail(request, number):
         and can(request.user, "applications.opinion", application),
         "opinions": [e for e in events if e.verb == "opinion"],
         "decision_fields": [(name, label, application.payload.get(name, "")) for name, label in kind.decision_fields],
+        **_materials_context(request, application, "detail"),
     })
 
 

@@ -6,10 +6,9 @@ spreadsheet we can read safely — and does so *before* any parser sees the byte
 - too large (``CSO_IMPORT_MAX_BYTES``, 20 MB by default);
 - a name that is not .xlsx / .csv (.xlsm and other macro formats are refused by name *and* by content);
 - an OLE/CFB container (header ``D0CF11E0``): a password-protected workbook or an old .xls;
-- a .xlsx that is not a zip, lacks the workbook parts, or carries a VBA project;
-- a zip bomb: too many members, too large a declared uncompressed total, or a compression ratio
-  beyond any real workbook. Python's ``zipfile`` never inflates a member past its declared size,
-  so checking the declared sizes bounds what openpyxl can ever read;
+- a .xlsx that is not a zip, lacks the workbook parts, or carries a VBA project; a zip bomb (too many
+  members, too large a declared uncompressed total, or a compression ratio beyond any real workbook):
+  ``cso.core.filetypes.check_xlsx``, the one check shared with the attachments of applications;
 - a .csv that is binary or in none of UTF-8, UTF-8 with BOM or GB18030.
 
 ``read_table(upload, is_header=...)`` then yields the header and the rows (``(row_number, values)``,
@@ -39,12 +38,10 @@ from xml.etree import ElementTree
 from django.conf import settings
 
 from . import csvfiles
+from .filetypes import OLE_HEADER, UploadRefused, check_xlsx
 
-OLE_HEADER = bytes.fromhex("D0CF11E0A1B11AE1")
-ZIP_HEADER = b"PK\x03\x04"
 MACRO_EXTENSIONS = {".xlsm", ".xltm", ".xlam", ".xlsb", ".docm", ".pptm"}
 ALLOWED_EXTENSIONS = {".xlsx", ".csv"}
-REQUIRED_XLSX_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 
 
 def _limit(name: str, default: int) -> int:
@@ -69,14 +66,6 @@ def max_ratio() -> int:
 
 def max_members() -> int:
     return _limit("CSO_IMPORT_MAX_MEMBERS", 500)
-
-
-class UploadRefused(Exception):
-    """The file cannot be imported; ``message`` says why, in Chinese."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -121,35 +110,7 @@ def check_upload(name: str, data: bytes) -> Upload:
 
 
 def _check_xlsx(data: bytes) -> None:
-    not_xlsx = "文件不是有效的 Excel 工作簿（.xlsx），可能已损坏或只是改了扩展名。请用 Excel 打开后重新“另存为” .xlsx 再上传。"  # noqa: E501
-    if data[:4] != ZIP_HEADER:
-        raise UploadRefused(not_xlsx)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
-        raise UploadRefused(not_xlsx) from exc
-    if len(infos) > max_members():
-        raise UploadRefused(f"文件内部包含 {len(infos)} 个部件，超过上限 {max_members()}，不像正常的工作簿，已拒绝。")
-    total = sum(i.file_size for i in infos)
-    if total > max_uncompressed():
-        raise UploadRefused(
-            f"文件解压后达 {_mb(total)}，超过上限 {_mb(max_uncompressed())}（疑似“压缩炸弹”），已拒绝。"
-        )
-    for info in infos:
-        if info.file_size > 1024 * 1024 and info.file_size > max_ratio() * max(info.compress_size, 1):
-            raise UploadRefused(
-                f"文件内部“{info.filename}”的压缩比异常（{info.file_size // max(info.compress_size, 1)} 倍，"
-                f"疑似“压缩炸弹”），已拒绝。"
-            )
-    names = {i.filename for i in infos}
-    if any(n.lower().endswith("vbaproject.bin") for n in names):
-        raise UploadRefused("工作簿中含有宏（VBA），不予接受。请“另存为”不含宏的 .xlsx 工作簿后再上传。")
-    missing = [p for p in REQUIRED_XLSX_PARTS if p not in names]
-    if missing:
-        raise UploadRefused(not_xlsx)
-    if any(i.flag_bits & 0x1 for i in infos):
-        raise UploadRefused("该文件已加密，无法读取。请取消密码保护后再上传。")
+    check_xlsx(data, max_members=max_members(), max_uncompressed=max_uncompressed(), max_ratio=max_ratio())
 
 
 def _decode_csv(data: bytes) -> tuple[str, str]:

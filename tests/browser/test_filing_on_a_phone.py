@@ -1,9 +1,12 @@
-"""A group leader files a 群众活动团队 on a phone (390 × 844); the street reviews it on a desktop."""
+"""A group leader files a 群众活动团队 on a phone (390 × 844), photographs the member roster with the phone's
+camera; the street reviews it, roster included, on a desktop."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
+
+from cso.applications.tests.probes import PNG
 
 pytestmark = pytest.mark.browser
 
@@ -27,6 +30,14 @@ def test_a_group_is_filed_on_a_phone_and_approved_by_the_street(live_cast, sign_
     assert button.bounding_box()["height"] >= 44  # large tap target
     button.click()
     expect(page.get_by_test_id("state")).to_contain_text("草稿")
+    camera = page.get_by_test_id("camera-roster")  # <input type=file capture=environment>: the camera on a phone
+    assert camera.get_attribute("capture") == "environment"
+    camera.set_input_files({"name": "roster.png", "mimeType": "image/png", "buffer": PNG})
+    upload = page.get_by_test_id("upload-roster")
+    assert upload.bounding_box()["height"] >= 44  # large tap target
+    upload.click()
+    expect(page.get_by_test_id("material-roster")).to_contain_text("roster.png")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
     page.get_by_test_id("submit-application").click()
     expect(page.get_by_test_id("state")).to_contain_text("待受理")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
@@ -36,6 +47,10 @@ def test_a_group_is_filed_on_a_phone_and_approved_by_the_street(live_cast, sign_
     sign_in("street")
     page.goto(live_server.url + "/applications/todo/")
     page.get_by_test_id("todo-row").first.click()
+    expect(page.get_by_test_id("material-roster")).to_contain_text("roster.png")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="roster.png").click()
+    assert download.value.suggested_filename == "roster.png"
     page.get_by_role("button", name="受理", exact=True).click()
     expect(page.get_by_test_id("state")).to_contain_text("审查中")
     page.get_by_role("button", name="批准", exact=True).click()

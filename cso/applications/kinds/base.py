@@ -17,11 +17,34 @@ STEP_ACTIONS = {
 }
 
 
+DOCUMENT_TYPES = ("pdf", "jpeg", "png", "heic")  # what a scanned or photographed paper may be
+
+
 @dataclass(frozen=True)
 class Material:
     code: str
     label: str
     required: bool = True
+    types: tuple[str, ...] = DOCUMENT_TYPES  # codes of cso.core.filetypes.TYPES accepted for it
+    camera: bool = False  # offer the phone's camera (capture="environment") on the upload form
+
+    @property
+    def accept(self) -> str:
+        """The ``accept`` attribute of the file input."""
+        parts = []
+        if {"jpeg", "png", "heic"} & set(self.types):
+            parts.append("image/*")
+        if "pdf" in self.types:
+            parts.append("application/pdf")
+        parts += [f".{code}" for code in ("xlsx", "docx") if code in self.types]
+        return ",".join(parts)
+
+    @property
+    def types_label(self) -> str:
+        """What may be uploaded, in Chinese (“JPEG 图片、PNG 图片、PDF 文件……”)."""
+        from cso.core.filetypes import TYPES
+
+        return "、".join(TYPES[code].label for code in self.types)
 
 
 @dataclass(frozen=True)
@@ -45,6 +68,13 @@ class Kind:
 
     def action_for(self, verb: str) -> str:
         return STEP_ACTIONS[verb]
+
+    def material(self, code: str) -> Material | None:
+        return next((m for m in self.materials if m.code == code), None)
+
+    def required_materials(self, application) -> tuple[Material, ...]:
+        """The materials a submission must carry (default: those declared required)."""
+        return tuple(m for m in self.materials if m.required)
 
     def check(self, application) -> None:  # pragma: no cover - overridden
         """Refuse a submission (ValidationError) whose content does not meet the rules."""

@@ -13,13 +13,21 @@ from cso.orgs import services as registry
 from cso.orgs.choices import Track
 from cso.orgs.models import AccountLink, Organization
 
-from .base import STANDARD_STEPS, Kind, Material
+from .base import DOCUMENT_TYPES, STANDARD_STEPS, Kind, Material
 
 
 def filing_min_members(division_code: str) -> int | None:
     """The province's minimum of members for a 群众活动团队 (RULES.md: Shanghai ≥ 10), a setting; off by default."""
     table = getattr(settings, "CSO_FILING_MIN_MEMBERS", {})
     return table.get(division_code[:2])
+
+
+def roster_required(division_code: str) -> bool:
+    """Whether the province asks for a member roster with a 备案 (a setting: True, or 2-digit province codes)."""
+    setting = getattr(settings, "CSO_FILING_ROSTER_REQUIRED", False)
+    if isinstance(setting, bool):
+        return setting
+    return division_code[:2] in set(setting or ())
 
 
 class FilingKind(Kind):
@@ -42,6 +50,13 @@ class FilingKind(Kind):
                                       f"当前为{data.get('member_count')}人。")
         if errors:
             raise ValidationError(errors)
+
+    def required_materials(self, application) -> tuple[Material, ...]:
+        """The roster is optional unless the province asks for it (``CSO_FILING_ROSTER_REQUIRED``)."""
+        required = list(super().required_materials(application))
+        if roster_required(application.division_id):
+            required += [m for m in self.materials if m.code == "roster" and m not in required]
+        return tuple(required)
 
     def approve(self, application, user) -> Organization:
         data = application.payload
@@ -72,7 +87,8 @@ FILING = FilingKind(
     description="未达到登记条件的群众活动团队、社区活动小组向街道（或县级民政局）网上备案。",
     track=Track.FILED,
     form=FilingForm,
-    materials=(Material("roster", "成员名册", required=False),),  # uploads come later: listed, not yet asked
+    # The roster: a photo of the paper list, a scan or the spreadsheet; required where the province says so.
+    materials=(Material("roster", "成员名册", required=False, types=(*DOCUMENT_TYPES, "xlsx"), camera=True),),
     steps=STANDARD_STEPS,
     summary_fields=(("name", "团队名称"), ("org_type_label", "类型"), ("leader_name", "负责人"),
                     ("leader_phone", "负责人电话"), ("member_count", "成员人数"), ("activity", "活动内容"),

@@ -125,3 +125,57 @@ def _name_check(client, _obj):
 
 
 register(Probe("applications.name_check", (None,), lambda world, subject, account: None, _name_check))
+# --- materials: upload (the applicant's draft only) and download (the applicant and the filing body) ---------
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000049454e44ae426082")
+
+
+def _stored_files() -> int:
+    from cso.core import privatefiles
+
+    area = privatefiles.root() / "attachments"
+    return sum(1 for p in area.glob("*/*")) if area.exists() else 0
+
+
+def _upload(client, application):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    before = _stored_files()
+    response = client.post(reverse("applications:material_upload", args=[application.ref]), {
+        "material": "roster", "file": SimpleUploadedFile("名册.png", PNG, content_type="image/png")})
+    done = application.attachments.exists()
+    assert done or _stored_files() == before, "a refused upload left a file behind"
+    return answered(response, done)
+
+
+register(Probe("applications.upload", ("own_draft", "other_draft"), _draft, _upload))
+
+
+def _case_with_roster(world, subject, account):
+    from cso.applications.models import Attachment
+    from cso.core import privatefiles
+
+    if subject == "own_case":
+        application = Application.objects.create(
+            kind="filing", applicant=account, division_id=COMMUNITY, authority_division_id="450102001000",
+            payload=_payload(world), state=State.SUBMITTED)
+        application.number = f"SQ2026-{application.pk:06d}"
+        application.save(update_fields=["number"])
+    else:
+        application = _case(State.SUBMITTED)(world, subject, account)
+    stored = privatefiles.write(Attachment.AREA, ".png", PNG)
+    Attachment.objects.create(application=application, material="roster", original_name="名册.png", stored_name=stored,
+                              content_type="image/png", size=len(PNG), sha256="0" * 64)
+    return application
+
+
+def _download(client, application):
+    attachment = application.attachments.get()
+    response = client.get(reverse("applications:material", args=[application.number, attachment.pk]))
+    if response.status_code == 200:
+        assert b"".join(response.streaming_content) == PNG
+        assert response["Content-Disposition"].startswith("attachment")
+        return answered(response, True)
+    return answered(response, False)
+
+
+register(Probe("applications.download", (*SUBJECTS, "own_case"), _case_with_roster, _download))
