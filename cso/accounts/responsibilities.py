@@ -292,6 +292,20 @@ APPLICATION_DUTIES: list[Duty] = [
     *_filing_deciders("applications.approve", "批准备案，组织写入名录"),
     *_filing_deciders("applications.reject", "不予批准并写明理由"),
 ]
+_REG_BY = f"{RULES_REG}；上级机关只办理本机关登记的组织"
+
+
+def _registering_deciders(action: str, what: str) -> list[Duty]:
+    """The body that registered an organization acts on its applications (变更, 注销: RULES.md)."""
+    return _rows(action, Role.REGISTRAR, ABOVE_STREET, REGISTERED_HERE, (REGISTERED,), note=f"{_REG_BY}：{what}")
+
+
+APPLICATION_DUTIES += [
+    *_registering_deciders("applications.accept", "受理登记类组织的申请（变更、注销）"),
+    *_registering_deciders("applications.return", "要求申请人补正并写明所缺事项"),
+    *_registering_deciders("applications.approve", "批准变更（写入名录）或注销"),
+    *_registering_deciders("applications.reject", "不予批准并写明理由"),
+]
 
 ACTIONS: dict[str, Action] = {
     a.code: a for a in (*REGION_ACTIONS, *ACCOUNT_ACTIONS, *ORG_ACTIONS, *REPORT_ACTIONS, *STATS_ACTIONS,

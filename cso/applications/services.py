@@ -32,10 +32,18 @@ def _payload(kind, cleaned: dict) -> dict:
 
 @transaction.atomic
 def save_draft(user, kind_code: str, cleaned: dict, application: Application | None = None,
-               token: str = "") -> Application:
-    """Create (or update) the applicant's draft. The same form posted twice (same ``token``) makes one draft."""
+               token: str = "", organization=None) -> Application:
+    """Create (or update) the applicant's draft. The same form posted twice (same ``token``) makes one draft.
+    A kind about an existing ``organization`` is placed at it and decided by its registering (filing) body."""
     kind = KINDS[kind_code]
-    division = Division.objects.get(code=cleaned["division"])
+    if kind.about_org:
+        from .existing import place
+
+        organization = organization or (application.organization if application else None)
+        division, body = place(user, kind, organization, application)
+    else:
+        division = Division.objects.get(code=cleaned["division"])
+        body = filing_body(division)
     if application is None and token:
         existing = Application.objects.filter(applicant=user, client_token=token).first()
         if existing is not None:
@@ -48,9 +56,10 @@ def save_draft(user, kind_code: str, cleaned: dict, application: Application | N
             raise ValidationError("申请已提交，不能再修改。")
         verb = "save"
     application.division = division
-    body = filing_body(division)
     application.authority_division = body
-    application.payload = _payload(kind, cleaned)
+    if kind.about_org:
+        application.organization = organization
+    application.payload = kind.payload_of(cleaned, organization)
     require(user, "applications.apply", application)
     try:
         with transaction.atomic():

@@ -10,6 +10,9 @@ from .base import STANDARD_STEPS, STEP_ACTIONS, Kind, Material, Step
 from .filing import FILING
 
 KINDS: dict[str, Kind] = {kind.code: kind for kind in (FILING,)}
+from .existing_kinds import EXISTING_KINDS  # noqa: E402  (kinds about an existing organization)
+
+KINDS.update({kind.code: kind for kind in EXISTING_KINDS})
 
 __all__ = ["KINDS", "STANDARD_STEPS", "STEP_ACTIONS", "Kind", "Material", "Step", "labels_of"]
 

@@ -1,0 +1,129 @@
+"""Kinds about an existing organization, over HTTP: 变更 (exactly the changed fields are written, history points to
+the case), 注销 (the organization is closed; 简易注销 asks fewer materials where the province allows it), 备案注销 by
+the street filing body; the organization's own account only, and one open case per organization."""
+
+import pytest
+from django.urls import reverse
+
+from cso.applications.kinds.change import current_facts
+from cso.applications.models import Application, State
+from cso.orgs.models import AccountLink, Organization
+from cso.orgs.tests.factories import make_filed, make_registered
+
+
+def link(user, org, role="head"):
+    return AccountLink.objects.create(user=user, organization=org, role=role, division_id=org.division_id)
+
+
+@pytest.fixture
+def association(cast):
+    org = make_registered(cast["superuser"], name="兴宁区邻里互助协会", address="兴宁路1号", business_scope="邻里互助",
+                          member_count=60, supervising_unit="",
+                          leaders=[{"name": "张建国", "phone": "13800000011", "role": "legal_rep"}])
+    link(cast["organization"], org)
+    return org
+
+
+@pytest.fixture
+def team(cast):
+    org = make_filed(cast["superuser"], name="兴宁社区太极拳队", leaders=[{"name": "王秀英", "phone": "13800000022"}])
+    link(cast["organization"], org)
+    return org
+
+
+def change_post(org, token="c-1", then="submit", **changes):
+    data = {k: v for k, v in current_facts(org).items() if v is not None}
+    data.update(changes)
+    data.update({"kind": "change", "org": org.uid, "token": token, "then": then,
+                 "reason": changes.get("reason", "经会员大会表决通过")})
+    return data
+
+
+def new_url(kind, org):
+    return reverse("applications:new") + f"?kind={kind}&org={org.uid}"
+
+
+def decide(client, user, case, verb="approve"):
+    client.force_login(user)
+    client.post(reverse("applications:accept", args=[case.number]))
+    return client.post(reverse(f"applications:{verb}", args=[case.number]), {"reason": "材料齐全"})
+
+
+@pytest.mark.django_db
+def test_a_change_of_name_and_leader_writes_exactly_those_fields_with_history_pointing_to_the_case(
+        cast, client, association):
+    client.force_login(cast["organization"])
+    page = client.get(new_url("change", association)).content.decode()
+    assert "兴宁区邻里互助协会" in page and "张建国" in page and "兴宁路1号" in page
+    client.post(reverse("applications:new"), change_post(association, name="兴宁区邻里守望协会", leader_name="李红梅"))
+    case = Application.objects.get()
+    assert case.state == State.SUBMITTED and case.organization == association
+    assert set(case.payload["changes"]) == {"name", "leader_name"}
+    assert case.authority_division_id == "450102000000"  # the county's registering body decides
+    assert case.number in client.get(reverse("applications:mine")).content.decode()
+
+    client.force_login(cast["street"])  # the street is not the registering body: not in its queue, cannot decide
+    assert case.number not in client.get(reverse("applications:queue")).content.decode()
+    assert client.post(reverse("applications:accept", args=[case.number])).status_code == 403
+    client.force_login(cast["registrar"])
+    assert case.number in client.get(reverse("applications:queue")).content.decode()
+    page = client.get(reverse("applications:detail", args=[case.number])).content.decode()
+    assert 'data-testid="change-diff"' in page and "兴宁区邻里守望协会" in page and "李红梅" in page
+    decide(client, cast["registrar"], case)
+    case.refresh_from_db()
+    assert case.state == State.APPROVED
+    org = Organization.objects.get(pk=association.pk)
+    assert org.name == "兴宁区邻里守望协会"
+    assert (org.address, org.business_scope, org.member_count, org.status) == ("兴宁路1号", "邻里互助", 60, "active")
+    leader = org.leaders.order_by("order", "id").first()
+    assert leader.name == "李红梅" and leader.phone == "13800000011" and leader.role == "legal_rep"
+    assert org.leaders.count() == 1
+    assert org.history.first().history_change_reason == f"依据申请 {case.number}"
+    assert leader.history.first().history_change_reason == f"依据申请 {case.number}"
+    assert org.history.count() == 2  # creation and this one change
+
+
+@pytest.mark.django_db
+def test_a_change_with_no_difference_is_refused(cast, client, association):
+    client.force_login(cast["organization"])
+    response = client.post(reverse("applications:new"), change_post(association), follow=True)
+    assert "没有需要变更的事项" in response.content.decode()
+    assert Application.objects.get().state == State.DRAFT
+
+
+@pytest.mark.django_db
+def test_a_new_name_already_used_under_the_same_body_is_refused(cast, client, association):
+    make_registered(cast["superuser"], name="兴宁区志愿者协会")
+    client.force_login(cast["organization"])
+    response = client.post(reverse("applications:new"), change_post(association, name="兴宁区志愿者协会"), follow=True)
+    assert "已有名为“兴宁区志愿者协会”的存续组织" in response.content.decode()
+    assert Application.objects.get().state == State.DRAFT
+
+
+@pytest.mark.django_db
+def test_an_account_not_linked_to_the_organization_gets_404(cast, client, association):
+    from cso.demo.testing import make_user
+
+    other = make_user("other_org", "organization", "450102001003")
+    client.force_login(other)
+    assert client.get(new_url("change", association)).status_code == 404
+    assert client.post(reverse("applications:new"), change_post(association, name="别人改的名")).status_code == 404
+    assert client.get(reverse("applications:new") + "?kind=change").status_code == 404
+    assert not Application.objects.exists()
+    client.force_login(cast["street"])  # staff do not apply
+    assert client.get(new_url("change", association)).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_filed_group_changes_its_member_count_with_the_street(cast, client, team, settings):
+    settings.CSO_FILING_MIN_MEMBERS = {"45": 10}
+    client.force_login(cast["organization"])
+    response = client.post(reverse("applications:new"), change_post(team, member_count="6"), follow=True)
+    assert "本省群众活动团队成员不少于10人" in response.content.decode()
+    client.post(reverse("applications:edit", args=[Application.objects.get().ref]),
+                {**change_post(team, member_count="25"), "token": ""})
+    case = Application.objects.get()
+    assert case.state == State.SUBMITTED and set(case.payload["changes"]) == {"member_count"}
+    decide(client, cast["street"], case)
+    org = Organization.objects.get(pk=team.pk)
+    assert org.member_count == 25 and org.name == "兴宁社区太极拳队"
