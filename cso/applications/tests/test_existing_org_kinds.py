@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from cso.applications.kinds.change import current_facts
 from cso.applications.models import Application, State
-from cso.orgs.models import AccountLink, Organization
+from cso.orgs.models import AccountLink, Organization, RegistryRules, StatusChange
 from cso.orgs.tests.factories import make_filed, make_registered
 
 
@@ -101,6 +101,20 @@ def test_a_new_name_already_used_under_the_same_body_is_refused(cast, client, as
 
 
 @pytest.mark.django_db
+def test_a_second_open_case_about_the_same_organization_is_refused(cast, client, association):
+    client.force_login(cast["organization"])
+    client.post(reverse("applications:new"), change_post(association, address="兴宁路2号"))
+    assert Application.objects.get().state == State.SUBMITTED
+    response = client.post(reverse("applications:new"), change_post(association, token="c-2", address="兴宁路3号"))
+    assert "已有一件正在办理的" in response.content.decode()
+    assert Application.objects.count() == 1
+    response = client.post(reverse("applications:new"), {
+        "kind": "deregistration", "org": association.uid, "token": "d-1", "then": "submit", "basis": "dissolved",
+        "reason": "解散", "liquidation_done_on": "2026-01-05", "materials_ready": "on"})
+    assert "已有一件正在办理的" in response.content.decode() and Application.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_an_account_not_linked_to_the_organization_gets_404(cast, client, association):
     from cso.demo.testing import make_user
 
@@ -112,6 +126,45 @@ def test_an_account_not_linked_to_the_organization_gets_404(cast, client, associ
     assert not Application.objects.exists()
     client.force_login(cast["street"])  # staff do not apply
     assert client.get(new_url("change", association)).status_code == 403
+
+
+@pytest.mark.django_db
+def test_deregistration_approved_closes_the_organization(cast, client, association):
+    client.force_login(cast["organization"])
+    page = client.get(new_url("deregistration", association)).content.decode()
+    assert "清算" in page and "15日内" in page and "简易注销" not in page
+    assert "清算组织出具、经确认的清算报告" in page
+    response = client.post(reverse("applications:new"), {
+        "kind": "deregistration", "org": association.uid, "token": "d-1", "then": "submit", "basis": "dissolved",
+        "reason": "会员大会决议解散", "materials_ready": "on"})
+    assert "请填写清算结束日期" in response.content.decode()  # no 清算, no 注销
+    client.post(reverse("applications:new"), {
+        "kind": "deregistration", "org": association.uid, "token": "d-2", "then": "submit", "basis": "dissolved",
+        "reason": "会员大会决议解散", "liquidation_done_on": "2026-01-05", "materials_ready": "on"})
+    case = Application.objects.get(kind="deregistration")
+    assert case.state == State.SUBMITTED
+    decide(client, cast["registrar"], case)
+    org = Organization.objects.get(pk=association.pk)
+    assert org.status == "deregistered"
+    change = StatusChange.objects.filter(organization=org).last()
+    assert change.to_status == "deregistered" and change.reason == f"依据申请 {case.number}"
+
+
+@pytest.mark.django_db
+def test_the_simplified_path_asks_fewer_materials_where_the_province_allows_it(cast, client, association):
+    client.force_login(cast["organization"])
+    RegistryRules.objects.filter(province_id="450000000000").update(simplified_deregistration=True)
+    page = client.get(new_url("deregistration", association)).content.decode()
+    assert "本省允许简易注销" in page and 'data-testid="simplified-materials"' in page and "no_assets_debts" in page
+    client.post(reverse("applications:new"), {
+        "kind": "deregistration", "org": association.uid, "token": "d-1", "then": "submit", "basis": "dissolved",
+        "reason": "无资产无债务，决议解散", "no_assets_debts": "on", "materials_ready": "on"})
+    case = Application.objects.get()
+    assert case.state == State.SUBMITTED and case.payload["simplified"] is True
+    page = client.get(reverse("applications:detail", args=[case.number])).content.decode()
+    assert "无剩余财产、无债权债务承诺书" in page and "清算报告" not in page
+    decide(client, cast["registrar"], case)
+    assert Organization.objects.get(pk=association.pk).status == "deregistered"
 
 
 @pytest.mark.django_db
