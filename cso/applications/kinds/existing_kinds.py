@@ -2,5 +2,6 @@
 
 from .change import CHANGE
 from .deregistration import DEREGISTRATION
+from .filing_cancel import FILING_CANCEL
 
-EXISTING_KINDS = (CHANGE, DEREGISTRATION)
+EXISTING_KINDS = (CHANGE, DEREGISTRATION, FILING_CANCEL)

@@ -168,6 +168,22 @@ def test_the_simplified_path_asks_fewer_materials_where_the_province_allows_it(c
 
 
 @pytest.mark.django_db
+def test_a_filed_group_cancels_its_filing_with_the_street(cast, client, team):
+    client.force_login(cast["organization"])
+    assert client.get(new_url("deregistration", team), follow=True).status_code in (200, 404)
+    client.post(reverse("applications:new"), {"kind": "filing_cancel", "org": team.uid, "token": "f-1",
+                                              "then": "submit", "cause": "stopped", "reason": "队员年纪大了，停止活动"})
+    case = Application.objects.get(kind="filing_cancel")
+    assert case.state == State.SUBMITTED and case.authority_division_id == "450102001000"
+    client.force_login(cast["registrar"])
+    assert client.post(reverse("applications:accept", args=[case.number])).status_code in (403, 404)
+    decide(client, cast["street"], case)
+    case.refresh_from_db()
+    assert case.state == State.APPROVED
+    assert Organization.objects.get(pk=team.pk).status == "deregistered"
+
+
+@pytest.mark.django_db
 def test_a_filed_group_changes_its_member_count_with_the_street(cast, client, team, settings):
     settings.CSO_FILING_MIN_MEMBERS = {"45": 10}
     client.force_login(cast["organization"])
