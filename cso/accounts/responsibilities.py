@@ -167,6 +167,7 @@ ORG_ACTIONS: list[Action] = [
     Action("orgs.correct", "更正错误的登记决定", "orgs.Organization"),
     Action("orgs.advise", "提出指导意见", "orgs.Organization"),
     Action("orgs.rules", "设置本省登记规则", "regions.Division"),
+    Action("orgs.categorise", "备案后分类（设置备案组织的类别）", "orgs.Organization"),
 ]
 REPORT_ACTIONS: list[Action] = [
     Action("reports.view", "查看统计报表", "reports.QuarterlyReport"),
@@ -238,6 +239,7 @@ ORG_DUTIES: list[Duty] = [
     *_rows("orgs.advise", Role.COMMUNITY, (CM,), SUBTREE, note=f"{SEED_001}：居（村）委会指导本社区组织的活动"),
     *_rows("orgs.rules", Role.ADMIN, (P,), OWN_DIVISION, note="RULES.md：各地不同的规则为省级设置"),
     *_rows("orgs.rules", Role.CIVIL_AFFAIRS, (P,), OWN_DIVISION, note="RULES.md：各地不同的规则为省级设置"),
+    *_deciders("orgs.categorise", registered=False, community=False),  # 种子文件002：已备案的及时分类
 ]
 _SEED000_TABLE = "文件000：各县（市、区）于6月20日、9月20日、12月20日前报送培育发展情况统计表"
 _CHAIN = "本平台建议的逐级审核：县级制表、县级另一账号审核报送，市级通过或退回；市级汇总表同样报省级"

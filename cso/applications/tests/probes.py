@@ -67,3 +67,7 @@ register(Probe("applications.return", SUBJECTS, _case(State.ACCEPTED),
 register(Probe("applications.approve", SUBJECTS, _case(State.ACCEPTED), _move("approve", State.APPROVED)))
 register(Probe("applications.reject", SUBJECTS, _case(State.SUBMITTED),
                _move("reject", State.REJECTED, {"reason": "不符合备案条件"})))
+
+from cso.applications.tests.probes_existing import extend  # noqa: E402  (变更, 注销, 备案注销)
+
+extend()

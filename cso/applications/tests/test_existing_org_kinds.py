@@ -196,3 +196,33 @@ def test_a_filed_group_changes_its_member_count_with_the_street(cast, client, te
     decide(client, cast["street"], case)
     org = Organization.objects.get(pk=team.pk)
     assert org.member_count == 25 and org.name == "兴宁社区太极拳队"
+
+
+@pytest.mark.django_db
+def test_the_organizations_page_offers_its_own_account_the_applications(cast, client, association, team):
+    client.force_login(cast["organization"])
+    page = client.get(reverse("orgs:detail", args=[association.uid])).content.decode()
+    assert f"?kind=change&amp;org={association.uid}" in page and "申请注销" in page
+    assert f"?kind=deregistration&amp;org={association.uid}" in page
+    page = client.get(reverse("orgs:detail", args=[team.uid])).content.decode()
+    assert "申请备案注销" in page and f"?kind=filing_cancel&amp;org={team.uid}" in page
+    client.force_login(cast["registrar"])  # staff see the page, not the applicant's buttons
+    assert "申请变更" not in client.get(reverse("orgs:detail", args=[association.uid])).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_street_filing_body_sorts_a_filed_group_into_categories(cast, client, team):
+    from cso.orgs.models import Category
+
+    culture, service = Category.objects.filter(is_active=True).order_by("bit")[:2]
+    client.force_login(cast["registrar"])  # not the filing body
+    assert client.post(reverse("orgs:categorise", args=[team.uid]), {"categories": [culture.pk]}).status_code == 403
+    client.force_login(cast["street"])
+    assert 'data-testid="categorise-link"' in client.get(reverse("orgs:detail", args=[team.uid])).content.decode()
+    response = client.post(reverse("orgs:categorise", args=[team.uid]),
+                           {"categories": [culture.pk, service.pk], "reason": "备案后分类"})
+    assert response.status_code == 302
+    org = Organization.objects.get(pk=team.pk)
+    assert set(org.categories.all()) == {culture, service}
+    assert org.history.first().history_change_reason == "备案后分类"
+    assert org.decisions.filter(kind="change").exists()
