@@ -5,6 +5,7 @@ of these kinds per organization."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
 
 from cso.orgs.choices import Track
@@ -41,6 +42,16 @@ def kinds_about_org() -> list[str]:
     from .kinds import KINDS
 
     return [code for code, kind in KINDS.items() if kind.about_org]
+
+
+def tracks_q(tracks: set) -> Q:
+    """The cases whose deciding track is one of ``tracks`` (None among them: every case), for the queue."""
+    from .kinds import KINDS
+
+    if None in tracks:
+        return Q()
+    fixed = [code for code, kind in KINDS.items() if not kind.about_org and kind.track in tracks]
+    return Q(kind__in=fixed) | Q(kind__in=kinds_about_org(), organization__track__in=tracks)
 
 
 def open_case(organization, exclude=None) -> Application | None:

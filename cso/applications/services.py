@@ -147,4 +147,7 @@ def queue(user):
 
     if not any(d.reach == REGISTERED_HERE for d in rows):
         return qs.none()
+    from .existing import tracks_q
+
+    qs = qs.filter(tracks_q({d.track for d in rows if d.reach == REGISTERED_HERE}))
     return qs.filter(authority_division_id=user.division_id).order_by(F("due_on").asc(nulls_last=True), "id")

@@ -65,6 +65,8 @@ def test_a_change_of_name_and_leader_writes_exactly_those_fields_with_history_po
     client.force_login(cast["street"])  # the street is not the registering body: not in its queue, cannot decide
     assert case.number not in client.get(reverse("applications:queue")).content.decode()
     assert client.post(reverse("applications:accept", args=[case.number])).status_code == 403
+    client.force_login(cast["county"])  # the bureau files groups elsewhere; it does not register: not its case
+    assert case.number not in client.get(reverse("applications:queue")).content.decode()
     client.force_login(cast["registrar"])
     assert case.number in client.get(reverse("applications:queue")).content.decode()
     page = client.get(reverse("applications:detail", args=[case.number])).content.decode()
