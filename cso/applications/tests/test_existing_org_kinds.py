@@ -228,3 +228,25 @@ def test_the_street_filing_body_sorts_a_filed_group_into_categories(cast, client
     assert set(org.categories.all()) == {culture, service}
     assert org.history.first().history_change_reason == "备案后分类"
     assert org.decisions.filter(kind="change").exists()
+
+
+@pytest.mark.django_db
+def test_renaming_into_a_street_federation_checks_the_provinces_member_minimum(cast, client, association):
+    client.force_login(cast["organization"])
+    response = client.post(reverse("applications:new"),
+                           change_post(association, name="民生街道社区社会组织联合会"), follow=True)
+    assert "须有不少于30个会员组织" in response.content.decode()
+    assert Application.objects.get().state == State.DRAFT
+
+
+@pytest.mark.django_db
+def test_deregistration_with_a_supervising_unit_needs_its_consent(cast, client):
+    org = make_registered(cast["superuser"], supervising_unit="南宁市兴宁区教育局")
+    link(cast["organization"], org)
+    client.force_login(cast["organization"])
+    data = {"kind": "deregistration", "org": org.uid, "token": "d-1", "then": "submit", "basis": "dissolved",
+            "reason": "解散", "liquidation_done_on": "2026-01-05", "materials_ready": "on"}
+    response = client.post(reverse("applications:new"), data)
+    assert "须经业务主管单位同意" in response.content.decode() and not Application.objects.exists()
+    client.post(reverse("applications:new"), {**data, "supervising_consent": "on"})
+    assert Application.objects.get().state == State.SUBMITTED
