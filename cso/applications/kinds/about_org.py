@@ -41,6 +41,16 @@ class OrgKind(Kind):
             return f"“{organization.name}”已{organization.get_status_display()}，不能再申请“{self.label}”。"
         return None
 
+    def materials_for(self, organization, payload=None):
+        return self.own(organization, self.materials)
+
+    @staticmethod
+    def own(organization, materials):
+        """The materials that concern this organization (the supervising unit's consent only where it has one)."""
+        if organization is not None and organization.supervising_unit:
+            return materials
+        return tuple(m for m in materials if m.code != "supervisor")
+
     def base_payload(self, organization) -> dict:
         return {"org_name": organization.name, "org_uid": organization.uid}
 

@@ -85,6 +85,11 @@ class ChangeKind(OrgKind):
                                   "old_text": _text(field, old), "new_text": _text(field, new)}
         return {**self.base_payload(organization), "changes": changes, "reason": cleaned.get("reason", "").strip()}
 
+    def guide(self, organization) -> str:
+        body = "登记管理机关" if organization.track == Track.REGISTERED else "备案机关"
+        return (f"下表已填入名录中的现状，只需修改要变更的事项；提交后只有改动的事项由原{body}审核"
+                "（RULES.md：变更由原登记机关核准），批准后写入名录，其余信息不变。")
+
     def diff(self, payload: dict) -> list[tuple[str, str, str]]:
         return [(c["label"], c["old_text"], c["new_text"]) for c in (payload.get("changes") or {}).values()]
 
@@ -181,6 +186,6 @@ CHANGE = ChangeKind(
     form=ChangeForm,
     materials=(Material("application", "变更申请书"),
                Material("resolution", "会员（代表）大会或理事会关于变更的决议"),
-               Material("supervisor", "业务主管单位同意变更的文件（有业务主管单位的）", required=False)),
+               Material("supervisor", "业务主管单位同意变更的文件")),
     steps=STANDARD_STEPS,
 )

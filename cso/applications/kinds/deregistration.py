@@ -19,14 +19,14 @@ from .base import STANDARD_STEPS, Material
 FULL = (
     Material("application", "注销登记申请书（法定代表人签署）"),
     Material("resolution", "会员（代表）大会或理事会同意注销的决议"),
-    Material("supervisor", "业务主管单位同意注销的文件（有业务主管单位的）", required=False),
+    Material("supervisor", "业务主管单位同意注销的文件"),
     Material("liquidation", "清算组织出具、经确认的清算报告"),
     Material("certificate", "登记证书正、副本和印章"),
 )
 SIMPLIFIED = (
     Material("application", "注销登记申请书（法定代表人签署）"),
     Material("resolution", "会员（代表）大会或理事会同意注销的决议"),
-    Material("supervisor", "业务主管单位同意注销的文件（有业务主管单位的）", required=False),
+    Material("supervisor", "业务主管单位同意注销的文件"),
     Material("pledge", "全体负责人签署的无剩余财产、无债权债务承诺书（本平台建议）"),
     Material("certificate", "登记证书正、副本和印章"),
 )
@@ -69,13 +69,11 @@ class DeregistrationKind(OrgKind):
                 "materials_ready": bool(cleaned.get("materials_ready"))}
 
     def materials_for(self, organization, payload=None):
-        if payload is not None:
-            return SIMPLIFIED if payload.get("simplified") else FULL
-        return FULL
+        return self.own(organization, SIMPLIFIED if payload and payload.get("simplified") else FULL)
 
     def alternative_materials(self, organization):
         """On the form page, where the province allows it: the shorter list of 简易注销."""
-        return SIMPLIFIED if simplified_allowed(organization) else None
+        return self.own(organization, SIMPLIFIED) if simplified_allowed(organization) else None
 
     def guide(self, organization) -> str:
         return GUIDE + ("\n\n" + SIMPLIFIED_GUIDE if simplified_allowed(organization) else "")

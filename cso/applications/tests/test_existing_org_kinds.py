@@ -250,3 +250,14 @@ def test_deregistration_with_a_supervising_unit_needs_its_consent(cast, client):
     assert "须经业务主管单位同意" in response.content.decode() and not Application.objects.exists()
     client.post(reverse("applications:new"), {**data, "supervising_consent": "on"})
     assert Application.objects.get().state == State.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_the_province_allows_simplified_deregistration_on_its_rules_page(cast, client):
+    client.force_login(cast["province"])
+    assert "允许简易注销" in client.get(reverse("orgs:rules")).content.decode()
+    client.post(reverse("orgs:rules"), {"province": "45", "min_registered_capital": "2000",
+                                        "federation_min_members": "30", "filing_level": "4",
+                                        "simplified_deregistration": "on", "reason": "试行简易注销"})
+    rules = RegistryRules.objects.get(province_id="450000000000")
+    assert rules.simplified_deregistration is True and rules.history.first().history_change_reason == "试行简易注销"
