@@ -167,6 +167,7 @@ ORG_ACTIONS: list[Action] = [
     Action("orgs.correct", "更正错误的登记决定", "orgs.Organization"),
     Action("orgs.advise", "提出指导意见", "orgs.Organization"),
     Action("orgs.rules", "设置本省登记规则", "regions.Division"),
+    Action("orgs.categorise", "备案后分类（设置备案组织的类别）", "orgs.Organization"),
 ]
 REPORT_ACTIONS: list[Action] = [
     Action("reports.view", "查看统计报表", "reports.QuarterlyReport"),
@@ -245,6 +246,7 @@ ORG_DUTIES: list[Duty] = [
     *_rows("orgs.advise", Role.COMMUNITY, (CM,), SUBTREE, note=f"{SEED_001}：居（村）委会指导本社区组织的活动"),
     *_rows("orgs.rules", Role.ADMIN, (P,), OWN_DIVISION, note="RULES.md：各地不同的规则为省级设置"),
     *_rows("orgs.rules", Role.CIVIL_AFFAIRS, (P,), OWN_DIVISION, note="RULES.md：各地不同的规则为省级设置"),
+    *_deciders("orgs.categorise", registered=False, community=False),  # 种子文件002：已备案的及时分类
 ]
 _SEED000_TABLE = "文件000：各县（市、区）于6月20日、9月20日、12月20日前报送培育发展情况统计表"
 _CHAIN = "本平台建议的逐级审核：县级制表、县级另一账号审核报送，市级通过或退回；市级汇总表同样报省级"
@@ -293,10 +295,11 @@ def _filing_deciders(action: str, what: str) -> list[Duty]:
 
 
 def _registering_deciders(action: str, what: str) -> list[Duty]:
-    """The registering body of the applicant's county decides on its registered-track applications (not the street,
-    not the community, not the city)."""
-    return _rows(action, Role.REGISTRAR, (CO,), REGISTERED_HERE, (REGISTERED,),
-                 note=f"{SEED_000}；{SEED_001}（向所在地县级登记管理机关申请登记）：{what}")
+    """The registering body decides on registered-track applications placed with it: a new 筹备 / 成立登记 goes to
+    the county's registering body (not the street, not the community, not the city); a 变更 or 注销 goes to the
+    body that registered the organization, at whatever level (RULES.md)."""
+    return _rows(action, Role.REGISTRAR, ABOVE_STREET, REGISTERED_HERE, (REGISTERED,),
+                 note=f"{SEED_000}；{SEED_001}（向所在地县级登记管理机关申请登记）；{RULES_REG}：{what}")
 
 
 APPLICATION_DUTIES: list[Duty] = [
@@ -305,9 +308,9 @@ APPLICATION_DUTIES: list[Duty] = [
     *_filing_deciders("applications.return", "要求申请人补正并写明所缺事项"),
     *_filing_deciders("applications.approve", "批准备案，组织写入名录"),
     *_filing_deciders("applications.reject", "不予批准并写明理由"),
-    *_registering_deciders("applications.accept", "受理筹备、成立登记申请"),
+    *_registering_deciders("applications.accept", "受理筹备、成立登记申请，以及本机关登记的组织的变更、注销申请"),
     *_registering_deciders("applications.return", "要求申请人补正并写明所缺事项"),
-    *_registering_deciders("applications.approve", "批准筹备或成立登记（成立登记写入名录）"),
+    *_registering_deciders("applications.approve", "批准筹备、成立登记（写入名录）、变更（写入名录）或注销"),
     *_registering_deciders("applications.reject", "不予批准并写明理由"),
     *_rows("applications.opinion", Role.STREET, (S,), SUBTREE, (REGISTERED,),
            note=f"{SEED_001}：登记管理机关和街道双重负责，街道对辖区内的筹备、成立登记申请提出意见，不作决定"),
@@ -321,8 +324,6 @@ APPLICATION_DUTIES: list[Duty] = [
     *_filing_deciders("applications.download", "查看申请材料（本平台建议：材料只给办理本案的机关，不给其他人）"),
     *_registering_deciders("applications.download", "查看申请材料（本平台建议：材料只给办理本案的机关，不给其他人）"),
 ]
-
-
 def _every_account(action: str, note: str) -> list[Duty]:
     """Every role at every level it may be bound to, on what is linked to the account itself."""
     from .choices import ROLE_LEVELS

@@ -112,7 +112,12 @@ class Application(ScopedModel):
 
         applicant_id = self.applicant_id
         return Facts(division=self.division_id, authority_division=self.authority_division_id,
-                     track=self.kind_spec.track, linked=lambda user: user.pk == applicant_id)
+                     track=self.kind_spec.track_of(self), linked=lambda user: user.pk == applicant_id)
+
+    @property
+    def title(self) -> str:
+        """What the case is about, for lists and the case page (the kind says)."""
+        return self.kind_spec.title(self)
 
     @property
     def ref(self) -> str:

@@ -13,6 +13,7 @@ from cso.accounts.responsibilities import require
 from cso.regions.models import Division
 
 from . import materials
+from .existing import tracks_q
 from .kinds import KINDS, labels_of
 from .models import STAFF_STATES, VERB_LABELS, Application, ApplicationEvent, Stance, State
 from .opinion import opinion_required
@@ -34,10 +35,18 @@ def _payload(kind, cleaned: dict) -> dict:
 
 @transaction.atomic
 def save_draft(user, kind_code: str, cleaned: dict, application: Application | None = None,
-               token: str = "") -> Application:
-    """Create (or update) the applicant's draft. The same form posted twice (same ``token``) makes one draft."""
+               token: str = "", organization=None) -> Application:
+    """Create (or update) the applicant's draft. The same form posted twice (same ``token``) makes one draft.
+    A kind about an existing ``organization`` is placed at it and decided by its registering (filing) body."""
     kind = KINDS[kind_code]
-    division = Division.objects.get(code=cleaned["division"])
+    if kind.about_org:
+        from .existing import place
+
+        organization = organization or (application.organization if application else None)
+        division, body = place(user, kind, organization, application)
+    else:
+        division = Division.objects.get(code=cleaned["division"])
+        body = kind.authority_for(division)
     if application is None and token:
         existing = Application.objects.filter(applicant=user, client_token=token).first()
         if existing is not None:
@@ -50,8 +59,10 @@ def save_draft(user, kind_code: str, cleaned: dict, application: Application | N
             raise ValidationError("申请已提交，不能再修改。")
         verb = "save"
     application.division = division
-    application.authority_division = kind.authority_for(division)
-    application.payload = _payload(kind, cleaned)
+    application.authority_division = body
+    if kind.about_org:
+        application.organization = organization
+    application.payload = kind.payload_of(cleaned, organization)
     require(user, "applications.apply", application)
     try:
         with transaction.atomic():
@@ -148,10 +159,6 @@ def moves_for(user, application: Application) -> list[str]:
     return out
 
 
-def _kinds_of(track: str | None) -> list[str]:
-    return [k.code for k in KINDS.values() if track is None or k.track == track]
-
-
 def queue(user):
     """The official's to-do list: open cases of its subtree whose next move this account may make, overdue
     first, then by deadline — the deciding body's cases of the tracks its rows decide (a street files groups, a
@@ -166,10 +173,9 @@ def queue(user):
     where = Q(pk__in=[])
     for duty in (*duties_for(user, "applications.accept"), *duties_for(user, "applications.approve")):
         if duty.reach == REGISTERED_HERE:
-            where |= Q(state__in=STAFF_STATES, authority_division_id=user.division_id,
-                       kind__in=_kinds_of(duty.track))
+            where |= Q(state__in=STAFF_STATES, authority_division_id=user.division_id) & tracks_q({duty.track})
     for duty in duties_for(user, "applications.opinion"):
         if duty.reach in (SUBTREE, OWN_DIVISION):  # (the subtree is the scope visible_to already applies)
             place = Q(division_id=user.division_id) if duty.reach == OWN_DIVISION else Q()
-            where |= Q(state=State.COMMUNITY_OPINION, kind__in=_kinds_of(duty.track)) & place
+            where |= Q(state=State.COMMUNITY_OPINION) & tracks_q({duty.track}) & place
     return qs.filter(where).order_by(*order)

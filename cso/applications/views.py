@@ -18,6 +18,7 @@ from cso.core.filetypes import max_bytes
 from . import materials, services
 from .kinds import KINDS
 from .models import Application, State
+from .views_existing import about_org, org_context
 
 PAGE_SIZE = 20
 
@@ -76,12 +77,15 @@ def _new_kind(request):
 def _form_page(request, application: Application | None):
     kind = _new_kind(request) if application is None else application.kind_spec
     token = request.POST.get("token") or uuid.uuid4().hex
+    organization = about_org(request, kind, application)
+    extra = kind.form_kwargs(organization)
     if request.method == "POST":
-        form = kind.form(request.POST, user=request.user)
+        form = kind.form(request.POST, user=request.user, **extra)
         if form.is_valid():
             try:
                 application = services.save_draft(request.user, kind.code, form.cleaned_data, application,
-                                                   token=token if application is None else "")
+                                                   token=token if application is None else "",
+                                                   organization=organization)
                 if request.POST.get("then") == "submit":
                     application = services.submit(application, request.user)
                     messages.success(request, f"申请已提交，编号 {application.number}。")
@@ -99,12 +103,14 @@ def _form_page(request, application: Application | None):
                     return redirect("applications:edit", application.ref)
     else:
         initial = {}
-        if application is not None:
+        if kind.about_org:
+            initial = kind.initial(organization, application.payload if application else None)
+        elif application is not None:
             initial = {**application.payload, "division": application.division_id}
-        form = kind.form(initial=initial, user=request.user)
+        form = kind.form(initial=initial, user=request.user, **extra)
     return render(request, "applications/form.html", {
         "form": form, "kind": kind, "application": application, "token": token,
-        "missing": _last_missing(application),
+        "missing": _last_missing(application), **org_context(kind, organization, application),
         **_materials_context(request, application, "edit"),
     })
 
@@ -170,7 +176,7 @@ def detail(request, number):
         "summary": kind.display(application.payload), "moves": services.moves_for(request.user, application),
         "may_edit": is_applicant and application.state in (State.DRAFT, State.NEEDS_CORRECTION)
         and can(request.user, "applications.apply", application),
-        "missing": _last_missing(application),
+        "missing": _last_missing(application), **org_context(kind, application.organization, application),
         "may_opine": application.state == State.COMMUNITY_OPINION
         and can(request.user, "applications.opinion", application),
         "opinions": [e for e in events if e.verb == "opinion"],

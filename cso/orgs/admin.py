@@ -76,7 +76,8 @@ class OrgStateSpanAdmin(admin.ModelAdmin):
 
 @admin.register(RegistryRules)
 class RegistryRulesAdmin(SimpleHistoryAdmin):
-    list_display = ("province", "min_registered_capital", "federation_min_members", "filing_level", "updated_at")
+    list_display = ("province", "min_registered_capital", "federation_min_members", "filing_level",
+                    "simplified_deregistration", "updated_at")
     raw_id_fields = ("province", "updated_by")
 
 

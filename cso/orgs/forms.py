@@ -383,6 +383,9 @@ class RegistryRulesForm(forms.Form):
     filing_level = forms.TypedChoiceField(
         label="备案机关", coerce=int, choices=[(3, "县级民政局"), (4, "街道办事处（乡镇人民政府）")],
         help_text="RULES.md：上海为街道，其他地方多为县级民政局。")
+    simplified_deregistration = forms.BooleanField(
+        label="允许简易注销", required=False,
+        help_text="没有剩余财产、没有债权债务的组织可简易注销，少交材料（种子文件002）。")
     reason = forms.CharField(label="修改说明", max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -67,6 +67,10 @@ class RegistryRules(models.Model):
         default=codes.COUNTY,
         help_text="未达到登记条件的社区社会组织向谁备案（RULES.md：上海为街道，其他地方多为县级民政局）。",
     )
+    simplified_deregistration = models.BooleanField(
+        "允许简易注销", default=False,
+        help_text="没有剩余财产、没有债权债务的社区社会组织可简易注销，少交材料（种子文件002：鼓励探索注销登记简化办理程序）。",
+    )
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField("修改时间", auto_now=True)

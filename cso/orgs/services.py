@@ -728,3 +728,44 @@ def link_applicant(org: Organization, account, role: str, user, reason: str = ""
         link._change_reason = reason
     link.save()
     return link
+
+
+# --- applications about an existing organization (变更, 分类) -------------------------------------
+def check_federation(org: Organization) -> None:
+    """The federation member minimum as registration checks it (an application about a renamed organization)."""
+    _check_federation(org)
+
+
+@transaction.atomic
+def change_first_leader(org: Organization, user, *, name: str | None = None, phone: str | None = None,
+                        reason: str = "") -> Leader:
+    """Change the first leader (负责人 / 法定代表人) of ``org``: a new name is another person, so the previous
+    person's identity number and party membership do not carry over (staff complete them)."""
+    _require(user, "orgs.change", org)
+    org = _locked(org)
+    if org.status in FINAL_STATUSES:
+        raise ValidationError(f"该组织已{org.get_status_display()}，其信息不能再修改。")
+    leader = org.leaders.order_by("order", "id").first() or Leader(organization=org, order=0)
+    if name is not None and name.strip() and name.strip() != leader.name:
+        leader.name = name.strip()
+        leader.id_number = ""
+        leader.is_party_member = False
+    if phone is not None:
+        leader.phone = phone.strip()
+    leader.full_clean()
+    leader._history_user = user
+    if reason:
+        leader._change_reason = reason
+    leader.save()
+    _decide(org, RegistryDecision.Kind.CHANGE, f"变更“{org.name}”的负责人", user, reason)
+    return leader
+
+
+@transaction.atomic
+def categorise(org: Organization, categories: Iterable, user, reason: str = "") -> Organization:
+    """备案后分类 (seed 002: 已备案的及时分类): the filing body sorts a filed group into categories."""
+    require(user, "orgs.categorise", org)
+    _require_in_scope(user, org.division_id)
+    if org.track != Track.FILED:
+        raise ValidationError("只有备案组织由备案机关分类；登记类组织的类别请办理变更。")
+    return update_organization(org, {"categories": list(categories)}, user, reason=reason or "备案后分类")

@@ -7,7 +7,7 @@ never taken for a uid.
 
 from django.urls import path, register_converter
 
-from . import views, views_manage
+from . import views, views_categorise, views_manage
 
 
 class UidConverter:
@@ -32,6 +32,7 @@ urlpatterns = [
     path("<uid:uid>/register/", views.register, name="register"),
     path("<uid:uid>/correct/", views.correct, name="correct"),
     path("<uid:uid>/advise/", views.advise, name="advise"),
+    path("<uid:uid>/categorise/", views_categorise.categorise, name="categorise"),
     path("<uid:uid>/members/", views_manage.members, name="members"),
     path("<uid:uid>/links/", views_manage.org_links, name="links"),
     path("bases/<int:base>/links/", views_manage.base_links, name="base_links"),

@@ -54,7 +54,7 @@ def _org_crumbs(org, *tail) -> list[dict]:
 
 # Actions offered on an organization's page, each a button only for those the table allows.
 ORG_PAGE_ACTIONS = ("orgs.change", "orgs.set_status", "orgs.deregister", "orgs.revoke", "orgs.clear", "orgs.correct",
-                    "orgs.advise", "accounts.link")
+                    "orgs.advise", "accounts.link", "orgs.categorise")
 
 
 def _get_org(request, uid: str, action: str | None = None) -> Organization:
@@ -160,6 +160,8 @@ def export(request):
 
 @require_GET
 def detail(request, uid):
+    from .views_categorise import own_applications
+
     org = _get_org(request, uid)
     user = request.user
     allowed = permitted(user, ORG_PAGE_ACTIONS, org)
@@ -207,6 +209,7 @@ def detail(request, uid):
         "is_live": org.is_live,
         "registration_authority_division": org.registration_authority_division,
         "credit_code_warning": org.credit_code_warning(),
+        "own_applications": own_applications(user, org),
     }
     return render(request, "orgs/detail.html", context)
 

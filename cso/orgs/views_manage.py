@@ -156,7 +156,8 @@ def registry_rules(request):
     require(user, "orgs.rules", province)
     rules = RegistryRules.for_division(province)
     initial = {"min_registered_capital": rules.min_registered_capital,
-               "federation_min_members": rules.federation_min_members, "filing_level": rules.filing_level}
+               "federation_min_members": rules.federation_min_members, "filing_level": rules.filing_level,
+               "simplified_deregistration": rules.simplified_deregistration}
     form = RegistryRulesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -164,6 +165,7 @@ def registry_rules(request):
         rules.min_registered_capital = data["min_registered_capital"]
         rules.federation_min_members = data["federation_min_members"]
         rules.filing_level = data["filing_level"]
+        rules.simplified_deregistration = bool(data.get("simplified_deregistration"))
         rules.updated_by = user
         rules._history_user = user
         rules._change_reason = data.get("reason") or ""

@@ -12,6 +12,9 @@ from .preparation import PREPARATION
 from .registration import REGISTRATION
 
 KINDS: dict[str, Kind] = {kind.code: kind for kind in (FILING, PREPARATION, REGISTRATION)}
+from .existing_kinds import EXISTING_KINDS  # noqa: E402  (kinds about an existing organization)
+
+KINDS.update({kind.code: kind for kind in EXISTING_KINDS})
 
 __all__ = ["KINDS", "STANDARD_STEPS", "STEP_ACTIONS", "Kind", "Material", "Step", "labels_of"]
 

@@ -91,6 +91,42 @@ class Kind:
     def display(self, payload: dict) -> list[tuple[str, str]]:
         return [(label, payload.get(key, "")) for key, label in self.summary_fields]
 
+    # --- hooks of the kinds about an existing organization (变更, 注销 …); no-ops for the others ---
+    about_org = False  # the application concerns an existing organization (``?org=<uid>``)
+
+    def track_of(self, application) -> str:
+        """The responsibilities track the deciding rows are read for."""
+        return self.track
+
+    def form_kwargs(self, organization) -> dict:
+        """Extra keyword arguments of the form (the organization concerned)."""
+        return {}
+
+    def initial(self, organization, payload: dict | None = None) -> dict:
+        """The form's starting values: the organization's current facts (and a draft's answers)."""
+        return dict(payload or {})
+
+    def payload_of(self, cleaned: dict, organization) -> dict:
+        """What the application stores from the form's cleaned data."""
+        from . import labels_of
+
+        return labels_of({k: v for k, v in cleaned.items() if k != "division"})
+
+    def title(self, application) -> str:
+        return application.payload.get("name") or ""
+
+    def diff(self, payload: dict) -> list[tuple[str, str, str]]:
+        """(label, before, after) rows the case page shows as a before/after table."""
+        return []
+
+    def materials_for(self, organization, payload: dict | None = None) -> tuple[Material, ...]:
+        """The materials asked in this case (a simplified path may ask fewer)."""
+        return self.materials
+
+    def guide(self, organization) -> str:
+        """A guide shown above the form (HTML-escaped paragraphs separated by blank lines)."""
+        return ""
+
 
 STANDARD_STEPS = (
     Step("submitted", "受理", ("accept", "ask_correction", "reject")),

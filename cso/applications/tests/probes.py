@@ -179,3 +179,8 @@ def _download(client, application):
 
 
 register(Probe("applications.download", (*SUBJECTS, "own_case"), _case_with_roster, _download))
+
+
+from cso.applications.tests.probes_existing import extend  # noqa: E402  (变更, 注销, 备案注销)
+
+extend()

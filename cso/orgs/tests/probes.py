@@ -234,3 +234,15 @@ def _rules(client, province):
 
 
 register(Probe("orgs.rules", ("own_province", "other_province"), _province, _rules))
+
+
+# --- 备案后分类 (the filing body of the group only) -------------------------------------------------
+def _categorise(client, org):
+    from cso.orgs.models import Category
+
+    category = Category.objects.filter(is_active=True).order_by("bit").first()
+    response = client.post(reverse("orgs:categorise", args=[org.uid]), {"categories": [category.pk]})
+    return answered(response, done=Organization.objects.get(pk=org.pk).categories.filter(pk=category.pk).exists())
+
+
+register(Probe("orgs.categorise", ALL, _existing, _categorise))

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cso.accounts.choices import Role, role_label
 from cso.accounts.models import User
+from cso.demo import changes_demo
 from cso.regions.importer import (
     estimate_figures,
     import_divisions,
@@ -67,6 +68,7 @@ class Command(BaseCommand):
         self._organizations()
         self._decisions()
         self._registry_settings()
+        changes_demo.load(self.stdout)  # pending 变更 and 备案注销 from the demo organization account
         self._reports()
         from cso.demo import applications_demo; applications_demo.load(self.stdout)  # noqa: E702, I001
 
