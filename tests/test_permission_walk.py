@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from cso.accounts.models import SignInEvent, User
 from cso.applications.models import Application
 from cso.core.models import ImportJob, ImportStatus, Job, JobStatus
-from cso.orgs.models import IncubationBase, Organization
+from cso.orgs.models import HubMembership, IncubationBase, Organization
 from cso.orgs.tests.factories import make_filed
 from cso.regions.models import Division
 from cso.reports import rounds as report_rounds
@@ -73,7 +73,10 @@ def foreign_objects(cast):
     )
     application.number = f"SQ2026-{application.pk:06d}"
     application.save(update_fields=["number"])
+    foreign_hub = make_filed(cast["superuser"], name="新竹街道组织联合会", division="450103001005", is_hub=True)
+    membership = HubMembership.objects.create(hub=foreign_hub, member=organization, joined_on=date(2024, 1, 1))
     return {
+        "membership": membership.pk,
         "number": application.number,
         "code": FOREIGN_COUNTY,
         "pk": cast["outsider_county"].pk,
