@@ -27,7 +27,8 @@ FOREIGN_COUNTY = "450103000000"  # 青秀区
 FOREIGN_MARKERS = ["青秀区", "新竹街道", "新竹社区居委会", "思贤社区居委会", "outsider_county", "outsider_community",
                    "4501030", "新竹社区太极拳队", "新竹街道组织", "新竹街道孵化基地"]
 # URLs that need no object and serve everyone, or only sign the user out.
-SKIP_NAMES = {"accounts:logout", "core:healthz"}
+SKIP_NAMES = {"accounts:logout", "core:healthz",
+              "applications:guide"}  # a public 办事指南 (the kind's text, no object of any county)
 
 
 def _walk(patterns, prefix="", namespace=""):
@@ -77,6 +78,7 @@ def foreign_objects(cast):
     membership = HubMembership.objects.create(hub=foreign_hub, member=organization, joined_on=date(2024, 1, 1))
     return {
         "membership": membership.pk,
+        "kind": "filing",  # the guide's edit page: province level only
         "number": application.number,
         "code": FOREIGN_COUNTY,
         "pk": cast["outsider_county"].pk,

@@ -191,6 +191,7 @@ APPLICATION_ACTIONS: list[Action] = [
     Action("applications.return", "退回申请人补正", "applications.Application"),
     Action("applications.approve", "批准申请（写入名录）", "applications.Application"),
     Action("applications.reject", "不予批准", "applications.Application"),
+    Action("applications.guide_edit", "修改本省办事指南", "regions.Division"),
 ]
 
 
@@ -302,6 +303,9 @@ APPLICATION_DUTIES: list[Duty] = [
     *_filing_deciders("applications.return", "要求申请人补正并写明所缺事项"),
     *_filing_deciders("applications.approve", "批准备案，组织写入名录"),
     *_filing_deciders("applications.reject", "不予批准并写明理由"),
+    *[d for role in (Role.ADMIN, Role.CIVIL_AFFAIRS)
+      for d in _rows("applications.guide_edit", role, (P,), OWN_DIVISION,
+                     note=f"RULES.md：各地不同的规则为省级设置；{PROPOSAL}：省级修改本省办事指南，留存修改记录")],
 ]
 
 ACTIONS: dict[str, Action] = {

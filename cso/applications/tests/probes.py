@@ -67,3 +67,21 @@ register(Probe("applications.return", SUBJECTS, _case(State.ACCEPTED),
 register(Probe("applications.approve", SUBJECTS, _case(State.ACCEPTED), _move("approve", State.APPROVED)))
 register(Probe("applications.reject", SUBJECTS, _case(State.SUBMITTED),
                _move("reject", State.REJECTED, {"reason": "不符合备案条件"})))
+
+
+# --- 办事指南 (the province's own text) ---------------------------------------------------------
+def _province(world, subject, account):
+    return world.division("450000000000" if subject == "own_province" else "440000000000")
+
+
+def _edit_guide(client, province):
+    from cso.applications.models import Guide
+
+    response = client.post(reverse("applications:guide_edit", args=["filing"]), {
+        "province": province.code, "conditions": "探针条件", "materials": "", "steps": "", "time_limits": "",
+        "basis": "", "then": "save"})
+    done = Guide.objects.filter(kind="filing", province=province, conditions="探针条件").exists()
+    return answered(response, done)
+
+
+register(Probe("applications.guide_edit", ("own_province", "other_province"), _province, _edit_guide))
