@@ -68,6 +68,7 @@ class Command(BaseCommand):
         self._decisions()
         self._registry_settings()
         self._reports()
+        __import__("cso.demo.hubs_guides", fromlist=["load"]).load(self.stdout, DEMO_PASSWORD)  # 联合会, 办事指南
 
     def _organizations(self):
         """Generated organizations: full density (10 per urban, 5 per rural community) in a few
