@@ -62,7 +62,8 @@ def province_code(division_code: str | None) -> str | None:
     return codes.pad_code(str(division_code)[:2])
 
 
-def _fill(text: str) -> str:
+def fill_limits(text: str) -> str:
+    """The step limits (days) put in for {submitted}, {accepted} and {needs_correction}."""
     days = step_days()
     try:
         return text.format(**{k: days.get(k, "—") for k in ("submitted", "accepted", "needs_correction")})
@@ -79,6 +80,7 @@ class GuideText:
     fields: dict[str, str]  # raw text
     updated_by: str = ""
     updated_at: datetime | None = None
+    raw: dict[str, str] | None = None  # as written, step limits still as {submitted} … (for the edit form)
 
     @property
     def sections(self) -> list[tuple[str, str, SafeString]]:
@@ -87,7 +89,7 @@ class GuideText:
 
 
 def default_fields(kind: str) -> dict[str, str]:
-    return {name: _fill(DEFAULTS[kind][name]) for name in FIELDS}
+    return {name: fill_limits(DEFAULTS[kind][name]) for name in FIELDS}
 
 
 def guide_for(kind: str, province: str | None = None) -> GuideText | None:
@@ -99,7 +101,9 @@ def guide_for(kind: str, province: str | None = None) -> GuideText | None:
     if row is None:
         row = Guide.objects.filter(kind=kind, province__isnull=True).select_related("updated_by").first()
     if row is not None:
+        raw = {name: getattr(row, name) for name in FIELDS}
         return GuideText(kind, LABELS[kind], "本省" if row.province_id else "全国", row.province_id,
-                         {name: _fill(getattr(row, name)) for name in FIELDS},
-                         row.updated_by.display_name if row.updated_by else "", row.updated_at)
-    return GuideText(kind, LABELS[kind], "本平台", None, default_fields(kind))
+                         {name: fill_limits(text) for name, text in raw.items()},
+                         row.updated_by.display_name if row.updated_by else "", row.updated_at, raw)
+    return GuideText(kind, LABELS[kind], "本平台", None, default_fields(kind),
+                     raw={name: DEFAULTS[kind][name] for name in FIELDS})

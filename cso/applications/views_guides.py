@@ -16,7 +16,7 @@ from cso.accounts.responsibilities import can, require
 from cso.regions import codes
 from cso.regions.models import Division
 
-from .guides import GuideText, guide_for, province_code
+from .guides import GuideText, fill_limits, guide_for, province_code
 from .guides_default import FIELD_LABELS, FIELDS, LABELS
 from .models import Guide
 
@@ -106,7 +106,8 @@ def guide_edit(request, kind):
         if form.is_valid():
             data = {name: form.cleaned_data[name].strip() for name in FIELDS}
             if request.POST.get("then") == "preview":
-                preview = GuideText(kind, LABELS[kind], "本省", province.code, data)
+                preview = GuideText(kind, LABELS[kind], "本省", province.code,
+                                    {name: fill_limits(text) for name, text in data.items()})
             else:
                 with transaction.atomic():
                     guide = Guide.objects.select_for_update().filter(kind=kind, province=province).first()
@@ -120,7 +121,7 @@ def guide_edit(request, kind):
                 messages.success(request, f"已保存{province.name}的“{LABELS[kind]}”办事指南。")
                 return redirect(reverse("applications:guide", args=[kind]) + f"?province={province.code}")
     else:
-        form = GuideForm(initial=current.fields)
+        form = GuideForm(initial=current.raw or current.fields)
     history = list(Guide.history.filter(kind=kind, province_id=province.code)
                    .select_related("history_user").order_by("-history_date")[:50])
     return render(request, "applications/guide_edit.html", {

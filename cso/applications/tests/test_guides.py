@@ -129,3 +129,11 @@ def test_no_html_injection(cast, client):
     assert "<strong>&lt;b&gt;粗&lt;/b&gt;</strong>" in body
     html = str(guides.render("第一段\n续行\n\n- 一\n- 二\n\n**重点**"))
     assert html == "<p>第一段<br>续行</p><ul><li>一</li><li>二</li></ul><p><strong>重点</strong></p>"
+
+
+def test_the_edit_form_keeps_the_step_limit_placeholders(cast, client):
+    client.force_login(cast["province"])
+    form = client.get(reverse("applications:guide_edit", args=["filing"])).context["form"]
+    assert "{submitted}" in form.initial["time_limits"]
+    _post(client, time_limits="- 受理：{accepted} 日")
+    assert guides.guide_for("filing", GUANGXI).fields["time_limits"] == f"- 受理：{step_days()['accepted']} 日"
