@@ -20,6 +20,7 @@ from .guides_default import DEFAULTS, FIELD_LABELS, FIELDS, LABELS
 from .models import Guide, step_days
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+_LIMIT = re.compile(r"\{(submitted|accepted|needs_correction)\}")
 _ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.、)])\s+")
 
 
@@ -65,10 +66,8 @@ def province_code(division_code: str | None) -> str | None:
 def fill_limits(text: str) -> str:
     """The step limits (days) put in for {submitted}, {accepted} and {needs_correction}."""
     days = step_days()
-    try:
-        return text.format(**{k: days.get(k, "—") for k in ("submitted", "accepted", "needs_correction")})
-    except (KeyError, IndexError, ValueError):  # a province's text with braces of its own
-        return text
+    # a plain substitution, never str.format on text a person typed
+    return _LIMIT.sub(lambda m: str(days.get(m.group(1), m.group(0))), text or "")
 
 
 @dataclass

@@ -137,3 +137,8 @@ def test_the_edit_form_keeps_the_step_limit_placeholders(cast, client):
     assert "{submitted}" in form.initial["time_limits"]
     _post(client, time_limits="- 受理：{accepted} 日")
     assert guides.guide_for("filing", GUANGXI).fields["time_limits"] == f"- 受理：{step_days()['accepted']} 日"
+
+
+def test_placeholders_are_substituted_not_formatted():
+    filled = guides.fill_limits("{submitted.__class__} {0} { {accepted}")
+    assert filled == f"{{submitted.__class__}} {{0}} {{ {step_days()['accepted']}"
