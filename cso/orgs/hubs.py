@@ -160,6 +160,18 @@ def member_count_for_check(hub: Organization) -> tuple[int, str]:
     return hub.current_members().live().count(), "会员记录中现有的存续会员组织"
 
 
+def federation_problem(org: Organization, pending_members: int = 0) -> str | None:
+    """Why ``org`` cannot be registered as a 街道（乡镇）社区社会组织联合会 for want of members (the message naming
+    what was counted), or None — for the registration application kind and pages that check before deciding."""
+    from .services import _check_federation
+
+    try:
+        _check_federation(org, pending_members=pending_members)
+    except ValidationError as exc:
+        return "；".join(exc.messages)
+    return None
+
+
 # --- who did what, for both organizations' pages ------------------------------------------------------------
 @dataclass(frozen=True)
 class Event:

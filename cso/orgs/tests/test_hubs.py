@@ -180,6 +180,9 @@ def test_the_federation_check_counts_membership_records_29_refused_30_pass(setup
     with pytest.raises(ValidationError, match=r"目前只有29个（按会员记录中现有的存续会员组织计）"):
         services.register_filed_group(hub, credit_code("1"), date.today(), cast["registrar"],
                                       registration_authority_division="450102000000", registered_capital=5000)
+    registered_view = services.Organization(name=hub.name, division_id=hub.division_id, track="registered")
+    assert "按随登记一并记录的存续会员组织计" in hubs.federation_problem(registered_view, pending_members=29)
+    assert hubs.federation_problem(registered_view, pending_members=30) is None
     account = make_user("member29", Role.ORGANIZATION, COMMUNITY)
     link(account, groups[29])
     hubs.answer(hubs.invite(hub, groups[29], setup["hub_account"]), account, accept=True)
