@@ -15,7 +15,7 @@ from cso.accounts.models import SignInEvent, User
 from cso.applications.models import Application
 from cso.core.models import ImportJob, ImportStatus, Job, JobStatus
 from cso.notices.models import Notification
-from cso.orgs.models import IncubationBase, Organization
+from cso.orgs.models import HubMembership, IncubationBase, Organization
 from cso.orgs.tests.factories import make_filed
 from cso.regions.models import Division
 from cso.reports import rounds as report_rounds
@@ -28,7 +28,8 @@ FOREIGN_COUNTY = "450103000000"  # 青秀区
 FOREIGN_MARKERS = ["青秀区", "新竹街道", "新竹社区居委会", "思贤社区居委会", "outsider_county", "outsider_community",
                    "4501030", "新竹社区太极拳队", "新竹街道组织", "新竹街道孵化基地"]
 # URLs that need no object and serve everyone, or only sign the user out.
-SKIP_NAMES = {"accounts:logout", "core:healthz"}
+SKIP_NAMES = {"accounts:logout", "core:healthz",
+              "applications:guide"}  # a public 办事指南 (the kind's text, no object of any county)
 
 
 def _walk(patterns, prefix="", namespace=""):
@@ -74,7 +75,11 @@ def foreign_objects(cast):
     )
     application.number = f"SQ2026-{application.pk:06d}"
     application.save(update_fields=["number"])
+    foreign_hub = make_filed(cast["superuser"], name="新竹街道组织联合会", division="450103001005", is_hub=True)
+    membership = HubMembership.objects.create(hub=foreign_hub, member=organization, joined_on=date(2024, 1, 1))
     return {
+        "membership": membership.pk,
+        "kind": "filing",  # the guide's edit page: province level only
         "number": application.number,
         "code": FOREIGN_COUNTY,
         "pk": cast["outsider_county"].pk,

@@ -168,6 +168,9 @@ ORG_ACTIONS: list[Action] = [
     Action("orgs.advise", "提出指导意见", "orgs.Organization"),
     Action("orgs.rules", "设置本省登记规则", "regions.Division"),
     Action("orgs.categorise", "备案后分类（设置备案组织的类别）", "orgs.Organization"),
+    Action("orgs.invite_member", "邀请组织加入枢纽组织（入会邀请）", "orgs.Organization"),
+    Action("orgs.answer_invitation", "接受或谢绝入会邀请", "orgs.MembershipInvitation"),
+    Action("orgs.leave_hub", "退出枢纽组织（结束会员关系）", "orgs.HubMembership"),
 ]
 REPORT_ACTIONS: list[Action] = [
     Action("reports.view", "查看统计报表", "reports.QuarterlyReport"),
@@ -193,6 +196,7 @@ APPLICATION_ACTIONS: list[Action] = [
     Action("applications.name_check", "填写申请时查询名称是否已被使用"),
     Action("applications.upload", "上传、删除本账号申请的材料", "applications.Application"),
     Action("applications.download", "查看、下载申请的材料", "applications.Application"),
+    Action("applications.guide_edit", "修改本省办事指南", "regions.Division"),
 ]
 NOTICE_ACTIONS: list[Action] = [
     Action("notices.view", "查看和处理本账号的通知", "notices.Notification"),
@@ -224,6 +228,7 @@ ACCOUNT_DUTIES: list[Duty] = [
                      note="本辖区的登录记录、账号和区划变更、登记决定")],
     *_rows("accounts.responsibilities", Role.ADMIN, ABOVE_STREET, SUBTREE, note="系统管理员查看本表"),
 ]
+_HUBS = "种子文件000、001（在街道（乡镇）成立联合会、促进会等枢纽型社会组织；联合会会员数量不低于30个）"
 ORG_DUTIES: list[Duty] = [
     *_staff_see("orgs.view", f"{SEED_001}：街道、社区可查看并指导辖区内的组织；上级查看下级"),
     *_staff_see("orgs.export", "导出可查看的组织"),
@@ -247,6 +252,13 @@ ORG_DUTIES: list[Duty] = [
     *_rows("orgs.rules", Role.ADMIN, (P,), OWN_DIVISION, note="RULES.md：各地不同的规则为省级设置"),
     *_rows("orgs.rules", Role.CIVIL_AFFAIRS, (P,), OWN_DIVISION, note="RULES.md：各地不同的规则为省级设置"),
     *_deciders("orgs.categorise", registered=False, community=False),  # 种子文件002：已备案的及时分类
+    *_rows("orgs.invite_member", Role.ORGANIZATION, LINKED_LEVELS, LINKED,
+           note=f"{_HUBS}；{PROPOSAL}：枢纽组织的负责人、联络员账号邀请本县（区）的组织入会"),
+    *_deciders("orgs.invite_member", note_reg=f"{_HUBS}；{PROPOSAL}：枢纽组织的登记机关代为邀请"),
+    *_rows("orgs.answer_invitation", Role.ORGANIZATION, LINKED_LEVELS, LINKED,
+           note=f"{PROPOSAL}：只有受邀组织自己的账号能接受或谢绝，接受之日起为会员"),
+    *_rows("orgs.leave_hub", Role.ORGANIZATION, LINKED_LEVELS, LINKED,
+           note=f"{PROPOSAL}：会员组织或枢纽组织的账号办理退会，记录退出日期（工作人员在“会员组织”页办理）"),
 ]
 _SEED000_TABLE = "文件000：各县（市、区）于6月20日、9月20日、12月20日前报送培育发展情况统计表"
 _CHAIN = "本平台建议的逐级审核：县级制表、县级另一账号审核报送，市级通过或退回；市级汇总表同样报省级"
@@ -323,6 +335,9 @@ APPLICATION_DUTIES: list[Duty] = [
     *_rows("applications.download", Role.ORGANIZATION, LINKED_LEVELS, LINKED, note="申请人查看本账号上传的材料"),
     *_filing_deciders("applications.download", "查看申请材料（本平台建议：材料只给办理本案的机关，不给其他人）"),
     *_registering_deciders("applications.download", "查看申请材料（本平台建议：材料只给办理本案的机关，不给其他人）"),
+    *[d for role in (Role.ADMIN, Role.CIVIL_AFFAIRS)
+      for d in _rows("applications.guide_edit", role, (P,), OWN_DIVISION,
+                     note=f"RULES.md：各地不同的规则为省级设置；{PROPOSAL}：省级修改本省办事指南，留存修改记录")],
 ]
 def _every_account(action: str, note: str) -> list[Duty]:
     """Every role at every level it may be bound to, on what is linked to the account itself."""
@@ -430,7 +445,8 @@ def level_label(level: int) -> str:
     return codes.LEVEL_SHORT_NAMES.get(level, str(level))
 
 
-_TRACKED_MODELS = ("orgs.Organization", "applications.Application")
+_TRACKED_MODELS = ("orgs.Organization", "applications.Application", "orgs.MembershipInvitation",
+                   "orgs.HubMembership")
 
 
 def table_rows() -> list[dict]:

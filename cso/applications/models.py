@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django_fsm import FSMField, transition
+from simple_history.models import HistoricalRecords
 
 from cso.core.scoping import VIEW, ScopedModel
 
@@ -219,6 +220,8 @@ class OverdueScan(models.Model):
 
     def __str__(self):
         return f"{self.day} 逾期扫描"
+
+
 class Attachment(models.Model):
     """A file uploaded as one of the materials a kind declares. The file lives outside the web root
     (``cso.core.privatefiles``, area ``attachments``) under ``stored_name``, a random name; it is served only
@@ -248,3 +251,37 @@ class Attachment(models.Model):
 
     def responsibility_facts(self):
         return self.application.responsibility_facts()
+
+
+class Guide(models.Model):
+    """办事指南 of one kind of application, as a province writes it; a row without a province is the national text.
+    Where no row exists the platform's text (``cso.applications.guides_default``) is shown. Plain text with a few
+    marks (``cso.applications.guides.render``), never HTML."""
+
+    kind = models.CharField("申请事项", max_length=20)
+    province = models.ForeignKey("regions.Division", verbose_name="省级区划", null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="+",
+                                 help_text="空为全国默认文本")
+    conditions = models.TextField("办理条件", blank=True)
+    materials = models.TextField("申请材料", blank=True)
+    steps = models.TextField("办理流程", blank=True)
+    time_limits = models.TextField("办理时限", blank=True)
+    basis = models.TextField("办理依据", blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "办事指南"
+        verbose_name_plural = "办事指南"
+        ordering = ["kind", "province_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "province"], name="applications_one_guide_per_province"),
+            models.UniqueConstraint(fields=["kind"], condition=Q(province__isnull=True),
+                                    name="applications_one_national_guide"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}办事指南（{self.province_id or '全国'}）"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import material_views, views
+from . import material_views, views, views_guides
 
 app_name = "applications"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("todo/", views.todo, name="queue"),
     path("new/", views.new, name="new"),
     path("name-check/", views.name_check, name="name_check"),
+    path("guides/", views_guides.guide_list, name="guides"),
+    path("guides/<str:kind>/", views_guides.guide_detail, name="guide"),
+    path("guides/<str:kind>/edit/", views_guides.guide_edit, name="guide_edit"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/edit/", views.edit, name="edit"),
     path("<str:number>/submit/", views.submit, name="submit"),

@@ -22,3 +22,22 @@ register(
            queryset=lambda user: IncubationBase.objects.visible_to(user).select_related("division"),
            search=_by_name_or_address, label=_with_place, order_by=("name", "pk")),
 )
+
+
+def _hub_candidates(user):
+    from .hubs import candidates
+
+    return candidates(user).select_related("division")
+
+
+def _org_label(obj) -> str:
+    return f"{obj.name}（{obj.uid}，{obj.division.name}）"
+
+
+register(
+    # organizations a hub may invite (cso.orgs.hubs.candidates: staff their subtree, a hub's account its county)
+    Lookup("orgs.hub_candidates", queryset=_hub_candidates,
+           search=lambda qs, term: qs.filter(Q(name__contains=term) | Q(uid__iexact=term)
+                                             | Q(credit_code__iexact=term)),
+           label=_org_label, order_by=("name", "pk")),
+)

@@ -827,6 +827,15 @@ class HubMembership(ScopedModel):
     def __str__(self):
         return f"{self.member} ∈ {self.hub}"
 
+    def responsibility_facts(self):
+        """Placed at the hub; "linked" is an account linked to the hub or to the member (either may end it)."""
+        from cso.accounts.responsibilities import Facts
+
+        hub_id, member_id = self.hub_id, self.member_id
+        return Facts(division=self.hub.division_id, track=self.hub.responsibility_track,
+                     linked=lambda user: AccountLink.objects.filter(
+                         user=user, organization_id__in=[hub_id, member_id]).exists())
+
 
 # --- history: status changes and state spans -------------------------------------------------
 class StatusChange(ScopedModel):
@@ -1028,4 +1037,67 @@ class Guidance(ScopedModel):
     def scope_extra_q(cls, user, action):
         if action == VIEW and (user.is_superuser or getattr(user, "is_staff_role", False)):
             return Q()
+        return None
+
+
+class MembershipInvitation(ScopedModel):
+    """A hub's invitation to an organization to join it (入会邀请); the member's own account accepts or declines.
+    An accepted invitation opens a ``HubMembership`` from the day it was accepted (``cso.orgs.hubs``)."""
+
+    class Answer(models.TextChoices):
+        PENDING = "", "待答复"
+        ACCEPTED = "accepted", "已接受"
+        DECLINED = "declined", "已谢绝"
+
+    hub = models.ForeignKey(Organization, verbose_name="枢纽组织", on_delete=models.CASCADE,
+                            related_name="sent_invitations")
+    member = models.ForeignKey(Organization, verbose_name="受邀组织", on_delete=models.CASCADE,
+                               related_name="hub_invitations")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="邀请人", null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField("附言", blank=True, default="")
+    created_at = models.DateTimeField("邀请时间", auto_now_add=True)
+    answer = models.CharField("答复", max_length=10, choices=Answer.choices, default=Answer.PENDING, blank=True)
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="答复人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    membership = models.ForeignKey(HubMembership, verbose_name="入会记录", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="invitations")
+
+    history = HistoricalRecords()
+    scope_field = "member__division"
+
+    class Meta:
+        verbose_name = "入会邀请"
+        verbose_name_plural = "入会邀请"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["hub", "member"], condition=Q(answer=""),
+                                    name="orgs_one_pending_invitation",
+                                    violation_error_message="已向该组织发出入会邀请，尚待答复。"),
+            models.CheckConstraint(condition=~Q(hub=F("member")), name="orgs_invitation_not_own_hub"),
+        ]
+
+    def __str__(self):
+        return f"{self.hub} → {self.member}（{self.get_answer_display()}）"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.answer == self.Answer.PENDING
+
+    def responsibility_facts(self):
+        """Placed at the invited organization; "linked" is an account linked to it (only it answers)."""
+        from cso.accounts.responsibilities import Facts
+
+        member = self.member
+        return Facts(division=member.division_id, authority_division=member.registration_authority_division_id,
+                     track=member.responsibility_track,
+                     linked=lambda user: AccountLink.objects.filter(user=user, organization_id=member.pk).exists())
+
+    @classmethod
+    def scope_extra_q(cls, user, action):
+        if user.is_superuser or getattr(user, "is_staff_role", False):
+            return Q() if action == VIEW else None
+        if action == VIEW:
+            return linked_q(user, "member__") | linked_q(user, "hub__")
         return None

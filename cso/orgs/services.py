@@ -204,11 +204,14 @@ def _check_federation(org: Organization, pending_members: int = 0) -> None:
     needed = federation_min_members(org.division_id)
     if not needed:
         return
-    have = pending_members + (org.current_members().live().count() if org.pk else 0)
+    from .hubs import member_count_for_check
+
+    recorded, counted = member_count_for_check(org)
+    have = pending_members + recorded
     if have < needed:
         raise ValidationError(
             {"name": f"街道（乡镇）社区社会组织联合会须有不少于{needed}个会员组织（本省登记规则），“{org.name}”"
-                     f"目前只有{have}个；请先在其“会员组织”页记录会员。"}
+                     f"目前只有{have}个（按{counted}计）；请先在其“会员组织”页记录会员，或邀请会员组织入会。"}
         )
 
 

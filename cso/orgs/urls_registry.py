@@ -7,7 +7,7 @@ never taken for a uid.
 
 from django.urls import path, register_converter
 
-from . import views, views_categorise, views_manage
+from . import views, views_categorise, views_hubs, views_manage
 
 
 class UidConverter:
@@ -37,4 +37,7 @@ urlpatterns = [
     path("<uid:uid>/links/", views_manage.org_links, name="links"),
     path("bases/<int:base>/links/", views_manage.base_links, name="base_links"),
     path("rules/", views_manage.registry_rules, name="rules"),
+    path("<uid:uid>/members/invite/", views_hubs.invite, name="invite_member"),
+    path("hub-invitations/", views_hubs.invitations, name="hub_invitations"),
+    path("memberships/<int:membership>/leave/", views_hubs.leave, name="leave_hub"),
 ]

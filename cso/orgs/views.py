@@ -171,10 +171,16 @@ def detail(request, uid):
         leader.organization = org
         leader.shown_id_number = leader.id_number if can_change else leader.masked_id_number
     visible = Organization.objects.visible_to(user)
+    from . import hubs as hub_services
+
+    # a hub's own account sees all its members (and a member's account all its hubs), staff those they may see
+    own = org.pk in hub_services.linked_org_ids(user)
     members = list(
-        HubMembership.objects.filter(hub=org, member__in=visible).select_related("member").order_by("left_on", "id")
+        HubMembership.objects.filter(hub=org).filter(**({} if own else {"member__in": visible}))
+        .select_related("member").order_by("left_on", "joined_on", "id")
     )
-    hubs = list(HubMembership.objects.filter(member=org, hub__in=visible).select_related("hub").order_by("-joined_on"))
+    hubs = list(HubMembership.objects.filter(member=org).filter(**({} if own else {"hub__in": visible}))
+                .select_related("hub").order_by("-joined_on"))
     changes, more_changes = timeline(org, None if request.GET.get("history") == "all" else TIMELINE_RECORDS)
     sharing = []
     if org.venue_id:
@@ -194,7 +200,11 @@ def detail(request, uid):
         "targets": list(org.service_targets.all()),
         "leaders": leaders,
         "members": members,
+        "current_members": [m for m in members if m.left_on is None],
+        "past_members": [m for m in members if m.left_on is not None],
         "hubs": hubs,
+        "hub_events": hub_services.events(org) if (members or hubs or org.is_federation) else [],
+        "can_invite": org.is_live and org.is_federation and can(user, "orgs.invite_member", org),
         "venue": org.venue,
         "sharing": sharing,
         "base": org.incubated_by,

@@ -184,3 +184,21 @@ register(Probe("applications.download", (*SUBJECTS, "own_case"), _case_with_rost
 from cso.applications.tests.probes_existing import extend  # noqa: E402  (变更, 注销, 备案注销)
 
 extend()
+
+
+# --- 办事指南 (the province's own text) ---------------------------------------------------------
+def _province(world, subject, account):
+    return world.division("450000000000" if subject == "own_province" else "440000000000")
+
+
+def _edit_guide(client, province):
+    from cso.applications.models import Guide
+
+    response = client.post(reverse("applications:guide_edit", args=["filing"]), {
+        "province": province.code, "conditions": "探针条件", "materials": "", "steps": "", "time_limits": "",
+        "basis": "", "then": "save"})
+    done = Guide.objects.filter(kind="filing", province=province, conditions="探针条件").exists()
+    return answered(response, done)
+
+
+register(Probe("applications.guide_edit", ("own_province", "other_province"), _province, _edit_guide))

@@ -246,3 +246,60 @@ def _categorise(client, org):
 
 
 register(Probe("orgs.categorise", ALL, _existing, _categorise))
+
+
+# --- hubs and members (cso.orgs.hubs) -------------------------------------------------------------
+def _hub(world, subject, account):
+    """A hub placed as ``subject`` and a live organization beside it to invite."""
+    from cso.orgs.tests.factories import make_filed
+
+    hub = make(world, subject, account, is_hub=True)
+    hub.probe_member = make_filed(world.superuser, name=f"探针受邀队{world.serial()}", division=hub.division_id)
+    return hub
+
+
+def _invite(client, hub):
+    from cso.orgs.models import MembershipInvitation
+
+    response = client.post(reverse("orgs:invite_member", args=[hub.uid]), {"member": hub.probe_member.pk})
+    done = MembershipInvitation.objects.filter(hub=hub, member=hub.probe_member).exists()
+    if response.status_code == 200 and not done:
+        raise AssertionError(f"the form refused: {response.context['form'].errors.as_text()}")
+    return answered(response, done)
+
+
+def _invitation(world, subject, account):
+    from cso.orgs.models import MembershipInvitation
+
+    hub = make(world, "reg_county", None, is_hub=True)
+    member = make(world, "linked" if subject == "invited_linked" else "reg_county", account)
+    return MembershipInvitation.objects.create(hub=hub, member=member, invited_by=world.superuser)
+
+
+def _answer(client, invitation):
+    from cso.orgs.models import HubMembership, MembershipInvitation
+
+    response = client.post(reverse("orgs:hub_invitations"), {"invitation": invitation.pk, "answer": "accept"})
+    done = (MembershipInvitation.objects.get(pk=invitation.pk).answer == "accepted"
+            and HubMembership.objects.filter(hub=invitation.hub, member=invitation.member).exists())
+    return answered(response, done)
+
+
+def _membership(world, subject, account):
+    from cso.orgs.models import HubMembership
+
+    hub = make(world, "linked" if subject == "hub_side" else "reg_county", account, is_hub=True)
+    member = make(world, "linked" if subject == "member_side" else "reg_county", account)
+    return HubMembership.objects.create(hub=hub, member=member, joined_on=date(2024, 1, 1))
+
+
+def _leave(client, membership):
+    from cso.orgs.models import HubMembership
+
+    response = client.post(reverse("orgs:leave_hub", args=[membership.pk]))
+    return answered(response, HubMembership.objects.get(pk=membership.pk).left_on is not None)
+
+
+register(Probe("orgs.invite_member", ALL, _hub, _invite))
+register(Probe("orgs.answer_invitation", ("invited_linked", "invited_other"), _invitation, _answer))
+register(Probe("orgs.leave_hub", ("member_side", "hub_side", "unrelated"), _membership, _leave))

@@ -18,8 +18,8 @@ def test_a_federation_with_fewer_than_30_members_is_refused(cast):
     with pytest.raises(ValidationError) as exc:
         make_registered(cast["registrar"], name="民生街道社区社会组织联合会", division=STREET, members=group)
     assert exc.value.message_dict["name"] == [
-        "街道（乡镇）社区社会组织联合会须有不少于30个会员组织（本省登记规则），“民生街道社区社会组织联合会”目前只有29个；"
-        "请先在其“会员组织”页记录会员。"
+        "街道（乡镇）社区社会组织联合会须有不少于30个会员组织（本省登记规则），“民生街道社区社会组织联合会”目前只有29个"
+        "（按随登记一并记录的存续会员组织计）；请先在其“会员组织”页记录会员，或邀请会员组织入会。"
     ]
     assert not Organization.objects.filter(name__contains="联合会").exists()
 

@@ -71,6 +71,7 @@ class Command(BaseCommand):
         changes_demo.load(self.stdout)  # pending 变更 and 备案注销 from the demo organization account
         self._reports()
         from cso.demo import applications_demo; applications_demo.load(self.stdout)  # noqa: E702, I001
+        __import__("cso.demo.hubs_guides", fromlist=["load"]).load(self.stdout, DEMO_PASSWORD)  # 联合会, 办事指南
 
     def _organizations(self):
         """Generated organizations: full density (10 per urban, 5 per rural community) in a few
