@@ -36,10 +36,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, postgres_database
+from common import ROOT, bench_db_name, postgres_database
 
 GUANGXI = ROOT / "data" / "divisions" / "divisions_2023_guangxi_45.csv"
-PG_DATABASE = "cso_bench_import"
+PG_DATABASE = bench_db_name("cso_bench_import")  # $CSO_BENCH_PG_DB overrides it
 TARGET_ROWS_PER_SECOND = 5000
 KINDS = ["老年人协会", "书画协会", "志愿服务队", "太极拳队", "合唱团", "读书会", "调解委员会", "互助会", "舞蹈队", "象棋协会"]  # noqa: E501
 
