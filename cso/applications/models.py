@@ -78,7 +78,14 @@ class Application(ScopedModel):
             models.UniqueConstraint(fields=["applicant", "client_token"], condition=~Q(client_token=""),
                                     name="applications_one_per_form"),
         ]
-        indexes = [models.Index(fields=["authority_division", "state", "due_on"], name="applications_queue")]
+        indexes = [
+            # The official's to-do list (services.queue): only the open cases, in the list's order, with the
+            # state and the community beside them so that counting a body's queue (the paginator) and its first
+            # page read this small index alone, however many closed cases the body has decided.
+            models.Index(fields=["authority_division", "due_on", "id"], include=["state", "division"],
+                         condition=Q(state__in=["submitted", "accepted", "needs_correction"]),
+                         name="applications_queue_open"),
+        ]
 
     def __str__(self):
         return self.number or f"草稿{self.pk}"
