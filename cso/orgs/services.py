@@ -218,7 +218,8 @@ def _loaded_relations(obj) -> list[str]:
     deferred foreign-key constraints still check them at commit)."""
     out = []
     for field in obj._meta.concrete_fields:
-        if field.is_relation and field.is_cached(obj):
+        # a key limited to some rows (``limit_choices_to``) keeps its check: that is more than existence
+        if field.is_relation and not field.remote_field.limit_choices_to and field.is_cached(obj):
             related = field.get_cached_value(obj)
             if related is not None and not related._state.adding and related.pk == getattr(obj, field.attname):
                 out.append(field.name)
