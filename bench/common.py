@@ -11,9 +11,21 @@ if str(ROOT) not in sys.path:
 
 from cso.core.timing import median_ms  # noqa: E402
 
-__all__ = ["PG_SERVER", "ROOT", "median_ms", "postgres_database"]
+__all__ = ["PG_SERVER", "ROOT", "bench_db_name", "median_ms", "postgres_database"]
 
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+
+
+def bench_db_name(default: str) -> str:
+    """The PostgreSQL database a benchmark uses: ``default``, or ``$CSO_BENCH_PG_DB`` when set (so that two
+    people benchmarking on one server do not drop each other's database)."""
+    import os
+    import re
+
+    name = os.environ.get("CSO_BENCH_PG_DB", "").strip() or default
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", name):
+        raise SystemExit(f"CSO_BENCH_PG_DB: not a plain database name: {name!r}")
+    return name
 
 
 def postgres_database(name: str, *, fresh: bool) -> str:

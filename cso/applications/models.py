@@ -90,11 +90,16 @@ class Application(ScopedModel):
             models.UniqueConstraint(fields=["applicant", "client_token"], condition=~Q(client_token=""),
                                     name="applications_one_per_form"),
         ]
-        indexes = [models.Index(fields=["authority_division", "state", "due_on"], name="applications_queue"),
-                   # the daily overdue scan: open steps not yet flagged, by deadline
-                   models.Index(fields=["due_on"], name="applications_overdue_scan",
-                                condition=Q(overdue_flagged_on__isnull=True,
-                                            state__in=[str(s) for s in OPEN_STATES]))]
+        indexes = [
+            # The official's to-do list (services.queue): only the open cases, in the list's order, with the
+            # state and the community beside them so that counting a body's queue (the paginator) and its first
+            # page read this small index alone, however many closed cases the body has decided.
+            models.Index(fields=["authority_division", "due_on", "id"], include=["state", "division"],
+                         condition=Q(state__in=[str(s) for s in OPEN_STATES]), name="applications_queue_open"),
+            # the daily overdue scan: open steps not yet flagged, by deadline
+            models.Index(fields=["due_on"], name="applications_overdue_scan",
+                         condition=Q(overdue_flagged_on__isnull=True, state__in=[str(s) for s in OPEN_STATES])),
+        ]
 
     def __str__(self):
         return self.number or f"草稿{self.pk}"

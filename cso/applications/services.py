@@ -75,7 +75,9 @@ def save_draft(user, kind_code: str, cleaned: dict, application: Application | N
 
 
 def _locked(application: Application) -> Application:
-    return Application.objects.select_for_update().get(pk=application.pk)
+    # the application's row only is locked; its community, body and applicant come along (approval uses them)
+    return (Application.objects.select_for_update(of=("self",))
+            .select_related("division", "authority_division", "applicant").get(pk=application.pk))
 
 
 @transaction.atomic

@@ -215,9 +215,24 @@ def _check_federation(org: Organization, pending_members: int = 0) -> None:
         )
 
 
-def _save(org: Organization, user, reason: str = "") -> None:
-    """Validate and save, recording the user and reason in the field history."""
-    org.full_clean(validate_constraints=False)
+def _loaded_relations(obj) -> list[str]:
+    """The foreign keys of ``obj`` set to a row read from the database (the division, the body, the acting
+    account): ``full_clean`` would check that each exists with one SELECT that only repeats that read (the
+    deferred foreign-key constraints still check them at commit)."""
+    out = []
+    for field in obj._meta.concrete_fields:
+        # a key limited to some rows (``limit_choices_to``) keeps its check: that is more than existence
+        if field.is_relation and not field.remote_field.limit_choices_to and field.is_cached(obj):
+            related = field.get_cached_value(obj)
+            if related is not None and not related._state.adding and related.pk == getattr(obj, field.attname):
+                out.append(field.name)
+    return out
+
+
+def _save(org: Organization, user, reason: str = "", exclude: list[str] | None = None) -> None:
+    """Validate and save, recording the user and reason in the field history. ``exclude``: fields whose checks
+    the caller has made (a new organization: its loaded relations and its freshly drawn ``uid``)."""
+    org.full_clean(exclude=exclude, validate_constraints=False)
     org._history_user = user
     if reason:
         org._change_reason = reason
@@ -234,15 +249,16 @@ def _locked(org: Organization) -> Organization:
 
 
 # --- span table ------------------------------------------------------------------------------
-def first_span(org: Organization) -> OrgStateSpan:
+def first_span(org: Organization, masks: tuple[int, int] | None = None) -> OrgStateSpan:
     """The unsaved first span of a new organization — for bulk loaders (demo generator, import)
-    that create organizations with ``bulk_create`` and must keep the span table complete."""
+    that create organizations with ``bulk_create`` and must keep the span table complete.
+    ``masks``: its categories' and service targets' bitmasks, when known (else read)."""
     return OrgStateSpan(organization=org, valid_from=org.started_on or date.today(), valid_to=None,
-                        **org.span_facts())
+                        **org.span_facts(masks))
 
 
-def _open_first_span(org: Organization) -> OrgStateSpan:
-    span = first_span(org)
+def _open_first_span(org: Organization, masks: tuple[int, int] | None = None) -> OrgStateSpan:
+    span = first_span(org, masks)
     span.save()
     return span
 
@@ -409,13 +425,15 @@ def create_organization(data: dict, user) -> Organization:
     if org.is_street_federation:
         _check_federation(org, pending_members=max(declared_members,
                                                    len({m.pk for m in members if m.status in LIVE_STATUSES})))
-    _save(org, user, reason or ("登记成立" if org.track == Track.REGISTERED else "备案"))
+    # the uid was just drawn (its uniqueness is the database's); the relations were just read
+    _save(org, user, reason or ("登记成立" if org.track == Track.REGISTERED else "备案"),
+          exclude=["uid", *_loaded_relations(org)])
     if categories:
         org.categories.set(categories)
     if targets:
         org.service_targets.set(targets)
     for i, leader_data in enumerate(leaders):
-        save_leader(org, {"order": i, **leader_data}, user)
+        _save_leader(org, {"order": i, **leader_data}, user)
     start = org.started_on
     for member in members:
         _add_member(org, member, start)
@@ -423,7 +441,8 @@ def create_organization(data: dict, user) -> Organization:
         organization=org, from_status="", to_status=Status.ACTIVE, effective_date=start,
         reason=reason or ("登记成立" if org.track == Track.REGISTERED else "备案"), recorded_by=user,
     )
-    _open_first_span(org)
+    _open_first_span(org, masks=(sum(1 << b for b in {c.bit for c in categories}),
+                                 sum(1 << b for b in {t.bit for t in targets})))
     if org.track == Track.REGISTERED:
         _decide(org, RegistryDecision.Kind.REGISTER, f"登记成立“{org.name}”（{org.get_org_type_display()}）", user,
                 reason, start)
@@ -662,13 +681,18 @@ def register_filed_group(org: Organization, credit_code: str, registered_on: dat
 # --- leaders and hub members -----------------------------------------------------------------
 @transaction.atomic
 def save_leader(org: Organization, data: dict, user, leader: Leader | None = None) -> Leader:
+    return _save_leader(org, data, user, leader)
+
+
+def _save_leader(org: Organization, data: dict, user, leader: Leader | None = None) -> Leader:
+    """``save_leader`` inside a transaction the caller holds (a new organization's: no savepoint of its own)."""
     _require(user, "orgs.change", org)
     leader = leader or Leader(organization=org)
     if leader.organization_id != org.pk:
         raise ValidationError("该负责人不属于此组织。")
     for key, value in data.items():
         setattr(leader, key, value)
-    leader.full_clean()
+    leader.full_clean(exclude=_loaded_relations(leader))
     leader._history_user = user
     leader.save()
     return leader

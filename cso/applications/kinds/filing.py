@@ -65,8 +65,8 @@ class FilingKind(Kind):
             "name": data["name"].strip(),
             "track": Track.FILED,
             "org_type": data["org_type"],
-            "division": application.division_id,
-            "registration_authority_division": application.authority_division_id,
+            "division": application.division,  # loaded with the application (services._locked)
+            "registration_authority_division": application.authority_division,
             "filed_on": date.today(),
             "member_count": int(data["member_count"]),
             "business_scope": data.get("activity", ""),
