@@ -152,6 +152,8 @@ ACCOUNT_ACTIONS: list[Action] = [
     Action("accounts.link", "关联组织（基地）账号", "orgs.Organization"),
     Action("accounts.audit", "查看审计日志"),
     Action("accounts.responsibilities", "查看职责表"),
+    # Public: done by someone without an account (no row grants it to a signed-in account).
+    Action("accounts.signup", "用手机号码注册社会组织账号（公开，无须登录）"),
 ]
 ORG_ACTIONS: list[Action] = [
     Action("orgs.view", "查看社会组织", "orgs.Organization"),
