@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "cso.stats",
     "cso.reports",
     "cso.dashboards",
+    "cso.portal",
     "cso.demo",
 ]
 

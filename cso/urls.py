@@ -12,6 +12,7 @@ urlpatterns = [
     path("stats/", include("cso.stats.urls")),
     path("reports/", include("cso.reports.urls")),
     path("dashboards/", include("cso.dashboards.urls")),
+    path("my/", include("cso.portal.urls")),
     path("api/", include("cso.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -169,6 +169,7 @@ ORG_ACTIONS: list[Action] = [
     Action("orgs.correct", "更正错误的登记决定", "orgs.Organization"),
     Action("orgs.advise", "提出指导意见", "orgs.Organization"),
     Action("orgs.rules", "设置本省登记规则", "regions.Division"),
+    Action("orgs.edit_contact", "修改本组织的联系方式和活动信息", "orgs.Organization"),
 ]
 REPORT_ACTIONS: list[Action] = [
     Action("reports.view", "查看统计报表", "reports.QuarterlyReport"),
@@ -294,13 +295,28 @@ APPLICATION_DUTIES: list[Duty] = [
     *_filing_deciders("applications.approve", "批准备案，组织写入名录"),
     *_filing_deciders("applications.reject", "不予批准并写明理由"),
 ]
+PORTAL_ACTIONS: list[Action] = [
+    Action("portal.mine", "查看“我的组织”（本账号关联的组织和申请）"),
+    Action("portal.linked", "查看本基地孵化的组织和本枢纽组织的会员组织"),
+]
+_PORTAL = f"{PROPOSAL}：组织账号、运营方账号的门户只列本账号关联的组织"
+PORTAL_DUTIES: list[Duty] = [
+    *_rows("portal.mine", Role.ORGANIZATION, LINKED_LEVELS, LINKED, note=_PORTAL),
+    *_rows("portal.mine", Role.OPERATOR, LINKED_LEVELS, LINKED, note=_PORTAL),
+    *_rows("portal.linked", Role.OPERATOR, LINKED_LEVELS, LINKED,
+           note=f"{PROPOSAL}：运营方查看本基地孵化的组织、本枢纽组织的会员组织（不含其他组织）"),
+]
+ORG_DUTIES += [
+    *_rows("orgs.edit_contact", Role.ORGANIZATION, LINKED_LEVELS, LINKED,
+           note=f"{PROPOSAL}：组织账号直接修改联系人、电话、地址和活动信息（留痕）；登记事项须办理变更申请"),
+]
 
 ACTIONS: dict[str, Action] = {
     a.code: a for a in (*REGION_ACTIONS, *ACCOUNT_ACTIONS, *ORG_ACTIONS, *REPORT_ACTIONS, *STATS_ACTIONS,
-                    *APPLICATION_ACTIONS)
+                    *APPLICATION_ACTIONS, *PORTAL_ACTIONS)
 }
 TABLE: tuple[Duty, ...] = (*REGION_DUTIES, *ACCOUNT_DUTIES, *ORG_DUTIES, *REPORT_DUTIES, *STATS_DUTIES,
-                           *APPLICATION_DUTIES)
+                           *APPLICATION_DUTIES, *PORTAL_DUTIES)
 
 
 # --- the predicate layer -------------------------------------------------------------------------
