@@ -154,6 +154,9 @@ ACCOUNT_ACTIONS: list[Action] = [
     Action("accounts.responsibilities", "查看职责表"),
     # Public: done by someone without an account (no row grants it to a signed-in account).
     Action("accounts.signup", "用手机号码注册社会组织账号（公开，无须登录）"),
+    Action("accounts.invite", "邀请组织负责人、联络员使用平台账号", "orgs.Organization"),
+    Action("accounts.revoke_invitation", "撤销账号邀请", "orgs.AccountInvitation"),
+    Action("accounts.accept_invitation", "接受账号邀请（关联本组织）", "orgs.AccountInvitation"),
 ]
 ORG_ACTIONS: list[Action] = [
     Action("orgs.view", "查看社会组织", "orgs.Organization"),
@@ -305,6 +308,27 @@ PORTAL_DUTIES: list[Duty] = [
     *_rows("portal.mine", Role.OPERATOR, LINKED_LEVELS, LINKED, note=_PORTAL),
     *_rows("portal.linked", Role.OPERATOR, LINKED_LEVELS, LINKED,
            note=f"{PROPOSAL}：运营方查看本基地孵化的组织、本枢纽组织的会员组织（不含其他组织）"),
+]
+_INVITE = f"{SEED_001}；{PROPOSAL}：街道，或登记（备案）该组织的机关，按手机号码邀请组织的负责人、联络员"
+
+
+def _inviters(action: str) -> list[Duty]:
+    return [
+        *_rows(action, Role.STREET, (S,), SUBTREE, note=f"{_INVITE}（街道：辖区内的组织）"),
+        *_rows(action, Role.REGISTRAR, ABOVE_STREET, REGISTERED_HERE, (REGISTERED,),
+               note=f"{_INVITE}（登记管理机关：本机关登记的组织）"),
+        *_rows(action, Role.CIVIL_AFFAIRS, (CO,), REGISTERED_HERE, (FILED, COMMUNITY_GROUP),
+               note=f"{_INVITE}（备案机关为县级民政局时：本机关备案的组织）"),
+        *_rows(action, Role.COMMUNITY, (CM,), OWN_DIVISION, (COMMUNITY_GROUP,),
+               note=f"{_INVITE}（居（村）委会：本社区指导的小型团体；不含依法登记的组织）"),
+    ]
+
+
+ACCOUNT_DUTIES += [
+    *_inviters("accounts.invite"),
+    *_inviters("accounts.revoke_invitation"),
+    *_rows("accounts.accept_invitation", Role.ORGANIZATION, LINKED_LEVELS, LINKED,
+           note=f"{PROPOSAL}：以邀请短信所发手机号码注册（验证）的组织账号接受邀请，关联该组织"),
 ]
 ORG_DUTIES += [
     *_rows("orgs.edit_contact", Role.ORGANIZATION, LINKED_LEVELS, LINKED,

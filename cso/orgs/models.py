@@ -1030,3 +1030,66 @@ class Guidance(ScopedModel):
         if action == VIEW and (user.is_superuser or getattr(user, "is_staff_role", False)):
             return Q()
         return None
+
+
+# --- account invitations ---------------------------------------------------------------------
+class AccountInvitation(ScopedModel):
+    """The street (or the body that registered / files the organization) invites a person, by mobile number,
+    to use the platform as the organization's 负责人 or 联络员: an SMS with a link; accepted by an
+    organization's account that verified the same number, which is then linked (``AccountLink``)."""
+
+    organization = models.ForeignKey(Organization, verbose_name="组织", on_delete=models.CASCADE,
+                                     related_name="account_invitations")
+    phone = models.CharField("手机号码", max_length=11)
+    role = models.CharField("身份", max_length=10, choices=AccountLink.LinkRole.choices,
+                            default=AccountLink.LinkRole.LIAISON)
+    token = models.CharField("邀请码", max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="邀请人", null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("邀请时间", auto_now_add=True)
+    expires = models.DateTimeField("有效期至")
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接受账号", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    accepted_at = models.DateTimeField("接受时间", null=True, blank=True)
+    revoked = models.BooleanField("已撤销", default=False)
+
+    history = HistoricalRecords(excluded_fields=["token"])
+    scope_field = "organization__division"
+
+    class Meta:
+        verbose_name = "账号邀请"
+        verbose_name_plural = "账号邀请"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.organization} ← {self.phone[:3]}****{self.phone[7:]}（{self.get_role_display()}）"
+
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.expires <= timezone.now()
+
+    @property
+    def is_pending(self) -> bool:
+        return not self.revoked and self.accepted_at is None and not self.is_expired
+
+    @property
+    def state_label(self) -> str:
+        if self.accepted_at:
+            return "已接受"
+        if self.revoked:
+            return "已撤销"
+        if self.is_expired:
+            return "已过期"
+        return "待接受"
+
+    def responsibility_facts(self):
+        """The organization's place, track and deciding body; "linked" is the account that verified the
+        invited number (the one who may accept)."""
+        facts = self.organization.responsibility_facts()
+        phone = self.phone
+        from dataclasses import replace
+
+        return replace(facts, linked=lambda user: bool(getattr(user, "phone_verified_at", None))
+                       and getattr(user, "phone", "") == phone)

@@ -7,7 +7,7 @@ never taken for a uid.
 
 from django.urls import path, register_converter
 
-from . import views, views_manage
+from . import views, views_invitations, views_manage
 
 
 class UidConverter:
@@ -36,4 +36,8 @@ urlpatterns = [
     path("<uid:uid>/links/", views_manage.org_links, name="links"),
     path("bases/<int:base>/links/", views_manage.base_links, name="base_links"),
     path("rules/", views_manage.registry_rules, name="rules"),
+    path("<uid:uid>/invite/", views_invitations.invite, name="invite"),
+    path("account-invitations/", views_invitations.invitation_list, name="invitations_list"),
+    path("account-invitations/<int:pk>/revoke/", views_invitations.invitation_revoke, name="invitation_revoke"),
+    path("account-invitations/accept/<str:token>/", views_invitations.invitation_accept, name="invitation_accept"),
 ]

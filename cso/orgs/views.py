@@ -54,7 +54,7 @@ def _org_crumbs(org, *tail) -> list[dict]:
 
 # Actions offered on an organization's page, each a button only for those the table allows.
 ORG_PAGE_ACTIONS = ("orgs.change", "orgs.set_status", "orgs.deregister", "orgs.revoke", "orgs.clear", "orgs.correct",
-                    "orgs.advise", "accounts.link")
+                    "orgs.advise", "accounts.link", "accounts.invite")
 
 
 def _get_org(request, uid: str, action: str | None = None) -> Organization:
