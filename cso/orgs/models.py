@@ -469,7 +469,10 @@ class Organization(ScopedModel):
             if pk is None:
                 return False
             links = AccountLink.objects.filter(user=user)
-            return links.filter(Q(organization_id=pk) | (Q(base_id=base_id) if base_id else Q(pk__in=[]))).exists()
+            if links.filter(Q(organization_id=pk) | (Q(base_id=base_id) if base_id else Q(pk__in=[]))).exists():
+                return True
+            return is_operator(user) and HubMembership.objects.filter(
+                member_id=pk, left_on__isnull=True, hub__is_hub=True, hub__account_links__user=user).exists()
 
         return Facts(division=self.division_id, authority_division=self.registration_authority_division_id,
                      track=self.responsibility_track, linked=linked)
@@ -678,11 +681,21 @@ class Organization(ScopedModel):
         return None
 
 
+def is_operator(user) -> bool:
+    return getattr(user, "role", None) == "operator"  # cso.accounts.choices.Role.OPERATOR
+
+
 def linked_q(user, prefix: str = "") -> Q:
-    """Organizations linked to this account: directly, or incubated by a base linked to it."""
+    """Organizations linked to this account: directly, or incubated by a base linked to it; for an operator's
+    account also the live members of the hub organizations (枢纽型组织) linked to it."""
     links = AccountLink.objects.filter(user=user)
-    return (Q(**{f"{prefix}pk__in": links.filter(organization__isnull=False).values("organization")})
-            | Q(**{f"{prefix}incubated_by__in": links.filter(base__isnull=False).values("base")}))
+    q = (Q(**{f"{prefix}pk__in": links.filter(organization__isnull=False).values("organization")})
+         | Q(**{f"{prefix}incubated_by__in": links.filter(base__isnull=False).values("base")}))
+    if is_operator(user):
+        hubs = links.filter(organization__isnull=False, organization__is_hub=True).values("organization")
+        members = HubMembership.objects.filter(hub__in=hubs, left_on__isnull=True).values("member")
+        q |= Q(**{f"{prefix}pk__in": members})
+    return q
 
 
 class AccountLink(ScopedModel):
