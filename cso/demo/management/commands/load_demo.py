@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cso.accounts.choices import Role, role_label
 from cso.accounts.models import User
+from cso.demo import accounts_demo
 from cso.regions.importer import (
     estimate_figures,
     import_divisions,
@@ -68,6 +69,7 @@ class Command(BaseCommand):
         self._decisions()
         self._registry_settings()
         self._reports()
+        accounts_demo.load(self.stdout)
 
     def _organizations(self):
         """Generated organizations: full density (10 per urban, 5 per rural community) in a few
