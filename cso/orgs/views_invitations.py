@@ -103,7 +103,9 @@ def invitation_accept(request, token):
     refusal = invitations.refusal(invitation, request.user) if request.user.is_authenticated else ""
     if not request.user.is_authenticated and not invitation.is_pending:
         refusal = invitations.refusal(invitation, None)
+    # a signed-in account that may not accept is answered 403 (the page says why and what to do)
+    status = 403 if refusal and request.user.is_authenticated else 200
     return render(request, "orgs/invitation_accept.html", {
         "invitation": invitation, "masked_phone": mask_mobile(invitation.phone), "refusal": refusal,
         "login_url": f"{reverse('accounts:login')}?next={request.path}", "signup_url": f"{request.path}?signup=1",
-    })
+    }, status=status)

@@ -98,7 +98,8 @@ def test_another_account_cannot_accept_and_a_revoked_or_expired_invitation_is_de
     stranger = cast["organization"]
     User.objects.filter(pk=stranger.pk).update(phone="13900000000", phone_verified_at=timezone.now())
     client.force_login(stranger)
-    assert "本账号未以该手机号码验证" in client.get(path).content.decode()
+    refused = client.get(path)
+    assert refused.status_code == 403 and "本账号未以该手机号码验证" in refused.content.decode()
     assert client.post(path).status_code == 403
     # the same number but never verified (typed by staff) is not enough either
     User.objects.filter(pk=stranger.pk).update(phone=PHONE, phone_verified_at=None)
