@@ -318,10 +318,11 @@ class Organization(ScopedModel):
     contact_name = models.CharField("联系人", max_length=50, blank=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
     # Kept by the organization's own account (the portal's contact page), not registered facts.
-    activity_schedule = models.CharField("活动时间", max_length=200, blank=True, default="",
+    # (a database default too: the bulk loaders — import, demo generator — insert named columns only)
+    activity_schedule = models.CharField("活动时间", max_length=200, blank=True, default="", db_default="",
                                          help_text="如“每周三下午3点至5点”。")
-    activity_place = models.CharField("活动地点", max_length=300, blank=True, default="")
-    description = models.TextField("组织简介", blank=True, default="", max_length=2000)
+    activity_place = models.CharField("活动地点", max_length=300, blank=True, default="", db_default="")
+    description = models.TextField("组织简介", blank=True, default="", db_default="", max_length=2000)
     party_building = models.CharField(
         "党建情况", max_length=12, choices=PartyBuilding.choices, default=PartyBuilding.NONE
     )
