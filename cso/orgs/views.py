@@ -21,7 +21,7 @@ from cso.core.scoping import VIEW, Scope
 from cso.regions import codes
 from cso.regions.models import Authority, Division
 
-from . import exports, queries, services
+from . import exports, privacy, queries, services
 from .filters import OrganizationFilter
 from .forms import (
     CorrectionForm,
@@ -174,6 +174,8 @@ def detail(request, uid):
     )
     hubs = list(HubMembership.objects.filter(member=org, hub__in=visible).select_related("hub").order_by("-joined_on"))
     changes, more_changes = timeline(org, None if request.GET.get("history") == "all" else TIMELINE_RECORDS)
+    if privacy.hides_phones(user, org):  # reached through a base or a hub: no phones
+        changes = privacy.mask_page(org, leaders, changes)
     sharing = []
     if org.venue_id:
         sharing = list(visible.filter(venue_id=org.venue_id).exclude(pk=org.pk).only("uid", "name")[:20])

@@ -43,7 +43,10 @@ def test_the_operator_sees_its_incubated_orgs_and_hub_members_only(cast, login, 
     assert "民生街道文体团队促进会" in home and "民生街道社会组织孵化基地" in home and "（2个）" in home
     # the registry's pages answer the same reach
     assert client.get(reverse("orgs:detail", args=[setting["member"].uid])).status_code == 200
-    assert client.get(reverse("orgs:detail", args=[setting["incubated"].uid])).status_code == 200
+    page = client.get(reverse("orgs:detail", args=[setting["incubated"].uid]))
+    assert page.status_code == 200
+    assert "13811110001" not in page.content.decode() and "138****0001" in page.content.decode()
+    assert "13811110003" not in client.get(reverse("orgs:detail", args=[setting["member"].uid])).content.decode()
     for key in ("elsewhere", "former", "stranger"):
         assert client.get(reverse("orgs:detail", args=[setting[key].uid])).status_code == 404
     listed = set(Organization.objects.visible_to(cast["operator"]).values_list("name", flat=True))
@@ -51,6 +54,15 @@ def test_the_operator_sees_its_incubated_orgs_and_hub_members_only(cast, login, 
     # nor may the operator edit anyone's contact page
     assert client.get(reverse("portal:contact", args=[setting["incubated"].uid])).status_code == 404
     assert client.get(reverse("portal:contact", args=[setting["hub"].uid])).status_code == 403
+
+
+def test_an_organization_account_sees_its_own_phones_and_staff_see_all(cast, login, setting):
+    AccountLink.objects.create(user=cast["organization"], organization=setting["incubated"],
+                               division_id=setting["incubated"].division_id)
+    own = login(cast["organization"]).get(reverse("orgs:detail", args=[setting["incubated"].uid]))
+    assert "13811110001" in own.content.decode()
+    staff = login(cast["street"]).get(reverse("orgs:detail", args=[setting["member"].uid]))
+    assert "13811110003" in staff.content.decode()
 
 
 def test_an_organization_account_of_a_hub_does_not_reach_its_members(cast, login, setting):
