@@ -147,3 +147,20 @@ def test_a_bad_number_is_named(cast, login, group):
                                       {"phone": "1234", "role": "head"}).content.decode()
     assert "请填写正确的11位手机号码" in body
     assert not AccountInvitation.objects.exists()
+
+
+def test_the_audit_log_shows_links_made_by_accepted_invitations(cast, client, group):
+    from cso.orgs import invitations
+
+    invitation = invitations.invite(group, PHONE, "head", cast["street"])
+    account = cast["organization"]
+    User.objects.filter(pk=account.pk).update(phone=PHONE, phone_verified_at=timezone.now())
+    account.refresh_from_db()
+    invitations.accept(invitation, account)
+    client.force_login(cast["county"])
+    body = client.get(reverse("accounts:audit"), {"tab": "links"}).content.decode()
+    assert "账号关联建立" in body and "接受账号邀请" in body and "兴宁社区夕阳红合唱队" in body
+    assert "139****0001" in body and PHONE not in body
+    client.force_login(cast["outsider_county"])
+    body = client.get(reverse("accounts:audit"), {"tab": "links"}).content.decode()
+    assert "兴宁社区夕阳红合唱队" not in body
