@@ -175,3 +175,13 @@ def test_the_public_community_search_answers_without_an_account(tree, client):
 def test_a_signed_in_account_is_sent_home(cast, login):
     response = login(cast["street"]).get(PAGE)
     assert response.status_code == 302 and response.url == reverse("core:home")
+
+
+def test_old_codes_are_pruned(tree):
+    from django.core.management import call_command
+
+    PhoneCode.objects.create(phone=PHONE, code_hash="x" * 64)
+    old = PhoneCode.objects.create(phone=PHONE, code_hash="y" * 64)
+    PhoneCode.objects.filter(pk=old.pk).update(created=timezone.now() - timedelta(days=2))
+    call_command("prune_phone_codes", verbosity=0)
+    assert list(PhoneCode.objects.values_list("code_hash", flat=True)) == ["x" * 64]
