@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cso.reports",
     "cso.notices",
     "cso.dashboards",
+    "cso.portal",
     "cso.demo",
 ]
 
@@ -266,6 +267,15 @@ CSO_FILING_ROSTER_REQUIRED: bool | list[str] = False
 # Messages (cso.core.messaging): the SMS sender class (default: write to the log) and e-mail through
 # Django's backend (console unless CSO_EMAIL_HOST is set).
 CSO_SMS_SENDER = env_str("CSO_SMS_SENDER", "cso.core.messaging.LogSmsSender")
+# The site's address for absolute links in text messages (account invitations).
+CSO_SITE_URL = env_str("CSO_SITE_URL", "http://127.0.0.1:8000")
+# Sign-up codes by SMS: minutes valid, tries per code, codes per phone and per client address per hour.
+CSO_PHONE_CODE_MINUTES = env_int("CSO_PHONE_CODE_MINUTES", 10)
+CSO_PHONE_CODE_ATTEMPTS = env_int("CSO_PHONE_CODE_ATTEMPTS", 5)
+CSO_PHONE_CODES_PER_PHONE_HOUR = env_int("CSO_PHONE_CODES_PER_PHONE_HOUR", 5)
+CSO_PHONE_CODES_PER_ADDRESS_HOUR = env_int("CSO_PHONE_CODES_PER_ADDRESS_HOUR", 20)
+# Days an account invitation stays valid.
+CSO_INVITATION_DAYS = env_int("CSO_INVITATION_DAYS", 7)
 if env_str("CSO_EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = env_str("CSO_EMAIL_HOST")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("dashboards/", include("cso.dashboards.urls")),
     path("notifications/", include("cso.notices.urls")),
     path("progress/", include("cso.applications.progress_urls")),
+    path("my/", include("cso.portal.urls")),
     path("api/", include("cso.api_urls")),
     path("admin/", admin.site.urls),
 ]

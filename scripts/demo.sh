@@ -18,6 +18,8 @@ if [ -z "${CSO_SECRET_KEY:-}" ]; then
 fi
 export DATABASE_URL=${DATABASE_URL:-sqlite:///$(pwd)/db.sqlite3}
 PORT=${CSO_PORT:-8000}
+# absolute links in text messages (account invitations)
+export CSO_SITE_URL=${CSO_SITE_URL:-http://127.0.0.1:$PORT}
 
 echo "==> 准备数据库"
 .venv/bin/python manage.py migrate --noinput -v 0

@@ -91,7 +91,21 @@ def foreign_objects(cast):
         "base": IncubationBase.objects.create(name="新竹街道孵化基地", division_id="450103001000", level=4).pk,
         "notification": Notification.objects.create(recipient=cast["outsider_county"], title="新竹街道组织",
                                                     link=f"/applications/{application.number}/").pk,
+        "token": _foreign_invitation(organization, cast).token,
     }
+
+
+def _foreign_invitation(organization, cast):
+    """An account invitation of the sibling county's group (its accept page answers the invited number only)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cso.orgs.models import AccountInvitation
+
+    return AccountInvitation.objects.create(organization=organization, phone="13500000001", role="head",
+                                            token="walk-foreign-invitation", invited_by=cast["outsider_county"],
+                                            expires=timezone.now() + timedelta(days=7))
 
 
 def body_of(response) -> str:

@@ -25,6 +25,10 @@ class User(ScopedModel, AbstractUser):
 
     full_name = models.CharField("姓名", max_length=50, blank=True)
     phone = models.CharField("手机号码", max_length=20, blank=True)
+    phone_verified_at = models.DateTimeField(
+        "手机号码验证时间", null=True, blank=True, editable=False,
+        help_text="以短信验证码验证本人手机号码的时间（自助注册时）；为空则未验证。",
+    )
     title = models.CharField("职务/部门", max_length=100, blank=True)
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.COMMUNITY)
     division = models.ForeignKey(
@@ -138,3 +142,31 @@ class SignInEvent(ScopedModel):
 
     def __str__(self):
         return f"{self.username} {'成功' if self.success else '失败'} {self.created_at}"
+
+
+class PhoneCode(models.Model):
+    """A one-time code sent by SMS (sign-up), kept hashed: it expires, allows a few attempts, is used once.
+
+    Not scoped: no page lists codes; they are read only by the phone and purpose they were sent for.
+    """
+
+    class Purpose(models.TextChoices):
+        SIGNUP = "signup", "注册账号"
+
+    phone = models.CharField("手机号码", max_length=11, db_index=True)
+    code_hash = models.CharField("验证码摘要", max_length=64)
+    purpose = models.CharField("用途", max_length=12, choices=Purpose.choices, default=Purpose.SIGNUP)
+    client_address = models.GenericIPAddressField("请求地址", null=True, blank=True, db_index=True)
+    created = models.DateTimeField("发送时间", auto_now_add=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField("已尝试次数", default=0)
+    used = models.BooleanField("已使用", default=False)
+
+    class Meta:
+        verbose_name = "短信验证码"
+        verbose_name_plural = "短信验证码"
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        from .validators import mask_mobile
+
+        return f"{mask_mobile(self.phone)} {self.get_purpose_display()} {self.created:%Y-%m-%d %H:%M}"

@@ -152,6 +152,11 @@ ACCOUNT_ACTIONS: list[Action] = [
     Action("accounts.link", "关联组织（基地）账号", "orgs.Organization"),
     Action("accounts.audit", "查看审计日志"),
     Action("accounts.responsibilities", "查看职责表"),
+    # Public: done by someone without an account (no row grants it to a signed-in account).
+    Action("accounts.signup", "用手机号码注册社会组织账号（公开，无须登录）"),
+    Action("accounts.invite", "邀请组织负责人、联络员使用平台账号", "orgs.Organization"),
+    Action("accounts.revoke_invitation", "撤销账号邀请", "orgs.AccountInvitation"),
+    Action("accounts.accept_invitation", "接受账号邀请（关联本组织）", "orgs.AccountInvitation"),
 ]
 ORG_ACTIONS: list[Action] = [
     Action("orgs.view", "查看社会组织", "orgs.Organization"),
@@ -171,6 +176,7 @@ ORG_ACTIONS: list[Action] = [
     Action("orgs.invite_member", "邀请组织加入枢纽组织（入会邀请）", "orgs.Organization"),
     Action("orgs.answer_invitation", "接受或谢绝入会邀请", "orgs.MembershipInvitation"),
     Action("orgs.leave_hub", "退出枢纽组织（结束会员关系）", "orgs.HubMembership"),
+    Action("orgs.edit_contact", "修改本组织的联系方式和活动信息", "orgs.Organization"),
 ]
 REPORT_ACTIONS: list[Action] = [
     Action("reports.view", "查看统计报表", "reports.QuarterlyReport"),
@@ -348,12 +354,49 @@ def _every_account(action: str, note: str) -> list[Duty]:
 
 NOTICE_DUTIES: list[Duty] = _every_account("notices.view", f"{PROPOSAL}：每个账号只看、只处理本账号收到的通知")
 
+PORTAL_ACTIONS: list[Action] = [
+    Action("portal.mine", "查看“我的组织”（本账号关联的组织和申请）"),
+    Action("portal.linked", "查看本基地孵化的组织和本枢纽组织的会员组织"),
+]
+_PORTAL = f"{PROPOSAL}：组织账号、运营方账号的门户只列本账号关联的组织"
+PORTAL_DUTIES: list[Duty] = [
+    *_rows("portal.mine", Role.ORGANIZATION, LINKED_LEVELS, LINKED, note=_PORTAL),
+    *_rows("portal.mine", Role.OPERATOR, LINKED_LEVELS, LINKED, note=_PORTAL),
+    *_rows("portal.linked", Role.OPERATOR, LINKED_LEVELS, LINKED,
+           note=f"{PROPOSAL}：运营方查看本基地孵化的组织、本枢纽组织的会员组织（不含其他组织）"),
+]
+_INVITE = f"{SEED_001}；{PROPOSAL}：街道，或登记（备案）该组织的机关，按手机号码邀请组织的负责人、联络员"
+
+
+def _inviters(action: str) -> list[Duty]:
+    return [
+        *_rows(action, Role.STREET, (S,), SUBTREE, note=f"{_INVITE}（街道：辖区内的组织）"),
+        *_rows(action, Role.REGISTRAR, ABOVE_STREET, REGISTERED_HERE, (REGISTERED,),
+               note=f"{_INVITE}（登记管理机关：本机关登记的组织）"),
+        *_rows(action, Role.CIVIL_AFFAIRS, (CO,), REGISTERED_HERE, (FILED, COMMUNITY_GROUP),
+               note=f"{_INVITE}（备案机关为县级民政局时：本机关备案的组织）"),
+        *_rows(action, Role.COMMUNITY, (CM,), OWN_DIVISION, (COMMUNITY_GROUP,),
+               note=f"{_INVITE}（居（村）委会：本社区指导的小型团体；不含依法登记的组织）"),
+    ]
+
+
+ACCOUNT_DUTIES += [
+    *_inviters("accounts.invite"),
+    *_inviters("accounts.revoke_invitation"),
+    *_rows("accounts.accept_invitation", Role.ORGANIZATION, LINKED_LEVELS, LINKED,
+           note=f"{PROPOSAL}：以邀请短信所发手机号码注册（验证）的组织账号接受邀请，关联该组织"),
+]
+ORG_DUTIES += [
+    *_rows("orgs.edit_contact", Role.ORGANIZATION, LINKED_LEVELS, LINKED,
+           note=f"{PROPOSAL}：组织账号直接修改联系人、电话、地址和活动信息（留痕）；登记事项须办理变更申请"),
+]
+
 ACTIONS: dict[str, Action] = {
     a.code: a for a in (*REGION_ACTIONS, *ACCOUNT_ACTIONS, *ORG_ACTIONS, *REPORT_ACTIONS, *STATS_ACTIONS,
-                    *APPLICATION_ACTIONS, *NOTICE_ACTIONS)
+                    *APPLICATION_ACTIONS, *NOTICE_ACTIONS, *PORTAL_ACTIONS)
 }
 TABLE: tuple[Duty, ...] = (*REGION_DUTIES, *ACCOUNT_DUTIES, *ORG_DUTIES, *REPORT_DUTIES, *STATS_DUTIES,
-                           *APPLICATION_DUTIES, *NOTICE_DUTIES)
+                           *APPLICATION_DUTIES, *NOTICE_DUTIES, *PORTAL_DUTIES)
 
 
 # --- the predicate layer -------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import signup, views
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("signup/", signup.signup, name="signup"),
+    path("signup/communities/", signup.signup_communities, name="signup_communities"),
     path("profile/", views.profile, name="profile"),
     path("password/", views.password_change, name="password_change"),
     path("users/", views.user_list, name="user_list"),

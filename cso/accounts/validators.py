@@ -24,3 +24,34 @@ class CharacterClassValidator:
 
     def get_help_text(self):
         return "密码须同时包含字母和数字。"
+
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def normalize_mobile(value: str) -> str:
+    """Spaces, hyphens and a leading +86 / 0086 dropped: "+86 138-0013-8000" → "13800138000"."""
+    text = re.sub(r"[\s\-()（）]", "", str(value or ""))
+    for prefix in ("+86", "0086"):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+            break
+    return text
+
+
+def validate_mobile(value: str) -> str:
+    """A mainland mobile number (11 digits, 1[3-9]…), normalized; otherwise a Chinese ValidationError."""
+    text = normalize_mobile(value)
+    if not MOBILE_RE.match(text):
+        raise ValidationError("请填写正确的11位手机号码（以13–19开头）。", code="invalid_mobile")
+    return text
+
+
+def mask_mobile(value: str) -> str:
+    """For display: 13812345678 → 138****5678 (anything not a mobile number is masked all but its ends)."""
+    text = normalize_mobile(value)
+    if len(text) == 11 and text.isdigit():
+        return f"{text[:3]}****{text[7:]}"
+    if len(text) <= 4:
+        return "*" * len(text)
+    return f"{text[:2]}{'*' * (len(text) - 4)}{text[-2:]}"

@@ -7,9 +7,10 @@ class OrgsConfig(AppConfig):
     verbose_name = "社会组织"
 
     def ready(self):
-        from . import audit
+        from . import audit, audit_links
 
         audit.register()
+        audit_links.register()
 
         # background work (cso.core.jobs): the worker process learns the runners and tasks here
         from . import exports, tasks  # noqa: F401

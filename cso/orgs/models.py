@@ -333,6 +333,12 @@ class Organization(ScopedModel):
     )
     contact_name = models.CharField("联系人", max_length=50, blank=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    # Kept by the organization's own account (the portal's contact page), not registered facts.
+    # (a database default too: the bulk loaders — import, demo generator — insert named columns only)
+    activity_schedule = models.CharField("活动时间", max_length=200, blank=True, default="", db_default="",
+                                         help_text="如“每周三下午3点至5点”。")
+    activity_place = models.CharField("活动地点", max_length=300, blank=True, default="", db_default="")
+    description = models.TextField("组织简介", blank=True, default="", db_default="", max_length=2000)
     party_building = models.CharField(
         "党建情况", max_length=12, choices=PartyBuilding.choices, default=PartyBuilding.NONE
     )
@@ -480,7 +486,10 @@ class Organization(ScopedModel):
             if pk is None:
                 return False
             links = AccountLink.objects.filter(user=user)
-            return links.filter(Q(organization_id=pk) | (Q(base_id=base_id) if base_id else Q(pk__in=[]))).exists()
+            if links.filter(Q(organization_id=pk) | (Q(base_id=base_id) if base_id else Q(pk__in=[]))).exists():
+                return True
+            return is_operator(user) and HubMembership.objects.filter(
+                member_id=pk, left_on__isnull=True, hub__is_hub=True, hub__account_links__user=user).exists()
 
         return Facts(division=self.division_id, authority_division=self.registration_authority_division_id,
                      track=self.responsibility_track, linked=linked)
@@ -692,11 +701,21 @@ class Organization(ScopedModel):
         return None
 
 
+def is_operator(user) -> bool:
+    return getattr(user, "role", None) == "operator"  # cso.accounts.choices.Role.OPERATOR
+
+
 def linked_q(user, prefix: str = "") -> Q:
-    """Organizations linked to this account: directly, or incubated by a base linked to it."""
+    """Organizations linked to this account: directly, or incubated by a base linked to it; for an operator's
+    account also the live members of the hub organizations (枢纽型组织) linked to it."""
     links = AccountLink.objects.filter(user=user)
-    return (Q(**{f"{prefix}pk__in": links.filter(organization__isnull=False).values("organization")})
-            | Q(**{f"{prefix}incubated_by__in": links.filter(base__isnull=False).values("base")}))
+    q = (Q(**{f"{prefix}pk__in": links.filter(organization__isnull=False).values("organization")})
+         | Q(**{f"{prefix}incubated_by__in": links.filter(base__isnull=False).values("base")}))
+    if is_operator(user):
+        hubs = links.filter(organization__isnull=False, organization__is_hub=True).values("organization")
+        members = HubMembership.objects.filter(hub__in=hubs, left_on__isnull=True).values("member")
+        q |= Q(**{f"{prefix}pk__in": members})
+    return q
 
 
 class AccountLink(ScopedModel):
@@ -1116,3 +1135,66 @@ class MembershipInvitation(ScopedModel):
         if action == VIEW:
             return linked_q(user, "member__") | linked_q(user, "hub__")
         return None
+
+
+# --- account invitations ---------------------------------------------------------------------
+class AccountInvitation(ScopedModel):
+    """The street (or the body that registered / files the organization) invites a person, by mobile number,
+    to use the platform as the organization's 负责人 or 联络员: an SMS with a link; accepted by an
+    organization's account that verified the same number, which is then linked (``AccountLink``)."""
+
+    organization = models.ForeignKey(Organization, verbose_name="组织", on_delete=models.CASCADE,
+                                     related_name="account_invitations")
+    phone = models.CharField("手机号码", max_length=11)
+    role = models.CharField("身份", max_length=10, choices=AccountLink.LinkRole.choices,
+                            default=AccountLink.LinkRole.LIAISON)
+    token = models.CharField("邀请码", max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="邀请人", null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("邀请时间", auto_now_add=True)
+    expires = models.DateTimeField("有效期至")
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接受账号", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    accepted_at = models.DateTimeField("接受时间", null=True, blank=True)
+    revoked = models.BooleanField("已撤销", default=False)
+
+    history = HistoricalRecords(excluded_fields=["token"])
+    scope_field = "organization__division"
+
+    class Meta:
+        verbose_name = "账号邀请"
+        verbose_name_plural = "账号邀请"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.organization} ← {self.phone[:3]}****{self.phone[7:]}（{self.get_role_display()}）"
+
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.expires <= timezone.now()
+
+    @property
+    def is_pending(self) -> bool:
+        return not self.revoked and self.accepted_at is None and not self.is_expired
+
+    @property
+    def state_label(self) -> str:
+        if self.accepted_at:
+            return "已接受"
+        if self.revoked:
+            return "已撤销"
+        if self.is_expired:
+            return "已过期"
+        return "待接受"
+
+    def responsibility_facts(self):
+        """The organization's place, track and deciding body; "linked" is the account that verified the
+        invited number (the one who may accept)."""
+        facts = self.organization.responsibility_facts()
+        phone = self.phone
+        from dataclasses import replace
+
+        return replace(facts, linked=lambda user: bool(getattr(user, "phone_verified_at", None))
+                       and getattr(user, "phone", "") == phone)

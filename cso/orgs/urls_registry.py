@@ -7,7 +7,7 @@ never taken for a uid.
 
 from django.urls import path, register_converter
 
-from . import views, views_categorise, views_hubs, views_manage
+from . import views, views_categorise, views_hubs, views_invitations, views_manage
 
 
 class UidConverter:
@@ -40,4 +40,8 @@ urlpatterns = [
     path("<uid:uid>/members/invite/", views_hubs.invite, name="invite_member"),
     path("hub-invitations/", views_hubs.invitations, name="hub_invitations"),
     path("memberships/<int:membership>/leave/", views_hubs.leave, name="leave_hub"),
+    path("<uid:uid>/invite/", views_invitations.invite, name="invite"),
+    path("account-invitations/", views_invitations.invitation_list, name="invitations_list"),
+    path("account-invitations/<int:pk>/revoke/", views_invitations.invitation_revoke, name="invitation_revoke"),
+    path("account-invitations/accept/<str:token>/", views_invitations.invitation_accept, name="invitation_accept"),
 ]

@@ -21,7 +21,7 @@ from cso.core.scoping import VIEW, Scope
 from cso.regions import codes
 from cso.regions.models import Authority, Division
 
-from . import exports, queries, services
+from . import exports, privacy, queries, services
 from .filters import OrganizationFilter
 from .forms import (
     CorrectionForm,
@@ -54,7 +54,7 @@ def _org_crumbs(org, *tail) -> list[dict]:
 
 # Actions offered on an organization's page, each a button only for those the table allows.
 ORG_PAGE_ACTIONS = ("orgs.change", "orgs.set_status", "orgs.deregister", "orgs.revoke", "orgs.clear", "orgs.correct",
-                    "orgs.advise", "accounts.link", "orgs.categorise")
+                    "orgs.advise", "accounts.link", "orgs.categorise", "accounts.invite")
 
 
 def _get_org(request, uid: str, action: str | None = None) -> Organization:
@@ -182,6 +182,8 @@ def detail(request, uid):
     hubs = list(HubMembership.objects.filter(member=org).filter(**({} if own else {"hub__in": visible}))
                 .select_related("hub").order_by("-joined_on"))
     changes, more_changes = timeline(org, None if request.GET.get("history") == "all" else TIMELINE_RECORDS)
+    if privacy.hides_phones(user, org):  # reached through a base or a hub: no phones
+        changes = privacy.mask_page(org, leaders, changes)
     sharing = []
     if org.venue_id:
         sharing = list(visible.filter(venue_id=org.venue_id).exclude(pk=org.pk).only("uid", "name")[:20])

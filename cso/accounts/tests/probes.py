@@ -53,3 +53,17 @@ register(Probe("accounts.link", ("reg_county", "reg_sibling_county", "reg_other_
 register(Probe("accounts.audit", (None,), lambda world, subject, account: None, _page("accounts:audit")))
 register(Probe("accounts.responsibilities", (None,), lambda world, subject, account: None,
                _page("accounts:responsibilities")))
+
+
+def _signup(client, _):
+    """Sign-up is public: a signed-in account is sent home and no code is sent (no row grants it)."""
+    from cso.accounts.models import PhoneCode
+
+    before = PhoneCode.objects.count()
+    response = client.post(reverse("accounts:signup"), {"step": "send", "phone": "13912345678"})
+    assert response.status_code in (302, 403, 404), response.status_code
+    assert PhoneCode.objects.count() == before, "a signed-in account got a sign-up code"
+    return False
+
+
+register(Probe("accounts.signup", (None,), lambda world, subject, account: None, _signup))

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cso.accounts.choices import Role, role_label
 from cso.accounts.models import User
-from cso.demo import changes_demo
+from cso.demo import accounts_demo, changes_demo
 from cso.regions.importer import (
     estimate_figures,
     import_divisions,
@@ -72,6 +72,7 @@ class Command(BaseCommand):
         self._reports()
         from cso.demo import applications_demo; applications_demo.load(self.stdout)  # noqa: E702, I001
         __import__("cso.demo.hubs_guides", fromlist=["load"]).load(self.stdout, DEMO_PASSWORD)  # 联合会, 办事指南
+        accounts_demo.load(self.stdout)
 
     def _organizations(self):
         """Generated organizations: full density (10 per urban, 5 per rural community) in a few
