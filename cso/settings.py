@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "cso.applications",
     "cso.stats",
     "cso.reports",
+    "cso.supervision",
     "cso.notices",
     "cso.dashboards",
     "cso.portal",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("notifications/", include("cso.notices.urls")),
     path("progress/", include("cso.applications.progress_urls")),
     path("my/", include("cso.portal.urls")),
+    path("supervision/", include("cso.supervision.urls")),
     path("api/", include("cso.api_urls")),
     path("admin/", admin.site.urls),
 ]
