@@ -48,7 +48,6 @@ def open_applications(user) -> list[Application]:
     for case in cases:
         last = case.corrections[0] if case.corrections else None
         case.missing_items = last.missing if (last and case.state == State.NEEDS_CORRECTION) else []
-        case.title = (case.payload or {}).get("name") or (case.organization.name if case.organization_id else "")
         case.correction_reason = last.reason if (last and case.state == State.NEEDS_CORRECTION) else ""
     return cases
 

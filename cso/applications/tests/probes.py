@@ -151,9 +151,6 @@ register(Probe("applications.upload", ("own_draft", "other_draft"), _draft, _upl
 
 
 def _case_with_roster(world, subject, account):
-    from cso.applications.models import Attachment
-    from cso.core import privatefiles
-
     if subject == "own_case":
         application = Application.objects.create(
             kind="filing", applicant=account, division_id=COMMUNITY, authority_division_id="450102001000",
@@ -162,6 +159,13 @@ def _case_with_roster(world, subject, account):
         application.save(update_fields=["number"])
     else:
         application = _case(State.SUBMITTED)(world, subject, account)
+    return attach_roster(application)
+
+
+def attach_roster(application):
+    from cso.applications.models import Attachment
+    from cso.core import privatefiles
+
     stored = privatefiles.write(Attachment.AREA, ".png", PNG)
     Attachment.objects.create(application=application, material="roster", original_name="名册.png", stored_name=stored,
                               content_type="image/png", size=len(PNG), sha256="0" * 64)

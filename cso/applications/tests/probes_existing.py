@@ -54,6 +54,21 @@ def _extended(action, state):
     return Probe(action, (*probe.subjects, *ABOUT), build, probe.attempt)
 
 
+def _extended_download():
+    """The materials of cases about organizations registered at every level: their registering body downloads."""
+    probe = PROBES["applications.download"]
+
+    def build(world, subject, account):
+        if subject not in ABOUT:
+            return probe.build(world, subject, account)
+        from cso.applications.tests.probes import attach_roster
+
+        org_subject, kind_code = ABOUT[subject]
+        return attach_roster(_application(world, org_subject, kind_code, world.cast["organization"], State.SUBMITTED))
+
+    return Probe("applications.download", (*probe.subjects, *ABOUT), build, probe.attempt)
+
+
 def _own_change(world, subject, account):
     if subject != "own_change_draft":
         return PROBES_BEFORE["applications.apply"].build(world, subject, account)
@@ -76,5 +91,6 @@ def extend() -> None:
     for action, state in (("applications.accept", State.SUBMITTED), ("applications.return", State.ACCEPTED),
                           ("applications.approve", State.ACCEPTED), ("applications.reject", State.SUBMITTED)):
         register(_extended(action, state))
+    register(_extended_download())
     apply = PROBES_BEFORE["applications.apply"]
     register(Probe("applications.apply", (*apply.subjects, "own_change_draft"), _own_change, _submit))
