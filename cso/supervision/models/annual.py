@@ -197,3 +197,22 @@ class AnnualReportAttachment(models.Model):
 
 __all__ = ["EDITABLE_STATES", "FILED_STATES", "MONEY_FIELDS", "PARTY_FIELDS", "WORK_FIELDS", "AnnualReport",
            "AnnualReportAttachment", "AnnualReportEvent", "AnnualState", "Conclusion"]
+
+
+class AnnualReminderRun(models.Model):
+    """One day's reminders of missing annual reports: a second run the same day sends nothing again."""
+
+    day = models.DateField("日期", unique=True)
+    started_at = models.DateTimeField("开始时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    reminded = models.PositiveIntegerField("提醒组织数", default=0)
+
+    class Meta:
+        verbose_name = "年报提醒记录"
+        verbose_name_plural = "年报提醒记录"
+
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d} 年报提醒"
+
+
+__all__ += ["AnnualReminderRun"]
