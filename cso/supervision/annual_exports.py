@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 
 import xlsxwriter
+from django.conf import settings
 from django.db.models import Q
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
-from cso.core import csvfiles
+from cso.accounts.responsibilities import can
+from cso.core import csvfiles, jobs
+from cso.core.scoping import subtree_q
 from cso.orgs.choices import Track
 from cso.orgs.models import Organization
 
@@ -34,19 +37,46 @@ class Listing:
     tab: str
     year: int
     q: str
+    division: str = ""  # a division code inside the account's subtree: only its part of the list
 
     @classmethod
     def from_request(cls, request) -> Listing:
-        tab = request.GET.get("tab", "missing")
+        return cls.from_params(request.user, request.GET)
+
+    @classmethod
+    def from_params(cls, user, params) -> Listing:
+        tab = params.get("tab", "missing")
         if tab not in TABS:
             tab = "missing"
         last = today().year - 1
         try:
-            year = int(request.GET.get("year") or last)
-        except ValueError:
+            year = int(params.get("year") or last)
+        except (TypeError, ValueError):
             year = last
         year = min(max(year, 2000), last)
-        return cls(request.user, tab, year, (request.GET.get("q") or "").strip()[:50])
+        division = (params.get("division") or "").strip()
+        return cls(user, tab, year, (params.get("q") or "").strip()[:50], division if division.isdigit() else "")
+
+    def params(self) -> dict:
+        return {"tab": self.tab, "year": self.year, "q": self.q, "division": self.division}
+
+    def divisions(self):
+        """The divisions one level below the account's, to narrow the list to one of them."""
+        from cso.regions.models import Division
+
+        own = getattr(self.user, "division_id", None)
+        return list(Division.objects.filter(parent_id=own).order_by("code")) if own else []
+
+    def _within(self, qs, field: str):
+        if not self.division:
+            return qs
+        from cso.core.hierarchy import PREFIX_LENGTH
+        from cso.regions.models import Division
+
+        chosen = Division.objects.visible_to(self.user).filter(code=self.division).first()
+        if chosen is None:
+            return qs.none()
+        return qs.filter(subtree_q(field, chosen.code[:PREFIX_LENGTH[chosen.level]]))
 
     @property
     def title(self) -> str:
@@ -62,9 +92,10 @@ class Listing:
             orgs = Organization.objects.visible_to(self.user).filter(track=Track.REGISTERED)
             if self.q:
                 orgs = orgs.filter(Q(name__icontains=self.q) | Q(credit_code__iexact=self.q))
+            orgs = self._within(orgs, "division")
             return (annual.missing(orgs, self.year).select_related("division", "registration_authority")
                     .order_by("division_id", "name", "pk"))
-        reports = AnnualReport.objects.visible_to(self.user)
+        reports = self._within(AnnualReport.objects.visible_to(self.user), "organization__division")
         if self.q:
             reports = reports.filter(Q(organization__name__icontains=self.q)
                                      | Q(organization__credit_code__iexact=self.q))
@@ -96,22 +127,46 @@ class Listing:
         for obj in self.queryset().iterator(chunk_size=2000):
             yield self.row(obj)
 
-    @property
-    def link_of(self):
-        return self.tab != "missing"
 
 
 def _filename(listing: Listing, ext: str) -> str:
     return f"{listing.title}.{ext}"
 
 
-def response(listing: Listing, fmt: str):
+KIND = "supervision.annual_export"
+
+
+def is_small(listing: Listing) -> bool:
+    """At most ``CSO_EXPORT_SYNC_ROWS`` rows: answered at once; larger lists are written by the worker."""
+    limit = settings.CSO_EXPORT_SYNC_ROWS
+    return listing.queryset().order_by()[: limit + 1].count() <= limit
+
+
+def submit(listing: Listing, fmt: str, back_url: str = ""):
+    return jobs.submit(listing.user, KIND, f"导出{listing.title}（.{fmt}）", {**listing.params(), "format": fmt},
+                       back_url=back_url)
+
+
+@jobs.runner(KIND)
+def run_export(job, progress: jobs.Progress) -> jobs.Output:
+    user = job.user
+    if not user.is_active or not can(user, "supervision.annual_export"):
+        raise jobs.JobFailed("发起导出的账号已停用或已无权导出年度报告名单。")
+    fmt = job.params.get("format")
+    if fmt not in ("csv", "xlsx"):
+        raise jobs.JobFailed("不支持的导出格式。")
+    listing = Listing.from_params(user, job.params)
+    progress(0, listing.queryset().count(), "正在导出")
     if fmt == "csv":
-        out = StreamingHttpResponse(csvfiles.lines(listing.header(), listing.rows()),
-                                    content_type="text/csv; charset=utf-8")
-        out["Content-Disposition"] = content_disposition_header(True, _filename(listing, "csv"))
-        return out
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse after streaming
+        data = "".join(csvfiles.lines(listing.header(), listing.rows())).encode("utf-8")
+        return jobs.Output(_filename(listing, "csv"), jobs.CSV, data)
+    with tempfile.TemporaryFile() as handle:
+        write_xlsx(listing, handle)
+        handle.seek(0)
+        return jobs.Output(_filename(listing, "xlsx"), jobs.XLSX, handle.read())
+
+
+def write_xlsx(listing: Listing, handle) -> None:
     workbook = xlsxwriter.Workbook(handle, {"constant_memory": True, "strings_to_numbers": False,
                                             "strings_to_formulas": False, "strings_to_urls": False,
                                             "tmpdir": tempfile.gettempdir()})
@@ -133,6 +188,16 @@ def response(listing: Listing, fmt: str):
                 sheet.write_string(n, col, str(value))
     sheet.freeze_panes(1, 0)
     workbook.close()
+
+
+def response(listing: Listing, fmt: str):
+    if fmt == "csv":
+        out = StreamingHttpResponse(csvfiles.lines(listing.header(), listing.rows()),
+                                    content_type="text/csv; charset=utf-8")
+        out["Content-Disposition"] = content_disposition_header(True, _filename(listing, "csv"))
+        return out
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse after streaming
+    write_xlsx(listing, handle)
     handle.seek(0)
     return FileResponse(handle, as_attachment=True, filename=_filename(listing, "xlsx"),
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -251,6 +251,10 @@ def lists(request):
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx"):
         require(request.user, "supervision.annual_export")
+        if not annual_exports.is_small(listing):
+            # a large list is written by the worker; its page shows the progress and offers the file
+            job = annual_exports.submit(listing, fmt, back_url=request.path)
+            return redirect("core:job", job=job.pk)
         return annual_exports.response(listing, fmt)
     page = Paginator(listing.queryset(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "supervision/annual/lists.html", {

@@ -156,3 +156,24 @@ def test_who_may_not(cast, client, org):
     client.force_login(cast["registrar"])  # the registering body does not review (the 民政局 does, seed 000)
     assert client.post(reverse("supervision:annual_review", args=[report.pk]), {"decision": "pass"}).status_code == 403
     assert AnnualReport.objects.get(pk=report.pk).state == AnnualState.SUBMITTED
+
+
+def test_the_list_narrows_to_a_street_and_a_large_export_runs_in_the_worker(cast, client, settings):
+    from cso.core.models import Job, JobStatus
+
+    su = cast["superuser"]
+    here = make_registered(su, name="民生街道未报协会")
+    there = make_registered(su, name="朝阳街道未报协会", division="450102002001")
+    client.force_login(cast["county"])
+    lists = reverse("supervision:annual_lists")
+    body = client.get(lists, {"year": 2025, "division": "450102001000"}).content.decode()
+    assert here.name in body and there.name not in body
+    # a division outside the account's subtree shows nothing
+    assert here.name not in client.get(lists, {"year": 2025, "division": "450103001000"}).content.decode()
+    settings.CSO_EXPORT_SYNC_ROWS = 1
+    response = client.get(lists, {"year": 2025, "format": "csv"})
+    assert response.status_code == 302
+    job = Job.objects.get(kind="supervision.annual_export")
+    assert job.status == JobStatus.DONE and job.user == cast["county"]
+    text = bytes(job.result).decode("utf-8-sig")
+    assert here.name in text and there.name in text
