@@ -14,6 +14,7 @@ content (``cso.core.filetypes``).
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -43,6 +44,7 @@ WORK_FIELDS = ("work_compliance", "work_changes", "work_activities", "work_perso
 MONEY_FIELDS = ("total_income", "total_expense", "donation_income", "government_grants", "year_end_assets",
                 "liabilities", "net_assets")
 PARTY_FIELDS = ("party_members", "party_organization", "party_activities")
+LOCKED_FIELDS = (*WORK_FIELDS, *MONEY_FIELDS, *PARTY_FIELDS, "remediation_report", "organization_id", "year")
 
 
 def _money(label: str):
@@ -113,6 +115,18 @@ class AnnualReport(ScopedModel):
 
     def __str__(self):
         return f"{self.organization}（{self.year}年度报告）"
+
+    def save(self, *args, **kwargs):
+        """Once submitted, the content stays as submitted until the bureau returns the report (the moves change the
+        state and the review fields only)."""
+        if self.pk is not None:
+            stored = type(self).objects.filter(pk=self.pk).values("state", *LOCKED_FIELDS).first()
+            if stored and stored["state"] not in EDITABLE_STATES:
+                changed = [f for f in LOCKED_FIELDS if stored[f] != getattr(self, f)]
+                if changed:
+                    raise ValidationError(f"年度报告已提交（{self.get_state_display()}），内容不能修改；"
+                                          "须由民政部门退回修改后才能修改。")
+        super().save(*args, **kwargs)
 
     @property
     def editable(self) -> bool:

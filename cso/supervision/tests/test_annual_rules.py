@@ -135,6 +135,10 @@ def test_a_submitted_report_cannot_change_until_returned(cast):
     annual_services.submit(report, user)
     with pytest.raises(ValidationError, match="不能修改"):
         annual_services.save_draft(report, user, {"work_awards": "改"})
+    stored = AnnualReport.objects.get(pk=report.pk)
+    stored.total_income = Decimal("1")
+    with pytest.raises(ValidationError, match="内容不能修改"):  # not even by a direct save
+        stored.save()
     annual_services.return_for_correction(report, cast["county"], "请补充活动情况")
     annual_services.save_draft(report, user, {"work_awards": "改"})
     assert AnnualReport.objects.get(pk=report.pk).work_awards == "改"
