@@ -105,6 +105,12 @@ def test_fill_return_correct_review_and_remediation_next_year(cast, client, org)
         AnnualState.REVIEWED, "basic", "财务制度不健全", bureau)
     assert [e.verb for e in report.events.all()] == ["create", "submit", "return", "resubmit", "review"]
     assert all(e.actor_id for e in report.events.all())
+    reviewed = client.get(reverse("supervision:annual_lists"), {"year": 2025, "tab": "reviewed"}).content.decode()
+    assert "兴宁区邻里服务协会" in reviewed and "财务制度不健全" in reviewed
+    client.force_login(cast["organization"])
+    detail = client.get(reverse("supervision:annual_detail", args=[report.pk])).content.decode()
+    assert "年检结论：基本合格" in detail and "财务制度不健全" in detail and "退回修改" in detail
+    assert "财务报表.png" in detail
 
     # next year: the remediation report is required
     client.force_login(cast["organization"])
