@@ -264,6 +264,12 @@ CSO_PROGRESS_LOOKUPS_PER_HOUR = env_int("CSO_PROGRESS_LOOKUPS_PER_HOUR", 20)
 CSO_PRIVATE_MEDIA_ROOT = env_str("CSO_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private-media"))
 CSO_UPLOAD_MAX_BYTES = env_int("CSO_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 CSO_FILING_ROSTER_REQUIRED: bool | list[str] = False
+# Annual reports (cso.supervision.annual): per province (2-digit code; "" for everywhere) the deadline ("MM-DD" of the
+# year after the report year), the day before which an organization must have registered to owe a report for the
+# year ("MM-DD" of that year), the days before the deadline on which missing reports are reminded, and the tracks.
+CSO_ANNUAL_REPORT_RULES: dict[str, dict] = {
+    "": {"deadline": "05-31", "registered_before": "07-01", "remind_days": [30, 7, 1], "tracks": ["registered"]},
+}
 
 # Messages (cso.core.messaging): the SMS sender class (default: write to the log) and e-mail through
 # Django's backend (console unless CSO_EMAIL_HOST is set).

@@ -92,7 +92,19 @@ def foreign_objects(cast):
         "notification": Notification.objects.create(recipient=cast["outsider_county"], title="新竹街道组织",
                                                     link=f"/applications/{application.number}/").pk,
         "token": _foreign_invitation(organization, cast).token,
+        **_foreign_annual_report(organization),
     }
+
+
+def _foreign_annual_report(organization):
+    """An annual report of the sibling county's organization, with an attachment row (年检年报)."""
+    from cso.supervision.models import AnnualReport, AnnualReportAttachment
+
+    report = AnnualReport.objects.create(organization=organization, year=2025, state="submitted")
+    attachment = AnnualReportAttachment.objects.create(report=report, original_name="新竹街道组织.pdf",
+                                                       stored_name="0" * 32 + ".pdf", content_type="application/pdf",
+                                                       size=1, sha256="0" * 64)
+    return {"annual": report.pk, "annual_attachment": attachment.pk}
 
 
 def _foreign_invitation(organization, cast):

@@ -391,12 +391,35 @@ ORG_DUTIES += [
            note=f"{PROPOSAL}：组织账号直接修改联系人、电话、地址和活动信息（留痕）；登记事项须办理变更申请"),
 ]
 
+SUPERVISION_ACTIONS: list[Action] = [
+    Action("supervision.annual_fill", "填写、提交和修改本组织的年度报告（年检年报）", "supervision.AnnualReport"),
+    Action("supervision.annual_review", "审查年度报告（合格、基本合格、不合格或退回修改）", "supervision.AnnualReport"),
+    Action("supervision.annual_list", "查看年度报告审查情况及未报、逾期名单"),
+    Action("supervision.annual_export", "导出未报、逾期年度报告名单"),
+]
+_ANNUAL = "RULES.md（年检年报）；种子文件000：各县（市、区）民政局对已登记社区社会组织事中事后监管（年检年报）"
+SUPERVISION_DUTIES: list[Duty] = [
+    *_rows("supervision.annual_fill", Role.ORGANIZATION, LINKED_LEVELS, LINKED, (REGISTERED,),
+           note=f"{_ANNUAL}；{PROPOSAL}：组织账号网上填报本组织的年度报告，提交后只能经退回修改"),
+    # The bureau that supervises, not the registering body: where a county's 行政审批服务管理局 registers, its
+    # 民政局 reviews (seed 000); where the 民政局 registers it does both. Placed by the registering body's division.
+    *_rows("supervision.annual_review", Role.CIVIL_AFFAIRS, ABOVE_STREET, REGISTERED_HERE, (REGISTERED,),
+           note=f"{_ANNUAL}：登记机关所在地的民政部门审查本级登记的组织的年度报告（登记机关为行政审批服务管理局的，"
+                "由同级民政局审查）；结论为合格、基本合格、不合格"),
+    *[d for role in (Role.CIVIL_AFFAIRS, Role.ADMIN)
+      for d in _rows("supervision.annual_list", role, ABOVE_STREET, SUBTREE,
+                     note=f"{_ANNUAL}；{PROPOSAL}：本辖区（含下级）的审查情况和未报、逾期名单")],
+    *[d for role in (Role.CIVIL_AFFAIRS, Role.ADMIN)
+      for d in _rows("supervision.annual_export", role, ABOVE_STREET, SUBTREE,
+                     note=f"{PROPOSAL}：导出本辖区的未报、逾期名单（CSV 或 Excel）")],
+]
+
 ACTIONS: dict[str, Action] = {
     a.code: a for a in (*REGION_ACTIONS, *ACCOUNT_ACTIONS, *ORG_ACTIONS, *REPORT_ACTIONS, *STATS_ACTIONS,
-                    *APPLICATION_ACTIONS, *NOTICE_ACTIONS, *PORTAL_ACTIONS)
+                    *APPLICATION_ACTIONS, *NOTICE_ACTIONS, *PORTAL_ACTIONS, *SUPERVISION_ACTIONS)
 }
 TABLE: tuple[Duty, ...] = (*REGION_DUTIES, *ACCOUNT_DUTIES, *ORG_DUTIES, *REPORT_DUTIES, *STATS_DUTIES,
-                           *APPLICATION_DUTIES, *NOTICE_DUTIES, *PORTAL_DUTIES)
+                           *APPLICATION_DUTIES, *NOTICE_DUTIES, *PORTAL_DUTIES, *SUPERVISION_DUTIES)
 
 
 # --- the predicate layer -------------------------------------------------------------------------
@@ -489,7 +512,7 @@ def level_label(level: int) -> str:
 
 
 _TRACKED_MODELS = ("orgs.Organization", "applications.Application", "orgs.MembershipInvitation",
-                   "orgs.HubMembership")
+                   "orgs.HubMembership", "supervision.AnnualReport")
 
 
 def table_rows() -> list[dict]:

@@ -15,3 +15,8 @@ class NoticesConfig(AppConfig):
 
         application_moved.connect(receivers.application_moved, dispatch_uid="notices.application_moved")
         notifying.connect(services.notify)
+
+        from cso.supervision.signals import annual_report_moved, annual_report_reminder
+
+        annual_report_reminder.connect(receivers.annual_report_reminder, dispatch_uid="notices.annual_report_reminder")
+        annual_report_moved.connect(receivers.annual_report_moved, dispatch_uid="notices.annual_report_moved")

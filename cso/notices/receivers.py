@@ -57,3 +57,39 @@ def _tell(application, event) -> None:
         notify_all(officials_for(application), f"新的待办申请 {application.number}",
                    f"{application.kind_spec.label}“{name}”已{again}，请及时办理{due}。", link,
                    kind=f"applications.{event.verb}", related=application)
+
+
+# --- annual reports (cso.supervision.signals) -------------------------------------------------------------
+def annual_report_reminder(sender, organization, year, deadline, users, **kwargs):
+    """An organization's accounts are reminded that its report for ``year`` is missing before ``deadline``."""
+    try:
+        notify_all(users, f"请报送{year}年度报告",
+                   f"{organization.name}的{year}年度报告（年检年报）尚未报送，报送截止日期为{deadline:%Y-%m-%d}，"
+                   "请及时网上填报并提交。",
+                   reverse("supervision:annual_mine"), kind="supervision.annual_reminder", related=organization)
+    except Exception:
+        logger.exception("annual report reminder for %s failed", organization)
+
+
+ANNUAL_TITLES = {"return": "年度报告被退回修改", "review": "年度报告已审查"}
+
+
+def annual_report_moved(sender, report, event, **kwargs):
+    """The organization's accounts hear of a return (with what to change) and of the conclusion."""
+    if event.verb not in ANNUAL_TITLES:
+        return
+    try:
+        from cso.orgs.models import AccountLink
+
+        users = [link.user for link in AccountLink.objects.filter(organization=report.organization_id)
+                 .select_related("user")]
+        what = f"{report.organization.name}的{report.year}年度报告"
+        if event.verb == "return":
+            body = f"{what}被退回修改：{event.reason}。请修改后重新提交。"
+        else:
+            why = f"理由：{event.reason}" if event.reason else ""
+            body = f"{what}年检结论：{report.get_result_display()}。{why}"
+        notify_all(users, ANNUAL_TITLES[event.verb], body, reverse("supervision:annual_detail", args=[report.pk]),
+                   kind=f"supervision.annual_{event.verb}", related=report)
+    except Exception:
+        logger.exception("notifications for the annual report %s (%s) failed", report, event.verb)

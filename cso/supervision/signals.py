@@ -1,0 +1,11 @@
+"""Signals of supervision, for the apps above it (notices) that supervision does not import.
+
+- ``annual_report_moved(report, event)``: after a move of an annual report committed (submit, return, review);
+- ``annual_report_reminder(organization, year, deadline, users)``: a report of ``organization`` for ``year`` is
+  missing ``deadline`` approaching; ``users`` are the organization's accounts to remind.
+"""
+
+from django.dispatch import Signal
+
+annual_report_moved = Signal()
+annual_report_reminder = Signal()
