@@ -1,2 +1,3 @@
 """Supervision of organizations after registration (seed 000: 随机抽查、年检年报、等级评估、执法监察;
 seed 002: 清理整治). One module per part; each is imported here so Django finds its models."""
+from .credit import CreditEvent, CreditRun, EnforcementCase, ListEntry, Objection  # noqa: F401
