@@ -3,3 +3,7 @@ from django.urls import path  # noqa: F401  (each part of supervision adds its p
 app_name = "supervision"
 
 urlpatterns: list = []
+
+from .credit_urls import urlpatterns as credit_urlpatterns  # noqa: E402  (credit lists, enforcement)
+
+urlpatterns += credit_urlpatterns
