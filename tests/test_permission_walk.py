@@ -22,6 +22,7 @@ from cso.reports import rounds as report_rounds
 from cso.reports import services as report_services
 from cso.reports.models import QuarterlyReport
 from cso.stats.models import RollUp
+from cso.supervision.tests.walk import foreign_credit
 
 HOME_ROLES = ["county", "registrar", "street", "community", "operator", "organization"]
 FOREIGN_COUNTY = "450103000000"  # 青秀区
@@ -92,6 +93,7 @@ def foreign_objects(cast):
         "notification": Notification.objects.create(recipient=cast["outsider_county"], title="新竹街道组织",
                                                     link=f"/applications/{application.number}/").pk,
         "token": _foreign_invitation(organization, cast).token,
+        **foreign_credit(organization, cast),
     }
 
 
