@@ -109,3 +109,11 @@ def test_staff_record_an_event_by_hand_with_clear_errors(cast, client):
     assert "处罚种类" in response.content.decode() and not CreditEvent.objects.exists()
     client.post(url, {"kind": "annual_report_missing", "date": "2026-06-30", "source": "2025年度工作报告"})
     assert CreditEvent.objects.get().recorded_by == cast["registrar"]
+
+
+def test_the_organization_page_links_to_its_credit_record(cast, client):
+    org = make_registered(cast["superuser"])
+    client.force_login(cast["county"])
+    body = client.get(reverse("orgs:detail", args=[org.uid])).content.decode()
+    assert reverse("supervision:credit_org", args=[org.uid]) in body
+    assert "信用监管" in client.get(reverse("supervision:credit_entries")).content.decode()
