@@ -14,6 +14,7 @@ import logging
 from collections import defaultdict
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -25,7 +26,6 @@ from . import credit_rules as cr
 from .models.credit import CreditEvent, CreditRun, EntryState, ListEntry
 
 logger = logging.getLogger(__name__)
-CHUNK = 2000
 RECALCULATED = "依据更正后的信用记录重新计算，不再符合列入条件"
 
 
@@ -46,10 +46,11 @@ def candidate_ids(as_of: date, prefix: str | None, since: CreditRun | None):
 
 
 def _chunks(ids):
+    size = settings.CSO_CREDIT_RUN_CHUNK
     batch = []
-    for pk in ids.iterator(chunk_size=CHUNK) if hasattr(ids, "iterator") else ids:
+    for pk in ids.iterator(chunk_size=size) if hasattr(ids, "iterator") else ids:
         batch.append(pk)
-        if len(batch) == CHUNK:
+        if len(batch) == size:
             yield batch
             batch = []
     if batch:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -198,7 +199,6 @@ def answer(request, objection):
 # --- the published lists (public) ------------------------------------------------------------------------
 PUBLIC_HEADERS = ["组织名称", "统一社会信用代码", "名录", "列入日期", "列入依据", "作出决定机关", "移出日期",
                   "移出原因"]
-PUBLIC_EXPORT_ROWS = 100_000
 
 
 def published(which: str = "", exited: bool = False, q: str = ""):
@@ -237,7 +237,7 @@ def public_lists(request):
 
 
 def _export(qs, fmt: str):
-    rows = (_public_row(e) for e in qs[:PUBLIC_EXPORT_ROWS].iterator(chunk_size=2000))
+    rows = (_public_row(e) for e in qs[:settings.CSO_CREDIT_PUBLIC_EXPORT_ROWS].iterator(chunk_size=2000))
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "csv":
         response = StreamingHttpResponse(csvfiles.lines(PUBLIC_HEADERS, rows), content_type="text/csv; charset=utf-8")

@@ -72,3 +72,15 @@ def test_a_run_limited_to_a_division_leaves_others_alone(cast):
     run = credit_runner.start(date(2026, 2, 1), "450103")
     assert run.organizations == 1
     assert list(ListEntry.objects.values_list("organization", flat=True)) == [there.pk]
+
+
+def test_the_command_hands_a_run_to_the_worker(cast):
+    import io
+
+    from django.core.management import call_command
+
+    org = make_registered(cast["superuser"])
+    credit.record_event(org, "court_dishonest", date(2026, 1, 5))
+    out = io.StringIO()
+    call_command("run_credit_rules", "--as-of", "2026-02-01", "--full", stdout=out)
+    assert "done" in out.getvalue() and ListEntry.objects.get().credit_list == "serious"
