@@ -108,6 +108,7 @@ class CreditEvent(_OrgScoped):
         indexes = [
             models.Index(fields=["organization", "date"], name="credit_event_org_date"),
             models.Index(fields=["recorded_at"], name="credit_event_recorded"),  # the incremental run
+            models.Index(fields=["date"], name="credit_event_date"),  # events dated since the last run
         ]
 
     def __str__(self):
@@ -150,6 +151,11 @@ class ListEntry(_OrgScoped):
         ]
         indexes = [
             models.Index(fields=["credit_list", "state", "entered_on"], name="credit_entry_published"),
+            # the timers due (the incremental run), open entries only
+            models.Index(fields=["escalates_on"], name="credit_entry_escalates",
+                         condition=Q(state__in=["proposed", "confirmed"])),
+            models.Index(fields=["earliest_exit_on"], name="credit_entry_exit_due",
+                         condition=Q(state__in=["proposed", "confirmed"])),
         ]
 
     def __str__(self):

@@ -117,3 +117,29 @@ def test_the_organization_page_links_to_its_credit_record(cast, client):
     body = client.get(reverse("orgs:detail", args=[org.uid])).content.decode()
     assert reverse("supervision:credit_org", args=[org.uid]) in body
     assert "信用监管" in client.get(reverse("supervision:credit_entries")).content.decode()
+
+
+def test_enforcement_pages_list_open_and_decide_without_a_penalty(cast, client):
+    org = make_registered(cast["superuser"])
+    client.force_login(cast["county"])  # 县级民政局: 执法监察 of what is registered in the county (seed 000)
+    form = client.get(reverse("supervision:enforcement_open", args=[org.uid]))
+    assert form.status_code == 200 and "违法事实" in form.content.decode()
+    response = client.post(reverse("supervision:enforcement_open", args=[org.uid]), {"facts": "", "opened_on": ""})
+    assert "请填写违法事实" in response.content.decode() and not EnforcementCase.objects.exists()
+    client.post(reverse("supervision:enforcement_open", args=[org.uid]),
+                {"facts": "未按规定换届", "opened_on": "2026-03-01"})
+    case = EnforcementCase.objects.get()
+    assert case.number in client.get(reverse("supervision:enforcement_cases")).content.decode()
+    page = client.get(reverse("supervision:enforcement_case", args=[case.pk])).content.decode()
+    assert "作出决定" in page
+    client.post(reverse("supervision:enforcement_decide", args=[case.pk]), {
+        "decision": "责令改正", "basis": "章程", "penalty_type": "", "decided_on": "2026-02-01"})
+    case.refresh_from_db()
+    assert case.decided_on is None  # before the case was opened: refused
+    client.post(reverse("supervision:enforcement_decide", args=[case.pk]), {
+        "decision": "责令改正", "basis": "章程", "penalty_type": "", "decided_on": "2026-04-01"})
+    case.refresh_from_db()
+    assert case.decided_on == date(2026, 4, 1) and case.closed_on == date(2026, 4, 1)
+    assert not CreditEvent.objects.exists()  # no penalty, no credit event
+    client.force_login(cast["street"])
+    assert client.get(reverse("supervision:enforcement_cases")).status_code == 403
