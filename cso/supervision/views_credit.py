@@ -65,9 +65,11 @@ def org_credit(request, uid):
     """信用记录: the organization's events, its entries with their reason chains and timers, objections."""
     org = _org(request, uid, "supervision.credit_view")
     user = request.user
-    entries = list(ListEntry.objects.filter(organization=org).exclude(state=EntryState.DISMISSED)
-                   .prefetch_related("objections").order_by("-entered_on", "-id"))
     may_decide = can(user, "supervision.credit_decide", org)
+    entries = ListEntry.objects.filter(organization=org)
+    if not may_decide:  # a dismissed proposal is the deciding body's record only
+        entries = entries.exclude(state=EntryState.DISMISSED)
+    entries = list(entries.prefetch_related("objections").order_by("-entered_on", "-id"))
     for entry in entries:
         entry.timers = credit.timers(entry) if entry.is_open else []
         entry.may_object = entry.is_open and can(user, "supervision.credit_object", entry)
