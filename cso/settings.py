@@ -320,6 +320,10 @@ RQ_QUEUES = {"default": {"URL": CSO_REDIS_URL, "DEFAULT_TIMEOUT": env_int("CSO_T
 CSO_EXPORT_SYNC_ROWS = env_int("CSO_EXPORT_SYNC_ROWS", 5000)
 # How long a finished job's file is kept (days); `manage.py prune_jobs` deletes older ones.
 CSO_JOB_KEEP_DAYS = env_int("CSO_JOB_KEEP_DAYS", 7)
+# Credit lists (民政部令第60号): organizations per chunk of a run of the rules (one transaction each), and the most
+# rows one download of the public lists gives.
+CSO_CREDIT_RUN_CHUNK = env_int("CSO_CREDIT_RUN_CHUNK", 2000)
+CSO_CREDIT_PUBLIC_EXPORT_ROWS = env_int("CSO_CREDIT_PUBLIC_EXPORT_ROWS", 100000)
 
 # Cache: per process by default; with CSO_CACHE_DIR every worker of the machine shares one (the
 # dashboards' cached national and provincial figures then serve all gunicorn workers).

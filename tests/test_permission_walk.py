@@ -22,6 +22,7 @@ from cso.reports import rounds as report_rounds
 from cso.reports import services as report_services
 from cso.reports.models import QuarterlyReport
 from cso.stats.models import RollUp
+from cso.supervision.tests.walk import foreign_credit
 
 HOME_ROLES = ["county", "registrar", "street", "community", "operator", "organization"]
 FOREIGN_COUNTY = "450103000000"  # 青秀区
@@ -93,6 +94,7 @@ def foreign_objects(cast):
                                                     link=f"/applications/{application.number}/").pk,
         "token": _foreign_invitation(organization, cast).token,
         **_foreign_annual_report(organization),
+        **foreign_credit(organization, cast),
     }
 
 

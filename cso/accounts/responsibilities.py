@@ -555,3 +555,29 @@ def _predicate_for(code: str) -> Callable:
 
     return predicate
 
+
+
+# --- supervision: credit lists (民政部令第60号) and enforcement (执法监察), issue 11 --------------------------------
+_CREDIT = "RULES.md（《社会组织信用信息管理办法》，民政部令第60号）"
+CREDIT_ACTIONS: list[Action] = [
+    Action("supervision.credit_view", "查看组织的信用记录和名录列入", "orgs.Organization"),
+    Action("supervision.credit_decide", "记录信用信息、运行信用规则，确认或不予列入名录，答复异议",
+           "supervision.ListEntry"),
+    Action("supervision.credit_object", "对本组织的名录列入提出异议", "supervision.ListEntry"),
+    Action("supervision.enforcement", "执法监察（立案、作出处理决定）", "orgs.Organization"),
+]
+CREDIT_DUTIES: list[Duty] = [
+    *_staff_see("supervision.credit_view", f"{_CREDIT}：信用信息公开、可查询；工作人员查看本辖区组织的信用记录"),
+    *_rows("supervision.credit_decide", Role.REGISTRAR, ABOVE_STREET, REGISTERED_HERE, (REGISTERED,),
+           note=f"{_CREDIT}：登记管理机关决定列入、移出本机关登记的组织；{PROPOSAL}：由规则提出，登记管理机关确认或"
+                "不予列入并写明理由（备案的组织不适用该办法）"),
+    *_rows("supervision.credit_object", Role.ORGANIZATION, LINKED_LEVELS, LINKED,
+           note=f"{_CREDIT}：社会组织对信用信息和列入有异议的，可以提出"),
+    *_rows("supervision.enforcement", Role.REGISTRAR, ABOVE_STREET, REGISTERED_HERE, (REGISTERED,),
+           note=f"{SEED_000}：执法监察；{RULES_REG}：登记管理机关对本机关登记的组织作出行政处罚"),
+    *_rows("supervision.enforcement", Role.CIVIL_AFFAIRS, (CO,), REGISTERED_HERE, (REGISTERED,),
+           note="种子文件000：各县（市、区）民政局通过执法监察等方式对已登记的组织事中事后监管"),
+]
+ACTIONS.update({a.code: a for a in CREDIT_ACTIONS})
+TABLE = (*TABLE, *CREDIT_DUTIES)
+_TRACKED_MODELS = (*_TRACKED_MODELS, "supervision.ListEntry")

@@ -1,9 +1,15 @@
-"""The supervision entries of the navigation bar (each part adds its own)."""
+"""Navigation entries of supervision (found by ``cso.core.navigation.autodiscover``)."""
 
 from cso.core.navigation import NavItem, may, register
 
 register(
     # 年检年报: the organization's account fills in; the supervising bureau reviews and keeps the lists
-    NavItem("年检年报", "supervision:annual_mine", "journal-check", may("supervision.annual_fill"), order=28),
-    NavItem("年报审查", "supervision:annual_queue", "clipboard-check", may("supervision.annual_review"), order=29),
+    NavItem("年检年报", "supervision:annual_mine", "journal-check", may("supervision.annual_fill"),
+            section="监督管理", order=28),
+    NavItem("年报审查", "supervision:annual_queue", "clipboard-check", may("supervision.annual_review"),
+            section="监督管理", order=28),
+    NavItem("信用监管", "supervision:credit_entries", "patch-exclamation", may("supervision.credit_view"),
+            section="监督管理", order=29),
+    NavItem("执法监察", "supervision:enforcement_cases", "shield-exclamation", may("supervision.enforcement"),
+            section="监督管理", order=29),
 )

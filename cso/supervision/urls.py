@@ -19,3 +19,7 @@ urlpatterns: list = [
     path("annual/<int:annual>/attachments/<int:annual_attachment>/remove/", views_annual.remove,
          name="annual_attachment_remove"),
 ]
+
+from .credit_urls import urlpatterns as credit_urlpatterns  # noqa: E402  (credit lists, enforcement)
+
+urlpatterns += credit_urlpatterns

@@ -2,3 +2,4 @@
 seed 002: 清理整治). One module per part; each is imported here so Django finds its models."""
 
 from .annual import *  # noqa: F403  (annual reports: 年检年报)
+from .credit import CreditEvent, CreditRun, EnforcementCase, ListEntry, Objection  # noqa: F401

@@ -74,6 +74,7 @@ class Command(BaseCommand):
         __import__("cso.demo.hubs_guides", fromlist=["load"]).load(self.stdout, DEMO_PASSWORD)  # 联合会, 办事指南
         accounts_demo.load(self.stdout)
         __import__("cso.demo.supervision_annual", fromlist=["load"]).load(self.stdout)  # 年检年报
+        __import__("cso.demo.supervision_credit", fromlist=["load"]).load(self.stdout)  # 信用名录、执法监察
 
     def _organizations(self):
         """Generated organizations: full density (10 per urban, 5 per rural community) in a few
