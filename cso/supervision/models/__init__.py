@@ -1,2 +1,10 @@
 """Supervision of organizations after registration (seed 000: 随机抽查、年检年报、等级评估、执法监察;
 seed 002: 清理整治). One module per part; each is imported here so Django finds its models."""
+from .inspections import (  # noqa: F401  (random inspections)
+    InspectionPlan,
+    InspectionResult,
+    InspectionTarget,
+    Inspector,
+    InspectorConflict,
+    TargetInspector,
+)
