@@ -98,6 +98,12 @@ class InspectionPlan(ScopedModel):
     def min_rate(self) -> Decimal:
         return min_rate(self.division.level)
 
+    @property
+    def org_type_label(self) -> str:
+        from cso.orgs.choices import OrgType
+
+        return OrgType(self.org_type).label if self.org_type in OrgType.values else "全部组织类型"
+
     def clean(self):
         super().clean()
         if self.division_id and self.division.level not in LEVEL_KEYS:
@@ -233,7 +239,8 @@ class TargetInspector(models.Model):
 
     target = models.ForeignKey(InspectionTarget, verbose_name="抽查对象", on_delete=models.CASCADE,
                                related_name="inspector_rows")
-    inspector = models.ForeignKey(Inspector, verbose_name="检查人员", on_delete=models.PROTECT, related_name="+")
+    inspector = models.ForeignKey(Inspector, verbose_name="检查人员", on_delete=models.PROTECT,
+                                  related_name="target_rows")
     status = models.CharField("结果", max_length=8, choices=Status.choices)
     reason = models.CharField("原因", max_length=300, blank=True)
     order = models.PositiveSmallIntegerField("顺序")
