@@ -154,3 +154,19 @@ def test_a_drawn_plan_is_not_drawn_again(county_plan, cast):
     with pytest.raises(ValidationError, match="不能重新抽取"):
         services.run_draw(plan, cast["county"])
     assert plan.targets.count() == 2
+
+
+def test_the_verification_command_reruns_the_draw(county_plan, cast):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    plan, _, _ = county_plan
+    services.run_draw(plan, cast["county"])
+    out = StringIO()
+    call_command("verify_inspection_draw", plan.pk, stdout=out)
+    assert "一致" in out.getvalue() and plan.seed in out.getvalue()
+    plan.targets.order_by("rank").first().delete()
+    with pytest.raises(CommandError):
+        call_command("verify_inspection_draw", stdout=StringIO())
