@@ -47,7 +47,7 @@ def pool(plan: InspectionPlan):
     return Inspector.objects.filter(division_id=plan.division_id, active=True).select_related("user")
 
 
-def _frozen_input(plan: InspectionPlan) -> dict:
+def frozen_input(plan: InspectionPlan) -> dict:
     uids = sorted(population(plan).values_list("uid", flat=True))
     inspectors = {i.key: i.pk for i in pool(plan)}
     conflicts: dict[str, dict[str, str]] = {}
@@ -71,7 +71,7 @@ def run_draw(plan: InspectionPlan, user) -> drawing.DrawResult:
     plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.state != State.DRAFT:
         raise ValidationError("该计划已经抽取，不能重新抽取（种子已公开，结果可由任何人复核）。")
-    frozen = _frozen_input(plan)
+    frozen = frozen_input(plan)
     try:
         result = compute(plan.seed, frozen)
     except drawing.DrawError as exc:
@@ -150,7 +150,7 @@ def schedule_visit(target: InspectionTarget, visit_on: date, user) -> None:
 
 @transaction.atomic
 def record_result(target: InspectionTarget, data: dict, user) -> InspectionResult:
-    if target.plan.state not in (State.DRAWN, State.PUBLISHED):
+    if InspectionPlan.objects.get(pk=target.plan_id).state not in (State.DRAWN, State.PUBLISHED):
         raise ValidationError("只有已抽取、尚未结束的计划可以记录检查结果。")
     if InspectionResult.objects.filter(target=target).exists():
         raise ValidationError("该对象已记录检查结果；整改情况请在“跟进”中记录。")
@@ -172,6 +172,7 @@ def record_follow_up(result: InspectionResult, text: str, on: date, user) -> Non
 
 @transaction.atomic
 def publish_results(plan: InspectionPlan, user) -> int:
+    plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.state != State.PUBLISHED:
         raise ValidationError("请先公开抽查计划和抽查名单，再公开检查结果。")
     return InspectionResult.objects.filter(target__plan=plan, published_at__isnull=True).update(

@@ -73,6 +73,7 @@ class Command(BaseCommand):
         from cso.demo import applications_demo; applications_demo.load(self.stdout)  # noqa: E702, I001
         __import__("cso.demo.hubs_guides", fromlist=["load"]).load(self.stdout, DEMO_PASSWORD)  # 联合会, 办事指南
         accounts_demo.load(self.stdout)
+        __import__("cso.demo.supervision_inspections", fromlist=["load"]).load(self.stdout)  # 随机抽查
 
     def _organizations(self):
         """Generated organizations: full density (10 per urban, 5 per rural community) in a few
