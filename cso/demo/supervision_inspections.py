@@ -1,8 +1,8 @@
 """Demo of random inspections (双随机一公开): 兴宁区's pool of inspectors (xn_minzheng, xn_shenhe, xn_dengji), one
 conflict declared, a yearly plan drawn and published with a few results recorded and published. Safe to run again.
 
-The seed is made with ``secrets`` like any plan's; the conflict is declared (before the draw) by the inspector the
-draw would otherwise send to the first site visit, so that the demo always shows a recorded skip."""
+The seed is made with ``secrets`` like any plan's; xn_dengji declares (before the draw) a conflict with an
+organization the draw would send them to, so that the demo shows a recorded skip."""
 
 from __future__ import annotations
 
@@ -67,11 +67,11 @@ def plan_rate():
 
 
 def _declare_a_conflict(plan: InspectionPlan) -> None:
-    frozen = services.frozen_input(plan)
-    result = services.compute(plan.seed, frozen)
-    first_site = next((t for t in result.targets if t.method == drawing.SITE), None)
-    if first_site is None:
+    """xn_dengji declares a conflict with a visited organization the draw would send them to (when there is one)."""
+    result = services.compute(plan.seed, services.frozen_input(plan))
+    visits = [t for t in result.targets if t.method == drawing.SITE]
+    if not visits:
         return
-    inspector = Inspector.objects.get(user__username=first_site.inspectors[0])
-    services.declare_conflict(inspector, Organization.objects.get(uid=first_site.uid),
-                              "近亲属在该组织担任理事（演示数据）")
+    target = next((t for t in visits if "xn_dengji" in t.inspectors), visits[0])
+    services.declare_conflict(Inspector.objects.get(user__username="xn_dengji"),
+                              Organization.objects.get(uid=target.uid), "近亲属在该组织担任理事（演示数据）")
