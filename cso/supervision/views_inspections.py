@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,7 +33,7 @@ from .inspections_forms import (
     VisitForm,
 )
 from .models import InspectionPlan, InspectionResult, InspectionTarget, Inspector, InspectorConflict
-from .models.inspections import LEGAL_BASIS
+from .models.inspections import LEGAL_BASIS, LEVEL_KEYS
 
 State = InspectionPlan.State
 
@@ -47,6 +47,14 @@ def _crumbs(*tail) -> list[dict]:
 def _here(user) -> Prospect:
     """What the account would make in its own division (a new plan, an inspector of its pool)."""
     return Prospect(Facts(division=user.division_id))
+
+
+def _own_body_division(user):
+    """The division of the body the account works for; a superuser (bound to none) acts through a body's staff."""
+    division = user.division
+    if division is None or division.level not in LEVEL_KEYS:
+        raise PermissionDenied("抽查计划和检查人员名录由省、市、县（区）机关的工作人员办理。")
+    return division
 
 
 def _plan(request, pk: int, action: str) -> InspectionPlan:
@@ -93,7 +101,7 @@ def plan_list(request):
 def plan_create(request):
     user = request.user
     require(user, "supervision.plan", _here(user))
-    division = user.division
+    division = _own_body_division(user)
     form = PlanForm(request.POST or None, division=division)
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -257,7 +265,7 @@ def target_notice(request, target):
 def inspector_list(request):
     user = request.user
     require(user, "supervision.inspectors", _here(user))
-    division = user.division
+    division = _own_body_division(user)
     form = AddInspectorForm(request.POST or None, accounts=services.eligible_accounts(division))
     if request.method == "POST" and form.is_valid():
         try:

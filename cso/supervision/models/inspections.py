@@ -24,9 +24,13 @@ INSPECTOR_ROLES = ("admin", "civil_affairs", "registrar")  # government staff of
 LEGAL_BASIS = "《社会组织抽查暂行办法》（民发〔2017〕45号）"
 
 
-def min_rate(level: int) -> Decimal:
-    """The minimum share (percent) of the organizations registered at ``level`` drawn each year (a setting)."""
-    rates = {**DEFAULT_MIN_RATES, **getattr(settings, "CSO_INSPECTION_MIN_RATES", {})}
+def min_rate(level: int, code: str = "") -> Decimal:
+    """The minimum share (percent) of the organizations registered at ``level`` drawn each year (a setting:
+    ``CSO_INSPECTION_MIN_RATES``, by level, optionally overridden per province by its 2-digit code, e.g.
+    ``{"county": 3, "45": {"county": 5}}``)."""
+    configured = getattr(settings, "CSO_INSPECTION_MIN_RATES", {})
+    rates = {**DEFAULT_MIN_RATES, **{k: v for k, v in configured.items() if not isinstance(v, dict)}}
+    rates.update(configured.get(code[:2], {}) if code else {})
     return Decimal(str(rates.get(LEVEL_KEYS.get(level, ""), 0)))
 
 
@@ -96,7 +100,7 @@ class InspectionPlan(ScopedModel):
 
     @property
     def min_rate(self) -> Decimal:
-        return min_rate(self.division.level)
+        return min_rate(self.division.level, self.division_id)
 
     @property
     def org_type_label(self) -> str:

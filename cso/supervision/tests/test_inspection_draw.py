@@ -170,3 +170,10 @@ def test_the_verification_command_reruns_the_draw(county_plan, cast):
     plan.targets.order_by("rank").first().delete()
     with pytest.raises(CommandError):
         call_command("verify_inspection_draw", stdout=StringIO())
+
+
+def test_a_province_may_set_a_higher_minimum(cast, settings):
+    settings.CSO_INSPECTION_MIN_RATES = {"county": 3, "45": {"county": 8}}
+    plan = InspectionPlan(division_id="450102000000", year=2026, title="抽查", rate=Decimal("5"))
+    with pytest.raises(ValidationError, match="最低比例8%"):
+        plan.full_clean()
