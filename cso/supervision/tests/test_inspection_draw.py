@@ -101,7 +101,7 @@ def county_plan(cast):
 def test_the_database_draw_is_the_published_formula(county_plan, cast):
     plan, orgs, inspectors = county_plan
     InspectorConflict.objects.create(inspector=inspectors[0], organization=orgs[0], reason="配偶任秘书长")
-    InspectorConflict.objects.create(inspector=inspectors[1], organization=orgs[0], reason="曾任理事")
+    InspectorConflict.objects.create(inspector=inspectors[1], organization=orgs[1], reason="曾任理事")
     services.run_draw(plan, cast["county"])
     plan.refresh_from_db()
     assert plan.state == "drawn" and plan.drawn_by == cast["county"]
