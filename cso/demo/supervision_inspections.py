@@ -33,7 +33,7 @@ def load(stdout) -> None:
         return
     plan = InspectionPlan(division_id=COUNTY, year=year, kind=InspectionPlan.Kind.YEARLY,
                           title=f"{year}年度兴宁区社会组织随机抽查", matter="年度报告、按章程开展活动、财务管理",
-                          rate=plan_rate(), created_by=clerk)
+                          rate=max(plan_rate(), 5), created_by=clerk)
     plan.full_clean()
     plan.save()
     if not services.population(plan).exists():

@@ -19,9 +19,9 @@ def test_the_demo_draws_publishes_and_records_and_runs_again(cast):
     demo.load(out)  # safe to run again
     assert Inspector.objects.count() == 3
     plan = InspectionPlan.objects.get()
-    assert plan.state == "published" and plan.targets.count() == 2  # ceil(3 % × 60)
+    assert plan.state == "published" and plan.targets.count() == 3  # ceil(5 % × 60)
     assert services.verify(plan) == []
-    assert plan.targets.filter(result__published_at__isnull=False).count() == 2
+    assert plan.targets.filter(result__published_at__isnull=False).count() == 3
     conflict = InspectorConflict.objects.get()
     assert conflict.inspector.user.username == "xn_dengji"
     assert not TargetInspector.objects.filter(target__organization=conflict.organization, status="assigned",
