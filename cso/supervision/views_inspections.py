@@ -325,6 +325,9 @@ def inspector_conflicts(request, inspector):
                 messages.success(request, f"已申报与“{org.name}”的回避：今后的抽取不会为该组织选派您。")
                 return redirect("supervision:inspector_conflicts", inspector=inspector.pk)
     conflicts = InspectorConflict.objects.filter(inspector=inspector).select_related("organization")
-    context = {"inspector": inspector, "form": form, "conflicts": conflicts,
+    visits = (InspectionTarget.objects.filter(inspector_rows__inspector=inspector, inspector_rows__status="assigned")
+              .exclude(plan__state=State.CLOSED).select_related("plan", "organization", "result")
+              .order_by("-plan__year", "plan_id", "rank"))
+    context = {"inspector": inspector, "form": form, "conflicts": conflicts, "visits": visits,
                "breadcrumbs": _crumbs(("回避申报", None))}
     return render(request, "supervision/inspections/conflicts.html", context)

@@ -53,6 +53,14 @@ def test_plan_draw_publish_record_and_publish_results(cast, login, client, regis
 
     target = plan.targets.order_by("rank").first()
     assert target.method == "site" and len(target.assigned) == 2
+    # the assigned registrar finds the visit on its own page and may open it, not the plan
+    r = login(cast["registrar"])
+    mine = Inspector.objects.get(user=cast["registrar"])
+    own_page = r.get(f"/supervision/inspections/inspectors/{mine.pk}/conflicts/").content.decode()
+    assert target.organization.name in own_page
+    assert r.get(f"/supervision/inspections/targets/{target.pk}/").status_code == 200
+    assert r.get(f"/supervision/inspections/{plan.pk}/").status_code == 403
+    c = login(cast["county"])
     c.post(f"/supervision/inspections/targets/{target.pk}/", {"action": "visit", "visit_on": "2026-05-12"})
     notice = c.get(f"/supervision/inspections/targets/{target.pk}/notice/").content.decode()
     assert target.organization.name in notice and "民发〔2017〕45号" in notice and "2026年5月12日" in notice
