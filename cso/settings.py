@@ -330,3 +330,11 @@ CSO_CREDIT_PUBLIC_EXPORT_ROWS = env_int("CSO_CREDIT_PUBLIC_EXPORT_ROWS", 100000)
 if env_str("CSO_CACHE_DIR"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                           "LOCATION": env_str("CSO_CACHE_DIR")}}
+
+# Random inspections (社会组织抽查暂行办法, 民发〔2017〕45号): the minimum yearly share (percent) of the organizations
+# registered at each level drawn for inspection; provinces may set higher ones.
+CSO_INSPECTION_MIN_RATES = {
+    "province": env_int("CSO_INSPECTION_MIN_RATE_PROVINCE", 5),
+    "city": env_int("CSO_INSPECTION_MIN_RATE_CITY", 4),
+    "county": env_int("CSO_INSPECTION_MIN_RATE_COUNTY", 3),
+}

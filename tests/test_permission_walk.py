@@ -30,7 +30,8 @@ FOREIGN_MARKERS = ["青秀区", "新竹街道", "新竹社区居委会", "思贤
                    "4501030", "新竹社区太极拳队", "新竹街道组织", "新竹街道孵化基地"]
 # URLs that need no object and serve everyone, or only sign the user out.
 SKIP_NAMES = {"accounts:logout", "core:healthz",
-              "applications:guide"}  # a public 办事指南 (the kind's text, no object of any county)
+              "applications:guide",  # a public 办事指南 (the kind's text, no object of any county)
+              "supervision:inspection_public"}  # a published inspection plan: public by law (双随机一公开)
 
 
 def _walk(patterns, prefix="", namespace=""):
@@ -95,6 +96,7 @@ def foreign_objects(cast):
         "token": _foreign_invitation(organization, cast).token,
         **_foreign_annual_report(organization),
         **foreign_credit(organization, cast),
+        **_foreign_inspection(organization, cast),
     }
 
 
@@ -107,6 +109,19 @@ def _foreign_annual_report(organization):
                                                        stored_name="0" * 32 + ".pdf", content_type="application/pdf",
                                                        size=1, sha256="0" * 64)
     return {"annual": report.pk, "annual_attachment": attachment.pk}
+
+
+def _foreign_inspection(organization, cast):
+    """A random-inspection plan of the sibling county, drawn, with a target and an inspector of its pool."""
+    from cso.supervision.models import InspectionPlan, InspectionTarget, Inspector, TargetInspector
+
+    plan = InspectionPlan.objects.create(division_id=FOREIGN_COUNTY, year=2026, title="青秀区抽查计划", rate=10,
+                                         state="published")
+    target = InspectionTarget.objects.create(plan=plan, organization=organization, org_uid=organization.uid, rank=1,
+                                             score="0", method="site")
+    inspector = Inspector.objects.create(user=cast["outsider_county"], division_id=FOREIGN_COUNTY)
+    TargetInspector.objects.create(target=target, inspector=inspector, status="assigned", order=1)
+    return {"plan": plan.pk, "target": target.pk, "inspector": inspector.pk}
 
 
 def _foreign_invitation(organization, cast):

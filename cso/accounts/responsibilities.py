@@ -421,6 +421,35 @@ ACTIONS: dict[str, Action] = {
 TABLE: tuple[Duty, ...] = (*REGION_DUTIES, *ACCOUNT_DUTIES, *ORG_DUTIES, *REPORT_DUTIES, *STATS_DUTIES,
                            *APPLICATION_DUTIES, *NOTICE_DUTIES, *PORTAL_DUTIES, *SUPERVISION_DUTIES)
 
+# --- supervision: random inspections (双随机一公开) ---------------------------------------------------------
+INSPECTION_ACTIONS: list[Action] = [
+    Action("supervision.plan", "制定、公开和结束本级的随机抽查计划", "supervision.InspectionPlan"),
+    Action("supervision.draw", "随机抽取抽查对象和检查人员", "supervision.InspectionPlan"),
+    Action("supervision.inspect_record", "安排实地检查、记录抽查结果和整改情况", "supervision.InspectionTarget"),
+    Action("supervision.inspectors", "管理本机关的检查人员名录", "supervision.Inspector"),
+    Action("supervision.declare_conflict", "检查人员申报回避", "supervision.Inspector"),
+]
+_SPOT = "RULES.md（社会组织抽查暂行办法，民发〔2017〕45号：双随机一公开）"
+INSPECTION_DUTIES: list[Duty] = [
+    *_rows("supervision.plan", Role.CIVIL_AFFAIRS, ABOVE_STREET, OWN_DIVISION,
+           note=f"{_SPOT}；{SEED_000}：本级民政部门对本级登记的组织随机抽查"),
+    *_rows("supervision.draw", Role.CIVIL_AFFAIRS, ABOVE_STREET, OWN_DIVISION,
+           note=f"{_SPOT}；{PROPOSAL}：以公开的随机种子抽取，任何人可重新计算核对"),
+    *_rows("supervision.inspect_record", Role.CIVIL_AFFAIRS, ABOVE_STREET, OWN_DIVISION,
+           note=f"{_SPOT}：本级民政部门记录检查结果、跟进整改"),
+    *[d for role in (Role.ADMIN, Role.CIVIL_AFFAIRS, Role.REGISTRAR)
+      for d in _rows("supervision.inspect_record", role, ABOVE_STREET, LINKED,
+                     note=f"{_SPOT}；{PROPOSAL}：被选派的检查人员记录本次检查的结果")],
+    *[d for role in (Role.ADMIN, Role.CIVIL_AFFAIRS)
+      for d in _rows("supervision.inspectors", role, ABOVE_STREET, OWN_DIVISION,
+                     note=f"{_SPOT}：建立本机关的检查人员名录")],
+    *[d for role in (Role.ADMIN, Role.CIVIL_AFFAIRS, Role.REGISTRAR)
+      for d in _rows("supervision.declare_conflict", role, ABOVE_STREET, LINKED,
+                     note=f"{_SPOT}：检查人员与检查对象有利害关系的应当回避；本人申报")],
+]
+ACTIONS.update({a.code: a for a in INSPECTION_ACTIONS})
+TABLE += tuple(INSPECTION_DUTIES)
+
 
 # --- the predicate layer -------------------------------------------------------------------------
 def _prefix(code: str) -> str:

@@ -13,3 +13,11 @@ register(
     NavItem("执法监察", "supervision:enforcement_cases", "shield-exclamation", may("supervision.enforcement"),
             section="监督管理", order=29),
 )
+
+# random inspections (双随机一公开)
+register(
+    NavItem("随机抽查", "supervision:inspection_plans", "shuffle", may("supervision.plan"), section="监督管理",
+            order=29),
+    NavItem("回避申报", "supervision:my_conflicts", "person-x", may("supervision.declare_conflict"),
+            section="监督管理", order=29),
+)
