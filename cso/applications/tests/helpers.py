@@ -4,6 +4,8 @@ without ``then=submit``), upload every material the case must carry through the 
 
 from __future__ import annotations
 
+import re
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve, reverse
 
@@ -14,7 +16,8 @@ from cso.demo.sample_materials import pdf
 def save_draft(client, data: dict, url: str | None = None) -> Application:
     """POST the form as 保存草稿 (to 新申请, or to ``url``: a draft's edit page); the draft saved."""
     response = client.post(url or reverse("applications:new"), {**data, "then": "draft"})
-    assert response.status_code == 302, response.content.decode()[:3000]
+    errors = re.findall(r"(?:invalid-feedback|alert)[^>]*>([^<]+)", response.content.decode())
+    assert response.status_code == 302, errors
     number = resolve(response["Location"]).kwargs["number"]
     pk = int(number[1:]) if number.startswith("D") and number[1:].isdigit() else None
     return Application.objects.get(pk=pk) if pk else Application.objects.get(number=number)
