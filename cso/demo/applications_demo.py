@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from stdnum.cn import ric
 
+from .sample_materials import attach_required
+
 COMMUNITY = "450102001003"  # 兴宁社区居委会 (the demo accounts' community)
 
 
@@ -30,6 +32,7 @@ def _case(services, user, kind: str, form_class, data: dict):
     if not form.is_valid():
         raise ValidationError(form.errors.as_text())
     application = services.save_draft(user, kind, form.cleaned_data)
+    attach_required(application, user)  # 演示材料 through the upload checks, as the applicant would
     return services.submit(application, user)
 
 

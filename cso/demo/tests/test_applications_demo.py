@@ -23,3 +23,18 @@ def test_the_demo_cases_fill_each_roles_queue_and_load_once(tree):
                       "兴宁区兴宁社区邻里互助协会": "approved", "兴宁社区晨练太极队": "submitted"}
     for name in ("xingning_sq", "minsheng_jd", "xn_dengji"):
         assert services.queue(users[name]).exists(), name
+    assert_demo_materials(Application.objects.all())
+
+
+def assert_demo_materials(cases):
+    """Each case carries a 演示材料 PDF for each of its required materials, stored and readable."""
+    from cso.applications import materials
+    from cso.core import privatefiles
+
+    for case in cases:
+        assert materials.missing_required(case) == [], case
+        for attachment in case.attachments.all():
+            assert attachment.content_type == "application/pdf" and "演示" in attachment.original_name
+            with privatefiles.open_file(attachment.AREA, attachment.stored_name) as f:
+                assert f.read(5) == b"%PDF-"
+    assert any(case.attachments.exists() for case in cases)
