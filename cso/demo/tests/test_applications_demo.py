@@ -38,3 +38,27 @@ def assert_demo_materials(cases):
             with privatefiles.open_file(attachment.AREA, attachment.stored_name) as f:
                 assert f.read(5) == b"%PDF-"
     assert any(case.attachments.exists() for case in cases)
+
+
+@pytest.mark.django_db
+def test_the_cases_load_after_the_pending_change_of_the_same_account(cast):
+    """load_demo makes changes_demo's 变更 and 备案注销 first, from the same account: the four cases still load."""
+    import io
+
+    from cso.applications.models import Application
+    from cso.demo import applications_demo, changes_demo
+    from cso.orgs.tests.factories import make_filed, make_registered
+
+    for name, role, code in (("xn_zuzhi", "organization", "450102001003"),
+                             ("xingning_sq", "community", "450102001003"),
+                             ("minsheng_jd", "street", "450102001000"), ("xn_dengji", "registrar", "450102000000")):
+        make_user(name, role, code)
+    make_registered(cast["superuser"])
+    make_filed(cast["superuser"])
+    changes_demo.load(io.StringIO())
+    assert Application.objects.count() == 2
+    out = io.StringIO()
+    assert applications_demo.load(out) == 4, out.getvalue()
+    assert applications_demo.load() == 0
+    assert Application.objects.count() == 6
+    assert_demo_materials(Application.objects.all())
