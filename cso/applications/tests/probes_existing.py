@@ -1,6 +1,7 @@
 """Probes of the kinds about an existing organization (变更, 注销, 备案注销): the deciding moves are tried on cases
 about organizations registered by the county, the city, the province and a sibling county, and on a group filed
-with the street; the applicant's own submission on a change of an organization linked to it."""
+with the street; the applicant's own submission on a change of an organization linked to it (its required materials
+attached); the download of materials on all those cases."""
 
 from django.urls import reverse
 
@@ -54,6 +55,17 @@ def _extended(action, state):
     return Probe(action, (*probe.subjects, *ABOUT), build, probe.attempt)
 
 
+def _attach(application, code):
+    """A stored file for material ``code`` of the case (the probes' PNG), as an upload would leave it."""
+    from cso.applications.models import Attachment
+    from cso.applications.tests.probes import PNG
+    from cso.core import privatefiles
+
+    stored = privatefiles.write(Attachment.AREA, ".png", PNG)
+    Attachment.objects.create(application=application, material=code, original_name=f"{code}.png", stored_name=stored,
+                              content_type="image/png", size=len(PNG), sha256="0" * 64)
+
+
 def _own_change(world, subject, account):
     if subject != "own_change_draft":
         return PROBES_BEFORE["applications.apply"].build(world, subject, account)
@@ -61,6 +73,18 @@ def _own_change(world, subject, account):
     if account.role in LINKED_ROLES:
         AccountLink.objects.create(user=account, organization=application.organization, role="head",
                                    division_id=application.organization.division_id)
+    for material in application.kind_spec.required_materials(application):  # complete: only the table decides
+        _attach(application, material.code)
+    return application
+
+
+def _about_with_file(world, subject, account):
+    """The download probe's cases, and cases about organizations registered by each level, each with a file."""
+    if subject not in ABOUT:
+        return PROBES_BEFORE["applications.download"].build(world, subject, account)
+    org_subject, kind_code = ABOUT[subject]
+    application = _application(world, org_subject, kind_code, world.cast["organization"], State.SUBMITTED)
+    _attach(application, "application")
     return application
 
 
@@ -78,3 +102,5 @@ def extend() -> None:
         register(_extended(action, state))
     apply = PROBES_BEFORE["applications.apply"]
     register(Probe("applications.apply", (*apply.subjects, "own_change_draft"), _own_change, _submit))
+    download = PROBES_BEFORE["applications.download"]  # the materials of cases decided at every level
+    register(Probe("applications.download", (*download.subjects, *ABOUT), _about_with_file, download.attempt))
