@@ -5,7 +5,7 @@ The engine (models, services, views) knows nothing of a kind beyond this declara
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # Which responsibilities-table action acts at each move.
 STEP_ACTIONS = {
@@ -45,6 +45,16 @@ class Material:
         from cso.core.filetypes import TYPES
 
         return "、".join(TYPES[code].label for code in self.types)
+
+
+def consent_as_named(materials: tuple[Material, ...], payload: dict | None) -> tuple[Material, ...]:
+    """The supervising unit's consent (``supervisor_consent``) of a 筹备 / 成立登记: required once the answers name a
+    supervising unit, not asked when they name none (直接登记); before a draft exists, listed as it is declared."""
+    if payload is None:
+        return materials
+    named = bool((payload.get("supervising_unit") or "").strip())
+    return tuple(replace(m, required=True) if m.code == "supervisor_consent" else m
+                 for m in materials if m.code != "supervisor_consent" or named)
 
 
 @dataclass(frozen=True)

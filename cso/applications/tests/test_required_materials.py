@@ -120,3 +120,18 @@ def test_a_file_of_a_material_no_longer_asked_is_shown_for_removal_only(cast, cl
     page = client.get(reverse("applications:detail", args=[draft.ref])).content.decode()
     assert 'data-testid="not-asked"' in page and 'data-testid="upload-pledge"' not in page
     assert "pledge" not in [m.code for m in draft.kind_spec.required_materials(draft)]
+
+
+@pytest.mark.parametrize("data", [reg_data, prep_data])
+def test_the_supervising_units_consent_is_required_where_one_is_named_and_not_asked_otherwise(cast, client, data):
+    client.force_login(cast["organization"])
+    direct = save_draft(client, data(token="s-1"))
+    assert "supervisor_consent" not in listed_materials(client, direct)
+    supervised = save_draft(client, data(token="s-2", name="兴宁区书画研究会", registration_class="supervised",
+                                         supervising_unit="兴宁区文化局"))
+    assert "supervisor_consent" in listed_materials(client, supervised)
+    upload_required(client, supervised, skip=("supervisor_consent",))
+    page = submit(client, supervised, follow=True).content.decode()
+    assert "还缺少必须上传的材料：“业务主管单位同意文件”" in page
+    supervised.refresh_from_db()
+    assert supervised.state == State.DRAFT
