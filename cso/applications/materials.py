@@ -9,6 +9,9 @@ while the case is a draft or sent back for 补正, read by those the responsibil
 - ``open_for(user, attachment)``: the stored file opened for reading, for an account that sees the case and
   may ``applications.download`` it; the path comes from the random stored name only.
 - ``missing_required(application)``: the required materials without a file (``services.submit`` refuses).
+
+Which materials a case asks comes from ONE place, ``Kind.materials_of(application)`` (the kind's
+``materials_for`` hook, which e.g. asks fewer for 简易注销); ``Kind.required_materials`` derives from it.
 """
 
 from __future__ import annotations
@@ -32,8 +35,12 @@ MAX_FILES_PER_MATERIAL = 20  # 本平台建议: a roster photographed page by pa
 
 
 def _material(application: Application, code: str):
-    material = application.kind_spec.material(code or "")
+    """One of the materials asked in this case (``Kind.materials_of``); another is refused."""
+    material = next((m for m in application.kind_spec.materials_of(application) if m.code == (code or "")), None)
     if material is None:
+        known = application.kind_spec.material(code or "")
+        if known is not None:
+            raise ValidationError(f"{known.label}：本申请不需要这项材料。")
         raise ValidationError("本申请事项没有这项材料。")
     return material
 
@@ -133,13 +140,19 @@ def require_complete(application: Application) -> None:
 
 
 def by_material(application: Application) -> list[tuple]:
-    """Each declared material with its files and whether it is required now (for the pages)."""
+    """(material, required, files) for each material asked in this case (``Kind.materials_of``), then any other
+    material of the kind that still has files (the answers changed since, e.g. 简易注销 no longer chosen) with
+    ``required`` None: shown so that it can be removed, not asked."""
     kind = application.kind_spec
+    asked = kind.materials_of(application)
     required = {m.code for m in kind.required_materials(application)}
     files: dict[str, list[Attachment]] = {}
     for attachment in application.attachments.all():
         files.setdefault(attachment.material, []).append(attachment)
-    return [(m, m.code in required, files.get(m.code, [])) for m in kind.materials]
+    rows = [(m, m.code in required, files.get(m.code, [])) for m in asked]
+    asked_codes = {m.code for m in asked}
+    rows += [(m, None, files[m.code]) for m in kind.materials if m.code not in asked_codes and m.code in files]
+    return rows
 
 
 def sweep_orphans(older_than: timedelta = timedelta(hours=1)) -> int:

@@ -122,6 +122,7 @@ def _form_page(request, application: Application | None):
     return render(request, "applications/form.html", {
         "form": form, "kind": kind, "application": application, "token": token,
         "missing": _last_missing(application), **org_context(kind, organization, application),
+        "planned_materials": kind.materials_for(organization, None) if application is None else (),
         **_materials_context(request, application, "edit"),
     })
 

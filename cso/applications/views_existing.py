@@ -24,7 +24,8 @@ def org_context(kind, organization, application) -> dict:
         "organization": organization,
         "refusal": kind.refuses(organization) if organization is not None and application is None else None,
         "guide_paragraphs": [p for p in guide.split("\n\n") if p.strip()],
-        "materials": kind.materials_for(organization, payload),
+        # before a draft exists (the case's own list is the materials section, ``materials.by_material``)
+        "kind_materials": kind.materials_for(organization, payload),
         "diff": kind.diff(payload or {}),
         "alternative_materials": (kind.alternative_materials(organization)
                                   if payload is None and hasattr(kind, "alternative_materials") else None),

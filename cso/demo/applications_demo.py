@@ -1,7 +1,8 @@
 """Demo cases of online handling, made through the application services as the demo accounts would, so that each
 demo role finds something in its queue: a 成立登记 waiting for the community's opinion (xingning_sq, minsheng_jd),
 one waiting for the county's registering body (xn_dengji), an approved 筹备 the organization's account may now
-register (xn_zuzhi), and a 备案 waiting for the street. Skipped once the organization's account has any."""
+register (xn_zuzhi), and a 备案 waiting for the street, each with its required materials (演示材料). Skipped once
+the organization's account has a case of these kinds (its 变更 and 备案注销 from ``changes_demo`` do not count)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from stdnum.cn import ric
 
+from .sample_materials import attach_required
+
 COMMUNITY = "450102001003"  # 兴宁社区居委会 (the demo accounts' community)
+KINDS = ("registration", "preparation", "filing")  # the kinds of the cases made here
 
 
 def _id_number(seq: int) -> str:
@@ -30,6 +34,7 @@ def _case(services, user, kind: str, form_class, data: dict):
     if not form.is_valid():
         raise ValidationError(form.errors.as_text())
     application = services.save_draft(user, kind, form.cleaned_data)
+    attach_required(application, user)  # 演示材料 through the upload checks, as the applicant would
     return services.submit(application, user)
 
 
@@ -43,7 +48,8 @@ def load(stdout=None) -> int:
 
     users = {u.username: u for u in User.objects.filter(
         username__in=("xn_zuzhi", "xingning_sq", "minsheng_jd", "xn_dengji"))}
-    if len(users) < 4 or Application.objects.filter(applicant=users["xn_zuzhi"]).exists():
+    own = Application.objects.filter(applicant=users.get("xn_zuzhi"), kind__in=KINDS)  # not changes_demo's 变更
+    if len(users) < 4 or own.exists():
         if stdout:
             stdout.write("演示申请：已存在或缺少演示账号，跳过。")
         return 0

@@ -13,6 +13,8 @@ from cso.applications.kinds.change import current_facts
 from cso.orgs.choices import LIVE_STATUSES, Track
 from cso.orgs.models import AccountLink, Organization
 
+from .sample_materials import attach_required
+
 COMMUNITY, COUNTY, STREET = "450102001003", "450102000000", "450102001000"
 
 
@@ -42,10 +44,12 @@ def load(stdout) -> None:
         cleaned = {**facts, "address": f"{association.address or '兴宁路'}（新址：兴宁路88号）",
                    "member_count": (facts.get("member_count") or 50) + 12, "reason": "经2026年会员大会表决通过（演示）"}
         draft = services.save_draft(user, "change", cleaned, organization=association)
+        attach_required(draft, user)
         made.append(services.submit(draft, user).number)
     _linked(user, group)
     if open_case(group) is None:
         cleaned = {"cause": "stopped", "reason": "队员多已迁居外地，团队停止活动（演示）", "stopped_on": None}
         draft = services.save_draft(user, "filing_cancel", cleaned, organization=group)
+        attach_required(draft, user)
         made.append(services.submit(draft, user).number)
     stdout.write(f"演示变更、备案注销申请：{'、'.join(made) or '已存在，跳过'}。")

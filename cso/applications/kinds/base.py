@@ -5,7 +5,7 @@ The engine (models, services, views) knows nothing of a kind beyond this declara
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # Which responsibilities-table action acts at each move.
 STEP_ACTIONS = {
@@ -47,6 +47,16 @@ class Material:
         return "、".join(TYPES[code].label for code in self.types)
 
 
+def consent_as_named(materials: tuple[Material, ...], payload: dict | None) -> tuple[Material, ...]:
+    """The supervising unit's consent (``supervisor_consent``) of a 筹备 / 成立登记: required once the answers name a
+    supervising unit, not asked when they name none (直接登记); before a draft exists, listed as it is declared."""
+    if payload is None:
+        return materials
+    named = bool((payload.get("supervising_unit") or "").strip())
+    return tuple(replace(m, required=True) if m.code == "supervisor_consent" else m
+                 for m in materials if m.code != "supervisor_consent" or named)
+
+
 @dataclass(frozen=True)
 class Step:
     state: str  # the state in which the step waits
@@ -72,9 +82,16 @@ class Kind:
     def material(self, code: str) -> Material | None:
         return next((m for m in self.materials if m.code == code), None)
 
+    def materials_of(self, application) -> tuple[Material, ...]:
+        """The materials asked in this case: ``materials_for`` read with the case's organization and answers.
+        ``materials`` is the kind's whole catalogue; this is the one place a case's list comes from (the upload
+        page, the case page and the check at submission all read it)."""
+        organization = application.organization if application.organization_id else None
+        return self.materials_for(organization, application.payload)
+
     def required_materials(self, application) -> tuple[Material, ...]:
-        """The materials a submission must carry (default: those declared required)."""
-        return tuple(m for m in self.materials if m.required)
+        """The materials a submission must carry: those asked in this case that are declared required."""
+        return tuple(m for m in self.materials_of(application) if m.required)
 
     def check(self, application) -> None:  # pragma: no cover - overridden
         """Refuse a submission (ValidationError) whose content does not meet the rules."""
@@ -120,7 +137,8 @@ class Kind:
         return []
 
     def materials_for(self, organization, payload: dict | None = None) -> tuple[Material, ...]:
-        """The materials asked in this case (a simplified path may ask fewer)."""
+        """The materials asked for this organization and these answers (a simplified path may ask fewer); each
+        one of ``materials``. ``payload`` is None on the form page before a draft exists."""
         return self.materials
 
     def guide(self, organization) -> str:

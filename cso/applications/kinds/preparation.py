@@ -15,7 +15,7 @@ from cso.applications.forms_registration import DIRECT_CLASSES, PreparationForm
 from cso.applications.names import county_of
 from cso.orgs.choices import Track
 
-from .base import STANDARD_STEPS, Kind, Material
+from .base import STANDARD_STEPS, Kind, Material, consent_as_named
 from .registration import name_problem
 
 DEFAULT_PREPARATION_MONTHS = 6  # RULES.md (社会团体登记管理条例): 6 months, one 3-month extension
@@ -32,6 +32,9 @@ def add_months(day: date, months: int) -> date:
 
 
 class PreparationKind(Kind):
+    def materials_for(self, organization, payload=None):
+        return consent_as_named(self.materials, payload)
+
     def authority_for(self, division):
         return county_of(division)
 

@@ -17,7 +17,7 @@ from cso.orgs import validators
 from cso.orgs.choices import LeaderRole, OrgType, Track
 from cso.orgs.models import AccountLink, Organization, federation_min_members, min_registered_capital
 
-from .base import STANDARD_STEPS, Kind, Material
+from .base import STANDARD_STEPS, Kind, Material, consent_as_named
 
 
 def registering_body(county):
@@ -82,6 +82,9 @@ def preparation_problem(application) -> str | None:
 
 
 class RegistrationKind(Kind):
+    def materials_for(self, organization, payload=None):
+        return consent_as_named(self.materials, payload)
+
     def authority_for(self, division):
         return county_of(division)
 

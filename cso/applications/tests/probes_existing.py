@@ -1,6 +1,7 @@
 """Probes of the kinds about an existing organization (变更, 注销, 备案注销): the deciding moves are tried on cases
 about organizations registered by the county, the city, the province and a sibling county, and on a group filed
-with the street; the applicant's own submission on a change of an organization linked to it."""
+with the street; the applicant's own submission on a change of an organization linked to it (its required materials
+attached); the download of materials on all those cases."""
 
 from django.urls import reverse
 
@@ -54,19 +55,15 @@ def _extended(action, state):
     return Probe(action, (*probe.subjects, *ABOUT), build, probe.attempt)
 
 
-def _extended_download():
-    """The materials of cases about organizations registered at every level: their registering body downloads."""
-    probe = PROBES["applications.download"]
+def _attach(application, code):
+    """A stored file for material ``code`` of the case (the probes' PNG), as an upload would leave it."""
+    from cso.applications.models import Attachment
+    from cso.applications.tests.probes import PNG
+    from cso.core import privatefiles
 
-    def build(world, subject, account):
-        if subject not in ABOUT:
-            return probe.build(world, subject, account)
-        from cso.applications.tests.probes import attach_roster
-
-        org_subject, kind_code = ABOUT[subject]
-        return attach_roster(_application(world, org_subject, kind_code, world.cast["organization"], State.SUBMITTED))
-
-    return Probe("applications.download", (*probe.subjects, *ABOUT), build, probe.attempt)
+    stored = privatefiles.write(Attachment.AREA, ".png", PNG)
+    Attachment.objects.create(application=application, material=code, original_name=f"{code}.png", stored_name=stored,
+                              content_type="image/png", size=len(PNG), sha256="0" * 64)
 
 
 def _own_change(world, subject, account):
@@ -76,6 +73,18 @@ def _own_change(world, subject, account):
     if account.role in LINKED_ROLES:
         AccountLink.objects.create(user=account, organization=application.organization, role="head",
                                    division_id=application.organization.division_id)
+    for material in application.kind_spec.required_materials(application):  # complete: only the table decides
+        _attach(application, material.code)
+    return application
+
+
+def _about_with_file(world, subject, account):
+    """The download probe's cases, and cases about organizations registered by each level, each with a file."""
+    if subject not in ABOUT:
+        return PROBES_BEFORE["applications.download"].build(world, subject, account)
+    org_subject, kind_code = ABOUT[subject]
+    application = _application(world, org_subject, kind_code, world.cast["organization"], State.SUBMITTED)
+    _attach(application, "application")
     return application
 
 
@@ -91,6 +100,7 @@ def extend() -> None:
     for action, state in (("applications.accept", State.SUBMITTED), ("applications.return", State.ACCEPTED),
                           ("applications.approve", State.ACCEPTED), ("applications.reject", State.SUBMITTED)):
         register(_extended(action, state))
-    register(_extended_download())
     apply = PROBES_BEFORE["applications.apply"]
     register(Probe("applications.apply", (*apply.subjects, "own_change_draft"), _own_change, _submit))
+    download = PROBES_BEFORE["applications.download"]  # the materials of cases decided at every level
+    register(Probe("applications.download", (*download.subjects, *ABOUT), _about_with_file, download.attempt))

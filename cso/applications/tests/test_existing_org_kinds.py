@@ -10,6 +10,8 @@ from cso.applications.models import Application, State
 from cso.orgs.models import AccountLink, Organization, RegistryRules, StatusChange
 from cso.orgs.tests.factories import make_filed, make_registered
 
+from .helpers import apply
+
 
 def link(user, org, role="head"):
     return AccountLink.objects.create(user=user, organization=org, role=role, division_id=org.division_id)
@@ -55,7 +57,7 @@ def test_a_change_of_name_and_leader_writes_exactly_those_fields_with_history_po
     client.force_login(cast["organization"])
     page = client.get(new_url("change", association)).content.decode()
     assert "兴宁区邻里互助协会" in page and "张建国" in page and "兴宁路1号" in page
-    client.post(reverse("applications:new"), change_post(association, name="兴宁区邻里守望协会", leader_name="李红梅"))
+    apply(client, change_post(association, name="兴宁区邻里守望协会", leader_name="李红梅"))
     case = Application.objects.get()
     assert case.state == State.SUBMITTED and case.organization == association
     assert set(case.payload["changes"]) == {"name", "leader_name"}
@@ -105,7 +107,7 @@ def test_a_new_name_already_used_under_the_same_body_is_refused(cast, client, as
 @pytest.mark.django_db
 def test_a_second_open_case_about_the_same_organization_is_refused(cast, client, association):
     client.force_login(cast["organization"])
-    client.post(reverse("applications:new"), change_post(association, address="兴宁路2号"))
+    apply(client, change_post(association, address="兴宁路2号"))
     assert Application.objects.get().state == State.SUBMITTED
     response = client.post(reverse("applications:new"), change_post(association, token="c-2", address="兴宁路3号"))
     assert "已有一件正在办理的" in response.content.decode()
@@ -140,7 +142,7 @@ def test_deregistration_approved_closes_the_organization(cast, client, associati
         "kind": "deregistration", "org": association.uid, "token": "d-1", "then": "submit", "basis": "dissolved",
         "reason": "会员大会决议解散", "materials_ready": "on"})
     assert "请填写清算结束日期" in response.content.decode()  # no 清算, no 注销
-    client.post(reverse("applications:new"), {
+    apply(client, {
         "kind": "deregistration", "org": association.uid, "token": "d-2", "then": "submit", "basis": "dissolved",
         "reason": "会员大会决议解散", "liquidation_done_on": "2026-01-05", "materials_ready": "on"})
     case = Application.objects.get(kind="deregistration")
@@ -158,7 +160,7 @@ def test_the_simplified_path_asks_fewer_materials_where_the_province_allows_it(c
     RegistryRules.objects.filter(province_id="450000000000").update(simplified_deregistration=True)
     page = client.get(new_url("deregistration", association)).content.decode()
     assert "本省允许简易注销" in page and 'data-testid="simplified-materials"' in page and "no_assets_debts" in page
-    client.post(reverse("applications:new"), {
+    apply(client, {
         "kind": "deregistration", "org": association.uid, "token": "d-1", "then": "submit", "basis": "dissolved",
         "reason": "无资产无债务，决议解散", "no_assets_debts": "on", "materials_ready": "on"})
     case = Application.objects.get()
@@ -173,8 +175,8 @@ def test_the_simplified_path_asks_fewer_materials_where_the_province_allows_it(c
 def test_a_filed_group_cancels_its_filing_with_the_street(cast, client, team):
     client.force_login(cast["organization"])
     assert client.get(new_url("deregistration", team), follow=True).status_code in (200, 404)
-    client.post(reverse("applications:new"), {"kind": "filing_cancel", "org": team.uid, "token": "f-1",
-                                              "then": "submit", "cause": "stopped", "reason": "队员年纪大了，停止活动"})
+    apply(client, {"kind": "filing_cancel", "org": team.uid, "token": "f-1",
+                   "then": "submit", "cause": "stopped", "reason": "队员年纪大了，停止活动"})
     case = Application.objects.get(kind="filing_cancel")
     assert case.state == State.SUBMITTED and case.authority_division_id == "450102001000"
     client.force_login(cast["registrar"])
@@ -191,8 +193,8 @@ def test_a_filed_group_changes_its_member_count_with_the_street(cast, client, te
     client.force_login(cast["organization"])
     response = client.post(reverse("applications:new"), change_post(team, member_count="6"), follow=True)
     assert "本省群众活动团队成员不少于10人" in response.content.decode()
-    client.post(reverse("applications:edit", args=[Application.objects.get().ref]),
-                {**change_post(team, member_count="25"), "token": ""})
+    apply(client, {**change_post(team, member_count="25"), "token": ""},
+          url=reverse("applications:edit", args=[Application.objects.get().ref]))
     case = Application.objects.get()
     assert case.state == State.SUBMITTED and set(case.payload["changes"]) == {"member_count"}
     decide(client, cast["street"], case)
@@ -248,7 +250,7 @@ def test_deregistration_with_a_supervising_unit_needs_its_consent(cast, client):
             "reason": "解散", "liquidation_done_on": "2026-01-05", "materials_ready": "on"}
     response = client.post(reverse("applications:new"), data)
     assert "须经业务主管单位同意" in response.content.decode() and not Application.objects.exists()
-    client.post(reverse("applications:new"), {**data, "supervising_consent": "on"})
+    apply(client, {**data, "supervising_consent": "on"})
     assert Application.objects.get().state == State.SUBMITTED
 
 

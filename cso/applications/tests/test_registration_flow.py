@@ -9,6 +9,8 @@ from cso.applications.models import Application, ApplicationEvent, State
 from cso.orgs.models import AccountLink, Organization, RegistryDecision
 from cso.orgs.tests.factories import credit_code, id_number
 
+from .helpers import apply
+
 COMMUNITY = "450102001003"  # 兴宁社区, 民生街道, 兴宁区
 COUNTY = "450102000000"
 
@@ -41,7 +43,7 @@ def through_opinion(client, cast, case):
 @pytest.mark.django_db
 def test_a_social_service_body_registers_online_and_is_written_to_the_registry(cast, client):
     client.force_login(cast["organization"])
-    response = client.post(reverse("applications:new"), reg_data())
+    _, response = apply(client, reg_data())  # the draft, its materials uploaded, then 提交
     assert response.status_code == 302
     case = case_named("兴宁区邻里互助服务中心")
     assert case.kind == "registration" and case.authority_division_id == COUNTY
@@ -112,7 +114,7 @@ def test_a_registration_below_a_threshold_is_refused_at_submission(cast, client,
 @pytest.mark.django_db
 def test_a_federation_with_its_30_members_passes_and_is_registered(cast, client):
     client.force_login(cast["organization"])
-    client.post(reverse("applications:new"), reg_data(name="民生街道社区社会组织联合会", member_count="30"))
+    apply(client, reg_data(name="民生街道社区社会组织联合会", member_count="30"))
     case = case_named("民生街道社区社会组织联合会")
     through_opinion(client, cast, case)
     assert case.state == State.SUBMITTED
@@ -133,7 +135,7 @@ def test_a_duplicate_name_is_refused_live_or_under_way(cast, client):
     page = client.post(reverse("applications:new"), reg_data(), follow=True).content.decode()
     assert "名称：本县（区）已有名为“兴宁区邻里互助服务中心”的存续组织" in page
     # an application under way holds its name in the county
-    client.post(reverse("applications:new"), reg_data(name="兴宁区助老服务中心", token="r-2"))
+    apply(client, reg_data(name="兴宁区助老服务中心", token="r-2"))
     page = client.post(reverse("applications:new"), reg_data(name=" 兴宁区助老服务中心 ", token="r-3"),
                        follow=True).content.decode()
     assert "名称：本县（区）已有名为“兴宁区助老服务中心”的申请" in page
@@ -142,7 +144,7 @@ def test_a_duplicate_name_is_refused_live_or_under_way(cast, client):
 @pytest.mark.django_db
 def test_the_street_cannot_decide_and_another_countys_registrar_gets_404(cast, client):
     client.force_login(cast["organization"])
-    client.post(reverse("applications:new"), reg_data())
+    apply(client, reg_data())
     case = case_named("兴宁区邻里互助服务中心")
     through_opinion(client, cast, case)
     before = case.events.count()
@@ -193,7 +195,7 @@ def test_a_social_group_needs_an_approved_unexpired_unused_preparation_first(cas
     page = client.post(reverse("applications:new"), reg_data(token="r-0", **group), follow=True).content.decode()
     assert "社会团体须先经筹备批准，请填写已批准的筹备申请编号" in page
 
-    client.post(reverse("applications:new"), prep_data())
+    apply(client, prep_data())
     prep = Application.objects.get(kind="preparation")
     assert prep.authority_division_id == COUNTY
     through_opinion(client, cast, prep)
@@ -221,7 +223,7 @@ def test_a_social_group_needs_an_approved_unexpired_unused_preparation_first(cas
         follow=True).content.decode()
     assert "与本申请的名称不同" in page
 
-    client.post(reverse("applications:new"), reg_data(token="r-3", preparation_number=prep.number, **group))
+    apply(client, reg_data(token="r-3", preparation_number=prep.number, **group))
     case = Application.objects.get(client_token="r-3")
     assert case.state in ("submitted", "community_opinion")
     # the 筹备 is now in use: a second registration cannot name it
@@ -234,7 +236,7 @@ def test_a_social_group_needs_an_approved_unexpired_unused_preparation_first(cas
 
     # an expired 筹备 is refused
     client.force_login(cast["organization"])
-    client.post(reverse("applications:new"), prep_data(name="兴宁区象棋协会", token="p-2"))
+    apply(client, prep_data(name="兴宁区象棋协会", token="p-2"))
     old = decide(client, cast, Application.objects.get(client_token="p-2"))
     old.payload = {**old.payload, "valid_until": (date.today() - timedelta(days=1)).isoformat()}
     old.save(update_fields=["payload"])
@@ -257,7 +259,7 @@ def test_months_are_added_to_the_end_of_a_shorter_month():
 @pytest.mark.django_db
 def test_the_street_gives_an_opinion_but_cannot_decide(cast, client):
     client.force_login(cast["organization"])
-    client.post(reverse("applications:new"), reg_data())
+    apply(client, reg_data())
     case = case_named("兴宁区邻里互助服务中心")
     from cso.demo.testing import make_user
 
@@ -287,5 +289,5 @@ def test_the_opinion_step_is_a_setting_per_kind_and_province(cast, client, setti
     settings.CSO_COMMUNITY_OPINION = {"registration": {"default": True, "45": False}}
     assert not opinion_required("registration", COMMUNITY) and opinion_required("registration", "310101001001")
     client.force_login(cast["organization"])
-    client.post(reverse("applications:new"), reg_data())
+    apply(client, reg_data())
     assert case_named("兴宁区邻里互助服务中心").state == State.SUBMITTED

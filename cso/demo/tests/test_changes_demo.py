@@ -24,3 +24,7 @@ def test_the_demo_cases_wait_in_the_registrars_and_the_streets_queues(cast):
     assert list(services.queue(cast["registrar"])) == [change]
     assert list(services.queue(cast["street"])) == [cancel]
     assert set(change.payload["changes"]) == {"address", "member_count"}
+    from cso.demo.tests.test_applications_demo import assert_demo_materials
+
+    assert_demo_materials([change, cancel])
+    assert change.attachments.count() == len(change.kind_spec.required_materials(change)) >= 2
