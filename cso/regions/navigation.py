@@ -11,7 +11,7 @@ def _summary(request) -> dict:
 
 
 register(
-    NavItem("行政区划", "regions:browse", "diagram-3", anyone, order=70),
-    NavItem("区划检索", "regions:search", "search", anyone, order=80),
+    NavItem("行政区划", "regions:browse", "diagram-3", anyone, section="行政区划", order=70),
+    NavItem("区划检索", "regions:search", "search", anyone, section="行政区划", order=80),
 )
 register_panel(Panel("regions.summary", "regions/panels/summary.html", _summary, order=10))
