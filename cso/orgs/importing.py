@@ -55,6 +55,7 @@ import multiprocessing
 import operator
 import os
 import pickle
+import queue
 import re
 import secrets
 import subprocess
@@ -622,7 +623,9 @@ class PinyinKeys:
     the rows, so the apply does not spend its time on them. For a large file the names go, batch by
     batch, to a worker process (``cso.orgs.import_pinyin``, no Django, no database): the dry run is
     single-threaded Python, so the second core computes the keys beside it. Small files, and any
-    failure of the worker, fall back to computing the keys here."""
+    failure of the worker, fall back to computing the keys here. The batches are written to the
+    worker by a thread of their own: a write waits until the worker reads the batch (while it is
+    still starting, or computing the batch before), and the dry run does not wait with it."""
 
     BATCH = 5000
 
@@ -632,6 +635,9 @@ class PinyinKeys:
         self._worker: subprocess.Popen | None = None
         self._reader: threading.Thread | None = None
         self._results: list[list] = []
+        self._outbox: queue.SimpleQueue = queue.SimpleQueue()  # lines for the writer thread; None ends
+        self._writer: threading.Thread | None = None
+        self._write_failed = False
         # no helper process unless allowed (in the task worker: never in the web process)
         self._failed = not parallel or (os.cpu_count() or 1) < 2
 
@@ -647,6 +653,19 @@ class PinyinKeys:
         )
         self._reader = threading.Thread(target=self._read, args=(self._worker.stdout,), daemon=True)
         self._reader.start()
+        self._writer = threading.Thread(target=self._write, args=(self._worker.stdin,), daemon=True)
+        self._writer.start()
+
+    def _write(self, stream) -> None:
+        try:
+            while (line := self._outbox.get()) is not None:
+                stream.write(line)
+                stream.flush()
+        except (OSError, ValueError):  # the worker is gone: keys() computes what it did not
+            self._write_failed = True
+        finally:
+            with contextlib.suppress(OSError, ValueError):
+                stream.close()
 
     def _read(self, stream) -> None:
         # results are read as they come, so that neither pipe fills up while the other waits
@@ -659,17 +678,16 @@ class PinyinKeys:
         try:
             if self._worker is None:
                 self._start()
-            self._worker.stdin.write(json.dumps(self.names[self._sent:], ensure_ascii=False) + "\n")
-            self._worker.stdin.flush()
-            self._sent = len(self.names)
         except (OSError, ValueError):
             self._failed = True
+            return
+        self._outbox.put(json.dumps(self.names[self._sent:], ensure_ascii=False) + "\n")
+        self._sent = len(self.names)
 
     def close(self) -> None:
         """Stop the worker, if one is still running (the dry run failed half-way)."""
         if self._worker is not None:
-            with contextlib.suppress(OSError, ValueError):
-                self._worker.stdin.close()
+            self._outbox.put(None)  # the writer closes the worker's input (a blocked write fails with the kill)
             if self._worker.poll() is None:
                 self._worker.kill()
             self._worker.wait()
@@ -680,10 +698,11 @@ class PinyinKeys:
         done: list = []
         if self._worker is not None:
             try:
-                self._worker.stdin.close()
+                self._outbox.put(None)  # the writer sends what is queued, then closes the worker's input
+                self._writer.join(timeout=120)
                 self._reader.join(timeout=120)
                 self._worker.wait(timeout=5)
-                if self._worker.returncode == 0:
+                if self._worker.returncode == 0 and not self._write_failed:
                     done = [tuple(pair) for batch in self._results for pair in batch][:self._sent]
             except (OSError, ValueError, subprocess.TimeoutExpired, json.JSONDecodeError):
                 done = []
