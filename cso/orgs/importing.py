@@ -1111,18 +1111,21 @@ class RowChecker:
             supervising_unit=data["supervising_unit"], business_scope=data["business_scope"],
             financial_custody=bool(data["financial_custody"]), is_hub=bool(data["is_hub"]), tags=data["tags"],
         )
-        org.division_id = division.code if division is not None else None
-        org._state.fields_cache["division"] = division  # straight into the cache: no descriptor
+        # Foreign keys straight into the new instance's attributes and its cache: what assigning them
+        # does on an instance with nothing cached yet, without the descriptor (five per row).
+        attrs, cache = org.__dict__, org._state.fields_cache
+        attrs["division_id"] = division.code if division is not None else None
+        cache["division"] = division
         if division is None:  # unknown or unreadable: the other rules still run
-            org.registration_authority_id = None
-            org._state.fields_cache["registration_authority"] = None
-            org.registration_authority_division_id = None
-            org._state.fields_cache["registration_authority_division"] = None
-            org.is_community_org = (_default_is_community_org(org) if data["is_community_org"] is None
-                                    else data["is_community_org"])
+            attrs["registration_authority_id"] = None
+            cache["registration_authority"] = None
+            attrs["registration_authority_division_id"] = None
+            cache["registration_authority_division"] = None
+            attrs["is_community_org"] = (_default_is_community_org(org) if data["is_community_org"] is None
+                                         else data["is_community_org"])
             return org
-        org.venue_id = self._named(Venue, data["venue"], division, "活动场所", errors)
-        org.incubated_by_id = self._named(IncubationBase, data["incubated_by"], division, "孵化基地", errors)
+        attrs["venue_id"] = self._named(Venue, data["venue"], division, "活动场所", errors)
+        attrs["incubated_by_id"] = self._named(IncubationBase, data["incubated_by"], division, "孵化基地", errors)
         body = None
         if track == Track.REGISTERED:
             # a missing or unknown body is the 登记管理机关 column's error; the other rules still run
@@ -1131,12 +1134,12 @@ class RowChecker:
         else:  # a filed group: filed by its street (a setting), no registering body
             level = self.filing_level(division.code)
             authority = ancestors.get(_ancestor_code(division.code, level)) if division.level >= level else None
-        org.registration_authority_id = body.pk if body is not None else None
-        org._state.fields_cache["registration_authority"] = body
-        org.registration_authority_division_id = authority.code if authority is not None else None
-        org._state.fields_cache["registration_authority_division"] = authority
-        org.is_community_org = (_default_is_community_org(org) if data["is_community_org"] is None
-                                else data["is_community_org"])
+        attrs["registration_authority_id"] = body.pk if body is not None else None
+        cache["registration_authority"] = body
+        attrs["registration_authority_division_id"] = authority.code if authority is not None else None
+        cache["registration_authority_division"] = authority
+        attrs["is_community_org"] = (_default_is_community_org(org) if data["is_community_org"] is None
+                                     else data["is_community_org"])
         return org
 
     def filing_level(self, code: str) -> int:
@@ -2082,7 +2085,9 @@ def _uids(n: int) -> list[str]:
 
 def _copy_rows(rows: list[dict], user, job: ImportJob) -> int:
     reason = IMPORT_REASON
-    now = timezone.now()
+    # the time and the dates as the text COPY sends: psycopg would format the same datetime once per
+    # row and column (≈1 µs each, 800,000 times for 100,000 organizations)
+    now = timezone.now().isoformat()
     n = len(rows)
     org_ids = _next_ids(Organization, n)
     orgs: list[dict] = []
@@ -2115,7 +2120,7 @@ def _copy_rows(rows: list[dict], user, job: ImportJob) -> int:
          "history_user_id": user.pk}
         for o, hid in zip(orgs, history_ids, strict=True)))
     span_ids = _next_ids(OrgStateSpan, n)
-    starts = [_started_on(r) for r in rows]
+    starts = [_started_on(r).isoformat() for r in rows]
     _copy(OrgStateSpan, (
         {"id": sid, "organization_id": o["id"], "valid_from": start, "valid_to": None, "status": Status.ACTIVE,
          "division_id": r["division"], "track": r["track"], "org_type": r["org_type"], "tier": r["tier"],
