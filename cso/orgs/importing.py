@@ -2085,9 +2085,10 @@ def _uids(n: int) -> list[str]:
 
 def _copy_rows(rows: list[dict], user, job: ImportJob) -> int:
     reason = IMPORT_REASON
-    # the time and the dates as the text COPY sends: psycopg would format the same datetime once per
-    # row and column (≈1 µs each, 800,000 times for 100,000 organizations)
-    now = timezone.now().isoformat()
+    # the time and the dates as the text COPY sends (``str()``: byte for byte what psycopg's dumpers
+    # write): psycopg would format the same datetime once per row and column (≈1 µs each, 800,000
+    # times for 100,000 organizations)
+    now = str(timezone.now())
     n = len(rows)
     org_ids = _next_ids(Organization, n)
     orgs: list[dict] = []
@@ -2120,7 +2121,7 @@ def _copy_rows(rows: list[dict], user, job: ImportJob) -> int:
          "history_user_id": user.pk}
         for o, hid in zip(orgs, history_ids, strict=True)))
     span_ids = _next_ids(OrgStateSpan, n)
-    starts = [_started_on(r).isoformat() for r in rows]
+    starts = [str(_started_on(r)) for r in rows]
     _copy(OrgStateSpan, (
         {"id": sid, "organization_id": o["id"], "valid_from": start, "valid_to": None, "status": Status.ACTIVE,
          "division_id": r["division"], "track": r["track"], "org_type": r["org_type"], "tier": r["tier"],
