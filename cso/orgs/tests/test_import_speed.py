@@ -93,6 +93,28 @@ def test_pinyin_keys_fall_back_to_computing_here_when_the_worker_fails(monkeypat
     assert keys.keys() == [pinyin_keys(n) for n in ["兴宁社区书画协会", "长湖社区太极拳队", "行知调解委员会"]]
 
 
+def test_adding_names_does_not_wait_for_a_slow_worker(monkeypatch, tmp_path):
+    """The batches are written by a thread: a worker that is slow to read (starting up, busy with
+    the batch before) does not hold up the dry run, and its keys are still the keys."""
+    import sys
+    import time
+
+    slow = tmp_path / "slow_python"
+    slow.write_text(f"#!/bin/sh\nsleep 2\nexec {sys.executable} \"$@\"\n")
+    slow.chmod(0o755)
+    monkeypatch.setattr(importing.sys, "executable", str(slow))
+    monkeypatch.setattr(importing.PinyinKeys, "BATCH", 1)
+    names = ["兴宁社区书画协会" * 3000, "长湖社区太极拳队" * 3000, "行知调解委员会"]  # > a pipe's 64 KB each
+    keys = importing.PinyinKeys()
+    keys._failed = False
+    started = time.monotonic()
+    for name in names:
+        keys.add(name)
+    assert time.monotonic() - started < 1.5  # the worker has not read anything yet
+    assert keys._worker is not None
+    assert keys.keys() == [pinyin_keys(n) for n in names]
+
+
 def test_generated_identifiers_have_the_registry_format_and_do_not_repeat():
     uids = importing._uids(20000)
     assert all(validators.UID_RE.match(u) for u in uids)
