@@ -136,7 +136,8 @@ def test_moves_notify_the_applicant_and_submissions_the_officials(cast, django_c
     assert not Notification.objects.filter(recipient=cast["outsider_street"]).exists()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.tasks
 def test_the_sms_waits_for_the_worker_not_the_request(cast, task_worker):
     user = cast["organization"]
     user.phone = "13800000009"
@@ -148,7 +149,8 @@ def test_the_sms_waits_for_the_worker_not_the_request(cast, task_worker):
     assert len(messaging.sent_messages("sms", "13800000009")) == 1
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.tasks
 def test_the_overdue_scan_runs_in_the_worker(cast, task_worker):
     from cso.applications.models import OverdueScan
     from cso.applications.tasks import scan_overdue
