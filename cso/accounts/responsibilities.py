@@ -610,3 +610,18 @@ CREDIT_DUTIES: list[Duty] = [
 ACTIONS.update({a.code: a for a in CREDIT_ACTIONS})
 TABLE = (*TABLE, *CREDIT_DUTIES)
 _TRACKED_MODELS = (*_TRACKED_MODELS, "supervision.ListEntry")
+
+
+# --- supervision: the supervision dashboard (监管看板), issue 11 part 7 -----------------------------------------
+SUPERVISION_DASHBOARD_ACTIONS: list[Action] = [
+    Action("supervision.dashboard", "查看本辖区的监管看板（年报报送率、抽查覆盖率、信用名录、等级评估、僵尸型组织）"),
+]
+_SV_DASHBOARD = f"{PROPOSAL}：工作人员查看本辖区（含下级）的监管情况汇总，点击数字查看名单"
+SUPERVISION_DASHBOARD_DUTIES: list[Duty] = [
+    *_rows("supervision.dashboard", Role.ADMIN, ABOVE_STREET, SUBTREE, note=_SV_DASHBOARD),
+    *_rows("supervision.dashboard", Role.CIVIL_AFFAIRS, ABOVE_STREET, SUBTREE, note=_SV_DASHBOARD),
+    *_rows("supervision.dashboard", Role.REGISTRAR, ABOVE_STREET, SUBTREE, note=_SV_DASHBOARD),
+    *_rows("supervision.dashboard", Role.STREET, (S,), SUBTREE, note=_SV_DASHBOARD),
+]
+ACTIONS.update({a.code: a for a in SUPERVISION_DASHBOARD_ACTIONS})
+TABLE = (*TABLE, *SUPERVISION_DASHBOARD_DUTIES)

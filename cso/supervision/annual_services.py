@@ -21,7 +21,7 @@ from django.utils import timezone
 from cso.accounts.responsibilities import require
 from cso.core import filetypes, privatefiles
 
-from . import annual
+from . import annual, feeds
 from .models import (
     EDITABLE_STATES,
     MONEY_FIELDS,
@@ -192,6 +192,7 @@ def review(report, user, result: str, reason: str) -> AnnualReport:
     locked.reviewer = user
     locked.reviewed_at = timezone.now()
     locked.save()
+    feeds.annual_report_failed(locked, user)  # 不合格 feeds the credit rules, in this transaction
     _announce(locked, _event(locked, user, "review", before, reason=reason, result=result))
     return locked
 

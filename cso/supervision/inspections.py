@@ -16,6 +16,7 @@ from cso.orgs.choices import LIVE_STATUSES, Track
 from cso.orgs.models import Organization
 
 from . import draw as drawing
+from . import feeds
 from .models import (
     InspectionPlan,
     InspectionResult,
@@ -157,6 +158,7 @@ def record_result(target: InspectionTarget, data: dict, user) -> InspectionResul
     result = InspectionResult(target=target, recorded_by=user, **data)
     result.full_clean()
     result.save()
+    feeds.inspection_failed(result, user)  # 责令限期整改 feeds the credit rules, in this transaction
     return result
 
 

@@ -21,3 +21,7 @@ register(
     NavItem("回避申报", "supervision:my_conflicts", "person-x", may("supervision.declare_conflict"),
             section="监督管理", order=29),
 )
+
+# 监管看板 (supervision dashboard)
+register(NavItem("监管看板", "supervision:dashboard", "speedometer", may("supervision.dashboard"), section="监督管理",
+                 order=27))

@@ -44,3 +44,8 @@ urlpatterns += [
          name="inspector_conflicts"),
     path("inspections/conflicts/", inspections.my_conflicts, name="my_conflicts"),
 ]
+
+# 监管看板 (supervision dashboard)
+from . import views_dashboard  # noqa: E402
+
+urlpatterns += [path("dashboard/", views_dashboard.home, name="dashboard")]

@@ -234,3 +234,12 @@ def _declare(client, inspector):
 
 
 register(Probe("supervision.declare_conflict", ("mine", "colleague"), _inspector, _declare))
+
+
+# --- 监管看板 (supervision dashboard) ---
+def _dashboard(client, _):
+    response = client.get(reverse("supervision:dashboard"))
+    return answered(response, response.status_code == 200)
+
+
+register(Probe("supervision.dashboard", (None,), lambda world, subject, account: None, _dashboard))
