@@ -71,3 +71,80 @@ class ZombieScore(_OrgScoped):
 
     def __str__(self):
         return f"{self.organization}：{self.score}"
+
+
+class CampaignState(models.TextChoices):
+    OPEN = "open", "进行中"
+    CLOSED = "closed", "已结束"
+
+
+class Outcome(models.TextChoices):
+    RESUMED = "resumed", "恢复活动"
+    DEREGISTERED = "deregistered", "注销"
+    REVOKED = "revoked", "撤销"
+    FILING_CANCELLED = "filing_cancelled", "备案注销"
+    CLEARED = "cleared", "清理"
+
+
+class CaseState(models.TextChoices):
+    OPEN = "open", "待处理"
+    PROPOSED = "proposed", "已提出（待机关确认）"
+    DECIDED = "decided", "已办结"
+
+
+class Campaign(models.Model):
+    """A clean-up campaign (清理整治) of a civil-affairs body over a list of organizations."""
+
+    division = models.ForeignKey("regions.Division", verbose_name="发起机关所在区划", on_delete=models.PROTECT,
+                                 related_name="+")
+    title = models.CharField("名称", max_length=200)
+    basis = models.TextField("依据", blank=True)
+    started_on = models.DateField("开始日期")
+    ends_on = models.DateField("截止日期", null=True, blank=True)
+    state = models.CharField("状态", max_length=10, choices=CampaignState.choices, default=CampaignState.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "清理整治行动"
+        verbose_name_plural = "清理整治行动"
+        ordering = ["-started_on", "-id"]
+
+    def __str__(self):
+        return self.title
+
+    def responsibility_facts(self):
+        from cso.accounts.responsibilities import Facts
+
+        return Facts(division=self.division_id)
+
+
+class CampaignCase(_OrgScoped):
+    """One organization of a campaign, assigned to its street, with the outcome recorded."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name="清理整治行动", on_delete=models.CASCADE, related_name="cases")
+    organization = models.ForeignKey("orgs.Organization", verbose_name="组织", on_delete=models.PROTECT,
+                                     related_name="campaign_cases")
+    street = models.ForeignKey("regions.Division", verbose_name="承办街道（乡镇）", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField("列入时疑似分值", default=0)
+    reasons = models.JSONField("列入理由", default=list)
+    state = models.CharField("状态", max_length=10, choices=CaseState.choices, default=CaseState.OPEN)
+    outcome = models.CharField("处理结果", max_length=18, choices=Outcome.choices, blank=True)
+    outcome_on = models.DateField("处理日期", null=True, blank=True)
+    note = models.TextField("说明", blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提出人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="决定人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "清理整治对象"
+        verbose_name_plural = "清理整治对象"
+        ordering = ["campaign_id", "street_id", "organization_id"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "organization"],
+                                               name="supervision_campaign_case_unique")]
+
+    def __str__(self):
+        return f"{self.campaign}：{self.organization}"
