@@ -68,8 +68,8 @@ def create_campaign(user, division, *, title: str, basis: str = "", started_on: 
     if not orgs:
         raise ValidationError({"organizations": "没有可列入清理整治的组织。"})
     with transaction.atomic():
-        campaign = Campaign.objects.create(division_id=division.pk, title=title.strip(), basis=basis, started_on=started_on,
-                                           ends_on=ends_on, created_by=user)
+        campaign = Campaign.objects.create(division_id=division.pk, title=title.strip(), basis=basis,
+                                           started_on=started_on, ends_on=ends_on, created_by=user)
         CampaignCase.objects.bulk_create([
             CampaignCase(campaign=campaign, organization=org, street_id=street_of(org.division_id),
                          score=scores[org.pk].score if org.pk in scores else 0,

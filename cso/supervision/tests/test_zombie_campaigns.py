@@ -72,7 +72,7 @@ def test_campaign_from_candidates_and_outcomes(cast):
 
 
 def test_resumed_and_selection(cast):
-    org, team = _setup(cast)
+    org, _team = _setup(cast)
     county = Division.objects.get(pk=COUNTY)
     campaign = campaigns.create_campaign(cast["county"], county, title="专项", organization_ids=[org.pk],
                                          started_on=date(2026, 7, 2))
