@@ -21,3 +21,11 @@ register(
     NavItem("回避申报", "supervision:my_conflicts", "person-x", may("supervision.declare_conflict"),
             section="监督管理", order=29),
 )
+
+# zombie detection and clean-up campaigns (清理整治)
+register(
+    NavItem("僵尸型组织", "supervision:zombie_candidates", "hourglass-bottom", may("supervision.zombie_view"),
+            section="监督管理", order=29),
+    NavItem("清理整治", "supervision:campaigns", "trash", may("supervision.zombie_view"), section="监督管理",
+            order=29),
+)

@@ -44,3 +44,16 @@ urlpatterns += [
          name="inspector_conflicts"),
     path("inspections/conflicts/", inspections.my_conflicts, name="my_conflicts"),
 ]
+
+# zombie detection and clean-up campaigns (清理整治)
+from . import views_zombie  # noqa: E402
+
+urlpatterns += [
+    path("zombie/", views_zombie.candidates, name="zombie_candidates"),
+    path("zombie/scan/", views_zombie.scan, name="zombie_scan"),
+    path("campaigns/", views_zombie.campaign_list, name="campaigns"),
+    path("campaigns/new/", views_zombie.campaign_create, name="campaign_new"),
+    path("campaigns/<int:campaign>/", views_zombie.campaign_detail, name="campaign"),
+    path("campaigns/cases/<int:case>/record/", views_zombie.case_record, name="campaign_case_record"),
+    path("campaigns/cases/<int:case>/confirm/", views_zombie.case_confirm, name="campaign_case_confirm"),
+]
