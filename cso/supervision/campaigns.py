@@ -160,3 +160,11 @@ def campaign_outcome_counts(division, period: tuple[date, date]) -> dict[str, in
     for row in qs.values("outcome").annotate(n=Count("id")):
         counts[row["outcome"]] = row["n"]
     return counts
+
+
+def close(campaign: Campaign, user) -> Campaign:
+    """End a campaign: no more outcomes are recorded (the proposed ones can still be confirmed)."""
+    require(user, "supervision.campaign_manage", campaign)
+    Campaign.objects.filter(pk=campaign.pk).update(state=CampaignState.CLOSED)
+    campaign.state = CampaignState.CLOSED
+    return campaign

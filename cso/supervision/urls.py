@@ -54,6 +54,7 @@ urlpatterns += [
     path("campaigns/", views_zombie.campaign_list, name="campaigns"),
     path("campaigns/new/", views_zombie.campaign_create, name="campaign_new"),
     path("campaigns/<int:campaign>/", views_zombie.campaign_detail, name="campaign"),
-    path("campaigns/cases/<int:case>/record/", views_zombie.case_record, name="campaign_case_record"),
-    path("campaigns/cases/<int:case>/confirm/", views_zombie.case_confirm, name="campaign_case_confirm"),
+    path("campaigns/<int:campaign>/close/", views_zombie.campaign_close, name="campaign_close"),
+    path("campaigns/cases/<int:campaign_case>/record/", views_zombie.case_record, name="campaign_case_record"),
+    path("campaigns/cases/<int:campaign_case>/confirm/", views_zombie.case_confirm, name="campaign_case_confirm"),
 ]

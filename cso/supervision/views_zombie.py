@@ -160,8 +160,8 @@ def _case(request, pk: int) -> CampaignCase:
 
 
 @require_POST
-def case_record(request, case):
-    case = _case(request, case)
+def case_record(request, campaign_case):
+    case = _case(request, campaign_case)
     require(request.user, "supervision.campaign_record", case)
     try:
         on = date.fromisoformat(request.POST.get("outcome_on") or timezone.localdate().isoformat())
@@ -180,8 +180,8 @@ def case_record(request, case):
 
 
 @require_POST
-def case_confirm(request, case):
-    case = _case(request, case)
+def case_confirm(request, campaign_case):
+    case = _case(request, campaign_case)
     require(request.user, "supervision.campaign_manage", case.campaign)
     try:
         campaigns.confirm(case, request.user)
@@ -190,3 +190,12 @@ def case_confirm(request, case):
     else:
         messages.success(request, f"已确认“{case.organization.name}”的处理结果。")
     return redirect("supervision:campaign", campaign=case.campaign_id)
+
+
+@require_POST
+def campaign_close(request, campaign):
+    campaign = get_object_or_404(Campaign, pk=campaign)
+    require(request.user, "supervision.campaign_manage", campaign)
+    campaigns.close(campaign, request.user)
+    messages.success(request, f"清理整治行动“{campaign.title}”已结束。")
+    return redirect("supervision:campaign", campaign=campaign.pk)
