@@ -11,6 +11,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -107,7 +108,7 @@ def campaign_list(request):
     qs = Campaign.objects.all()
     if scope.prefix:
         codes_here = CampaignCase.objects.visible_to(request.user).values("campaign")
-        qs = qs.filter(pk__in=codes_here) | qs.filter(division_id__startswith=scope.prefix)
+        qs = qs.filter(Q(pk__in=codes_here) | scope.q("division"))
     return render(request, "supervision/zombie/campaigns.html", {"campaigns": qs.distinct()[:100]})
 
 
