@@ -338,3 +338,7 @@ CSO_INSPECTION_MIN_RATES = {
     "city": env_int("CSO_INSPECTION_MIN_RATE_CITY", 4),
     "county": env_int("CSO_INSPECTION_MIN_RATE_COUNTY", 3),
 }
+
+# Zombie detection (清理整治): thresholds and weights of the signals, 本平台建议 (cso.supervision.zombie.DEFAULT_RULES);
+# {"default": {...}, "<province code prefix>": {...}} overrides some keys, e.g. {"45": {"no_activity_months": 18}}.
+CSO_ZOMBIE_RULES: dict = {}

@@ -22,7 +22,7 @@ from cso.reports import rounds as report_rounds
 from cso.reports import services as report_services
 from cso.reports.models import QuarterlyReport
 from cso.stats.models import RollUp
-from cso.supervision.tests.walk import foreign_credit
+from cso.supervision.tests.walk import foreign_credit, foreign_zombie
 
 HOME_ROLES = ["county", "registrar", "street", "community", "operator", "organization"]
 FOREIGN_COUNTY = "450103000000"  # 青秀区
@@ -96,6 +96,7 @@ def foreign_objects(cast):
         "token": _foreign_invitation(organization, cast).token,
         **_foreign_annual_report(organization),
         **foreign_credit(organization, cast),
+        **foreign_zombie(organization, cast),
         **_foreign_inspection(organization, cast),
     }
 

@@ -625,3 +625,26 @@ SUPERVISION_DASHBOARD_DUTIES: list[Duty] = [
 ]
 ACTIONS.update({a.code: a for a in SUPERVISION_DASHBOARD_ACTIONS})
 TABLE = (*TABLE, *SUPERVISION_DASHBOARD_DUTIES)
+
+
+# --- supervision: zombie detection and clean-up campaigns (清理整治, seed 002 第三条), issue 11 ----------------
+_CLEANUP = "种子文件002第三条（常态化开展“僵尸型”社区社会组织清理整治；街(镇)定期对不开展活动的群众活动团队进行清理）"
+ZOMBIE_ACTIONS: list[Action] = [
+    Action("supervision.zombie_view", "查看疑似僵尸型组织名单及理由、导出、发起扫描"),
+    Action("supervision.campaign_manage", "发起、结束清理整治行动，确认街道提出的处理结果", "supervision.Campaign"),
+    Action("supervision.campaign_record", "记录清理整治对象的处理结果", "supervision.CampaignCase"),
+]
+ZOMBIE_DUTIES: list[Duty] = [
+    *[d for role in (Role.ADMIN, Role.CIVIL_AFFAIRS, Role.REGISTRAR)
+      for d in _rows("supervision.zombie_view", role, ABOVE_STREET, SUBTREE,
+                     note=f"{_CLEANUP}；{PROPOSAL}：按事实计算的疑似分值，逐条列出理由")],
+    *_rows("supervision.zombie_view", Role.STREET, (S,), SUBTREE, note=f"{_CLEANUP}：街道查看本辖区名单"),
+    *_rows("supervision.campaign_manage", Role.CIVIL_AFFAIRS, ABOVE_STREET, OWN_DIVISION,
+           note=f"{_CLEANUP}：本级民政部门组织清理整治"),
+    *_rows("supervision.campaign_record", Role.STREET, (S,), SUBTREE,
+           note=f"{_CLEANUP}：街道记录本街道对象的处理结果；改变状态的结果由有权机关决定（否则提出、待机关确认）"),
+    *_rows("supervision.campaign_record", Role.CIVIL_AFFAIRS, ABOVE_STREET, SUBTREE,
+           note=f"{_CLEANUP}：民政部门记录本辖区对象的处理结果"),
+]
+ACTIONS.update({a.code: a for a in ZOMBIE_ACTIONS})
+TABLE = (*TABLE, *ZOMBIE_DUTIES)

@@ -38,7 +38,6 @@ from .models.inspections import min_rate
 
 NOT_STARTED = "尚未开展"
 GRADE_MODEL = "Evaluation"
-ZOMBIE_MODELS = ("ZombieCandidate", "Zombie")
 
 
 def resolve_division(user, code: str | None) -> Division | None:
@@ -201,15 +200,17 @@ def grade_panel(division: Division | None) -> Panel:
 
 
 def zombie_panel(division: Division | None) -> Panel:
+    """The candidates of the last zombie scan (score at or above the province's threshold, 本平台建议)."""
+    from .models import ZombieScore
+    from .zombie import candidates
+
     panel = Panel("zombies", "疑似僵尸型社会组织")
-    model = _model(*ZOMBIE_MODELS)
-    if model is None:
+    if not ZombieScore.objects.exists():
         panel.started = False
         return panel
-    try:
-        panel.figures = [_figure("疑似僵尸型组织", _scoped(model, division).count())]
-    except FieldError:
-        panel.started = False
+    code = division.code if division else None
+    qs = candidates(code[:2] if code else None).filter(_within("organization__division", division))
+    panel.figures = [_figure("疑似僵尸型组织", qs.count(), _url("supervision:zombie_candidates"))]
     return panel
 
 

@@ -25,3 +25,12 @@ register(
 # 监管看板 (supervision dashboard)
 register(NavItem("监管看板", "supervision:dashboard", "speedometer", may("supervision.dashboard"), section="监督管理",
                  order=27))
+
+
+# zombie detection and clean-up campaigns (清理整治)
+register(
+    NavItem("僵尸型组织", "supervision:zombie_candidates", "hourglass-bottom", may("supervision.zombie_view"),
+            section="监督管理", order=29),
+    NavItem("清理整治", "supervision:campaigns", "trash", may("supervision.zombie_view"), section="监督管理",
+            order=29),
+)

@@ -49,3 +49,18 @@ urlpatterns += [
 from . import views_dashboard  # noqa: E402
 
 urlpatterns += [path("dashboard/", views_dashboard.home, name="dashboard")]
+
+
+# zombie detection and clean-up campaigns (清理整治)
+from . import views_zombie  # noqa: E402
+
+urlpatterns += [
+    path("zombie/", views_zombie.candidates, name="zombie_candidates"),
+    path("zombie/scan/", views_zombie.scan, name="zombie_scan"),
+    path("campaigns/", views_zombie.campaign_list, name="campaigns"),
+    path("campaigns/new/", views_zombie.campaign_create, name="campaign_new"),
+    path("campaigns/<int:campaign>/", views_zombie.campaign_detail, name="campaign"),
+    path("campaigns/<int:campaign>/close/", views_zombie.campaign_close, name="campaign_close"),
+    path("campaigns/cases/<int:campaign_case>/record/", views_zombie.case_record, name="campaign_case_record"),
+    path("campaigns/cases/<int:campaign_case>/confirm/", views_zombie.case_confirm, name="campaign_case_confirm"),
+]

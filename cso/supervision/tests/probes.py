@@ -243,3 +243,48 @@ def _dashboard(client, _):
 
 
 register(Probe("supervision.dashboard", (None,), lambda world, subject, account: None, _dashboard))
+
+
+# --- zombie detection and clean-up campaigns (清理整治) ---------------------------------------------------------
+def _zombie_page(client, obj):
+    response = client.get(reverse("supervision:zombie_candidates"))
+    return answered(response, response.status_code == 200)
+
+
+register(Probe("supervision.zombie_view", (None,), lambda world, subject, account: None, _zombie_page))
+
+
+def _campaign_at(world, subject, account):
+    from cso.supervision.models import Campaign
+
+    return Campaign.objects.create(division_id=_where(account, subject), title="探针清理整治",
+                                   started_on=date(2026, 7, 1))
+
+
+def _close_campaign(client, campaign):
+    from cso.supervision.models import Campaign
+
+    response = client.post(reverse("supervision:campaign_close", args=[campaign.pk]))
+    return answered(response, Campaign.objects.get(pk=campaign.pk).state == "closed")
+
+
+register(Probe("supervision.campaign_manage", ("own", "county", "foreign"), _campaign_at, _close_campaign))
+
+
+def _campaign_case(world, subject, account):
+    from cso.supervision.models import Campaign, CampaignCase
+
+    org = make(world, subject, account)
+    campaign = Campaign.objects.create(division_id=COUNTY, title="探针清理整治", started_on=date(2026, 7, 1))
+    return CampaignCase.objects.create(campaign=campaign, organization=org)
+
+
+def _record_case(client, case):
+    from cso.supervision.models import CampaignCase
+
+    response = client.post(reverse("supervision:campaign_case_record", args=[case.pk]),
+                           {"outcome": "resumed", "outcome_on": "2026-07-10"})
+    return answered(response, CampaignCase.objects.get(pk=case.pk).state == "decided")
+
+
+register(Probe("supervision.campaign_record", ALL, _campaign_case, _record_case))

@@ -15,3 +15,18 @@ def foreign_credit(organization, cast) -> dict:
     case = EnforcementCase.objects.create(organization=organization, number="ZF-WALK-1", facts="新竹街道组织",
                                           opened_on=date(2026, 1, 5))
     return {"entry": entry.pk, "objection": objection.pk, "case": case.pk}
+
+
+def foreign_zombie(organization, cast) -> dict:
+    """A clean-up campaign of the sibling county with a case of its organization (清理整治)."""
+    from cso.supervision.models import Campaign, CampaignCase, ZombieScan, ZombieScore
+
+    campaign = Campaign.objects.create(division_id="450103000000", title="新竹街道组织清理整治",
+                                       started_on=date(2026, 1, 5))
+    case = CampaignCase.objects.create(campaign=campaign, organization=organization, street_id="450103001000",
+                                       reasons=[{"code": "no_activity", "label": "新竹街道组织", "text": "新竹街道组织",
+                                                 "weight": 99, "facts": {}}], score=99)
+    run = ZombieScan.objects.create(as_of=date(2026, 1, 5), division_prefix="450103", status="done")
+    ZombieScore.objects.create(organization=organization, scan=run, score=99, scanned_on=date(2026, 1, 5),
+                               reasons=case.reasons)
+    return {"campaign": campaign.pk, "campaign_case": case.pk}

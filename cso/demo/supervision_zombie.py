@@ -1,0 +1,59 @@
+"""Demo of zombie detection and clean-up (清理整治, seed 002 第三条) in 兴宁区: a scan as of today, a campaign of the
+county bureau (xn_minzheng) over the candidates (or the oldest filed groups when the scan finds none above the
+threshold), and a few outcomes recorded by the street (minsheng_jd): 恢复活动, and 清理 of a filed group (made at once
+or proposed for the bureau to confirm, as the responsibilities table says). Idempotent."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cso.accounts.models import User
+from cso.orgs.choices import LIVE_STATUSES, Track
+from cso.orgs.models import Organization
+from cso.regions.models import Division
+from cso.supervision import campaigns, zombie
+from cso.supervision.models import Campaign
+
+COUNTY = "450102000000"
+TITLE = "兴宁区“僵尸型”社区社会组织清理整治（演示）"
+
+
+@transaction.atomic
+def load(stdout) -> None:
+    bureau = User.objects.filter(username="xn_minzheng").first()
+    street = User.objects.filter(username="minsheng_jd").first()
+    if bureau is None or street is None:
+        stdout.write("演示清理整治：缺少民政局或街道账号，跳过。")
+        return
+    if Campaign.objects.filter(title=TITLE).exists():
+        stdout.write("演示清理整治：已存在，跳过。")
+        return
+    today = timezone.localdate()
+    run = zombie.scan(today, "450102")
+    county = Division.objects.get(pk=COUNTY)
+    ids = None
+    if not zombie.candidates("450102").exists():
+        ids = list(Organization.objects.filter(division_id__startswith="450102001", status__in=LIVE_STATUSES)
+                   .order_by("filed_on", "id").values_list("pk", flat=True)[:5])
+    try:
+        campaign = campaigns.create_campaign(bureau, county, title=TITLE, basis="种子文件002第三条", started_on=today,
+                                             organization_ids=ids)
+    except ValidationError:
+        stdout.write("演示清理整治：没有可列入的组织，跳过。")
+        return
+    cases = list(campaign.cases.filter(street_id="450102001000").select_related("organization", "campaign"))
+    resumed = next((c for c in cases if c.organization.track == Track.REGISTERED), None)
+    cleared = next((c for c in cases if c.organization.track == Track.FILED and c is not resumed), None)
+    plan = ((resumed, "resumed", "已恢复活动，补充了活动记录"), (cleared, "cleared", "长期不开展活动，经核实予以清理"))
+    for case, outcome, note in plan:
+        if case is None:
+            continue
+        try:
+            with transaction.atomic():
+                campaigns.record_outcome(case, street, outcome, today, note)
+        except (ValidationError, PermissionDenied):
+            continue
+    stdout.write(f"演示清理整治：扫描 {run.organizations} 个组织（{run.flagged} 个有信号），"
+                 f"行动 {campaign.cases.count()} 个对象。")
