@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 
 from cso.notices.models import Notification
 from cso.orgs.models import AccountLink
@@ -51,3 +52,17 @@ def test_excluded_org_cannot_apply(cast):
     with pytest.raises(ValidationError, match="未报送年度报告"):
         svc.apply(org, tree, date(2026, 6, 1))
     assert not Evaluation.objects.exists()
+
+
+def test_public_list_shows_published_and_final_grades_without_login(client, cast):
+    org = make_registered(cast["superuser"], registered_on=date(2024, 6, 1))
+    tree = load_default_trees()[0]
+    Evaluation.objects.create(organization=org, tree=tree, year=2026, applied_on=date(2026, 6, 1),
+                              state=EvaluationState.FINAL, grade="4A", published_on=date(2026, 9, 1),
+                              notice_until=date(2026, 9, 8), valid_until=date(2031, 9, 8))
+    hidden = make_registered(cast["superuser"], name="未公示协会")
+    Evaluation.objects.create(organization=hidden, tree=tree, year=2026, applied_on=date(2026, 6, 1))
+    response = client.get(reverse("supervision:evaluation_public"))
+    assert response.status_code == 200, response
+    page = response.content.decode()
+    assert org.name in page and "4A" in page and "2031-09-08" in page and "未公示协会" not in page
