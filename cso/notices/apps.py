@@ -20,3 +20,6 @@ class NoticesConfig(AppConfig):
 
         annual_report_reminder.connect(receivers.annual_report_reminder, dispatch_uid="notices.annual_report_reminder")
         annual_report_moved.connect(receivers.annual_report_moved, dispatch_uid="notices.annual_report_moved")
+        from cso.supervision.signals import evaluation_expiring
+
+        evaluation_expiring.connect(receivers.evaluation_expiring, dispatch_uid="notices.evaluation_expiring")

@@ -93,3 +93,14 @@ def annual_report_moved(sender, report, event, **kwargs):
                    kind=f"supervision.annual_{event.verb}", related=report)
     except Exception:
         logger.exception("notifications for the annual report %s (%s) failed", report, event.verb)
+
+
+# --- grade evaluation (cso.supervision.signals) -----------------------------------------------------------
+def evaluation_expiring(sender, evaluation, users, **kwargs):
+    """An organization's accounts are told that its grade's validity ends soon."""
+    try:
+        notify_all(users, f"评估等级{evaluation.grade}即将到期",
+                   f"{evaluation.organization.name}的评估等级{evaluation.grade}有效期至{evaluation.valid_until:%Y-%m-%d}，"
+                   "请及时申请重新评估。", "", kind="supervision.evaluation_expiring", related=evaluation)
+    except Exception:
+        logger.exception("evaluation expiry reminder for %s failed", evaluation)

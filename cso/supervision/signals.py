@@ -9,3 +9,6 @@ from django.dispatch import Signal
 
 annual_report_moved = Signal()
 annual_report_reminder = Signal()
+
+# ``evaluation_expiring(evaluation, users)``: a grade's validity ends soon (sent by ``evaluation_daily``).
+evaluation_expiring = Signal()

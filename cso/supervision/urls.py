@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_annual
+from . import views_annual, views_evaluation
 from . import views_inspections as inspections
 
 app_name = "supervision"
@@ -43,6 +43,7 @@ urlpatterns += [
     path("inspections/inspectors/<int:inspector>/conflicts/", inspections.inspector_conflicts,
          name="inspector_conflicts"),
     path("inspections/conflicts/", inspections.my_conflicts, name="my_conflicts"),
+    path("evaluation/public/", views_evaluation.public_grades, name="evaluation_public"),
 ]
 
 # 监管看板 (supervision dashboard)
