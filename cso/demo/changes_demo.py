@@ -21,7 +21,7 @@ COMMUNITY, COUNTY, STREET = "450102001003", "450102000000", "450102001000"
 def _pick(track: str, body: str) -> Organization | None:
     live = Organization.objects.filter(status__in=LIVE_STATUSES, track=track, registration_authority_division_id=body)
     return (live.filter(division_id=COMMUNITY).order_by("id").first()
-            or live.filter(division_id__startswith=body[:9 if track == Track.FILED else 6]).order_by("id").first())
+            or live.within(body[:9 if track == Track.FILED else 6]).order_by("id").first())
 
 
 def _linked(user, org) -> None:

@@ -35,7 +35,7 @@ def load(stdout) -> None:
     county = Division.objects.get(pk=COUNTY)
     ids = None
     if not zombie.candidates("450102").exists():
-        ids = list(Organization.objects.filter(division_id__startswith="450102001", status__in=LIVE_STATUSES)
+        ids = list(Organization.objects.within("450102001").filter(status__in=LIVE_STATUSES)
                    .order_by("filed_on", "id").values_list("pk", flat=True)[:5])
     try:
         campaign = campaigns.create_campaign(bureau, county, title=TITLE, basis="种子文件002第三条", started_on=today,
