@@ -37,12 +37,29 @@ class Panel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Section:
+    """A block of an object's page (e.g. ``"orgs.detail"``, the organization page) added by an app above the
+    one that owns the page: ``template`` rendered with ``context(request, obj)``, shown when ``visible(user, obj)``
+    and the context is not ``None``. Apps register them in their ``navigation.py``; the page's view calls
+    ``sections_for(page, request, obj)`` and includes each, so the owning app imports none of them."""
+
+    page: str
+    name: str
+    template: str
+    context: Callable[[object, object], dict | None]
+    visible: Callable[[object, object], bool] = lambda user, obj: True
+    order: int = 100
+    column: str = "side"  # "main" (the wide column) or "side"
+
+
 def anyone(user) -> bool:
     return True
 
 
 NAV_ITEMS: list[NavItem] = []
 PANELS: list[Panel] = []
+SECTIONS: list[Section] = []
 
 
 def may(action: str) -> Callable[[object], bool]:
@@ -70,6 +87,26 @@ def register_panel(*panels: Panel) -> None:
         if all(existing.name != panel.name for existing in PANELS):
             PANELS.append(panel)
     PANELS.sort(key=lambda panel: panel.order)
+
+
+def register_section(*sections: Section) -> None:
+    for section in sections:
+        if all((existing.page, existing.name) != (section.page, section.name) for existing in SECTIONS):
+            SECTIONS.append(section)
+    SECTIONS.sort(key=lambda section: section.order)
+
+
+def sections_for(page: str, request, obj) -> dict[str, list[dict]]:
+    """The sections of ``page`` about ``obj`` the user may see, by column: ``{"main": […], "side": […]}``, each
+    ``{"name", "template", "context"}`` (a section whose context is ``None`` has nothing to show and is left out)."""
+    columns: dict[str, list[dict]] = {"main": [], "side": []}
+    for section in SECTIONS:
+        if section.page != page or not section.visible(request.user, obj):
+            continue
+        context = section.context(request, obj)
+        if context is not None:
+            columns[section.column].append({"name": section.name, "template": section.template, "context": context})
+    return columns
 
 
 def autodiscover() -> None:

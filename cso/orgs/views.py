@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cso.accounts.responsibilities import can, permitted, require
+from cso.core.navigation import sections_for
 from cso.core.scoping import VIEW, Scope
 from cso.regions import codes
 from cso.regions.models import Authority, Division
@@ -222,6 +223,7 @@ def detail(request, uid):
         "registration_authority_division": org.registration_authority_division,
         "credit_code_warning": org.credit_code_warning(),
         "own_applications": own_applications(user, org),
+        "sections": sections_for("orgs.detail", request, org),
     }
     return render(request, "orgs/detail.html", context)
 

@@ -42,3 +42,22 @@ def test_core_imports_no_app_above_it():
         if any(f"cso.{app}" in line and ("import" in line or "add_router" in line) for app in apps)
     ]
     assert offenders == []
+
+
+def test_sections_are_grouped_by_column_and_skip_hidden_or_empty(monkeypatch):
+    from types import SimpleNamespace
+
+    from cso.core import navigation
+
+    monkeypatch.setattr(navigation, "SECTIONS", [])
+    navigation.register_section(
+        navigation.Section("p", "late", "t1.html", lambda request, obj: {"n": obj}, order=20),
+        navigation.Section("p", "early", "t2.html", lambda request, obj: {"n": obj}, order=10, column="main"),
+        navigation.Section("p", "hidden", "t3.html", lambda request, obj: {}, visible=lambda user, obj: False),
+        navigation.Section("p", "empty", "t4.html", lambda request, obj: None),
+        navigation.Section("other", "elsewhere", "t5.html", lambda request, obj: {}),
+    )
+    navigation.register_section(navigation.Section("p", "late", "again.html", lambda request, obj: {}))
+    columns = navigation.sections_for("p", SimpleNamespace(user=None), 7)
+    assert [s["name"] for s in columns["main"]] == ["early"]
+    assert [(s["name"], s["template"], s["context"]) for s in columns["side"]] == [("late", "t1.html", {"n": 7})]
