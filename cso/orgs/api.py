@@ -14,9 +14,10 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from cso.accounts.responsibilities import can
+from cso.accounts.validators import mask_mobile
 from cso.core.scoping import Scope
 
-from . import queries
+from . import privacy, queries
 from .filters import OrganizationFilter
 from .models import Organization
 
@@ -129,6 +130,12 @@ class OrgDetailOut(OrgOut):
     venue: str | None
     incubated_by: str | None
     leaders: list[LeaderOut]
+
+    @staticmethod
+    def resolve_contact_phone(obj, context):
+        if obj.contact_phone and privacy.hides_phones(context["request"].user, obj):
+            return mask_mobile(obj.contact_phone)
+        return obj.contact_phone
 
     @staticmethod
     def resolve_venue(obj):

@@ -29,8 +29,10 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from cso.accounts.responsibilities import can
+from cso.accounts.validators import mask_mobile
 from cso.core import csvfiles, jobs
 
+from . import privacy
 from .choices import LeaderRole, OrgType, PartyBuilding, Status, Tier, Track
 from .models import Leader, Organization
 from .validators import mask_id_number
@@ -127,9 +129,10 @@ def _terms(ids: list[int]) -> tuple[dict, dict]:
 
 
 def iter_rows(queryset, chunk_size: int = CHUNK, progress: Callable[[int], None] | None = None, *,
-              reveal_ids: bool = False) -> Iterator[list]:
+              reveal_ids: bool = False, phones_of: frozenset[int] | None = None) -> Iterator[list]:
     """Export rows (lists in COLUMNS order, typed: dates as dates, numbers as numbers).
-    ``progress(rows so far)`` is called after each chunk."""
+    ``progress(rows so far)`` is called after each chunk. With ``phones_of`` (an operator's or organization's
+    export, ``privacy.phones_shown``) the phones of the other organizations are masked."""
     values = queryset.values(*VALUE_FIELDS).iterator(chunk_size=chunk_size)
     batch: list[dict] = []
     done = 0
@@ -145,6 +148,10 @@ def iter_rows(queryset, chunk_size: int = CHUNK, progress: Callable[[int], None]
             for key in BOOL_FIELDS:
                 r[key] = yes_no(r[key])
             own = leaders.get(r["id"], [])
+            if phones_of is not None and r["id"] not in phones_of:
+                r["contact_phone"] = mask_mobile(r["contact_phone"]) if r["contact_phone"] else r["contact_phone"]
+                own = [(n, role, shown, mask_mobile(phone) if phone else phone, party)
+                       for n, role, shown, phone, party in own]
             first = own[0] if own else ("",) * 5
             r.update(zip(LEADER_KEYS[:5], first, strict=True))
             r["other_leaders"] = "；".join("|".join(leader) for leader in own[1:])
@@ -173,19 +180,21 @@ def filename(ext: str) -> str:
 
 
 # --- csv ---------------------------------------------------------------------------------------
-def csv_stream(queryset, reveal_ids: bool = False) -> Iterator[str]:
+def csv_stream(queryset, reveal_ids: bool = False, phones_of: frozenset[int] | None = None) -> Iterator[str]:
     """The CSV file line by line, through the one CSV writer (no cell runs as a formula)."""
-    return csvfiles.lines(HEADERS, iter_rows(queryset, reveal_ids=reveal_ids))
+    return csvfiles.lines(HEADERS, iter_rows(queryset, reveal_ids=reveal_ids, phones_of=phones_of))
 
 
-def csv_response(queryset, reveal_ids: bool = False) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(csv_stream(queryset, reveal_ids), content_type="text/csv; charset=utf-8")
+def csv_response(queryset, reveal_ids: bool = False, phones_of: frozenset[int] | None = None) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(csv_stream(queryset, reveal_ids, phones_of),
+                                     content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, filename("csv"))
     return response
 
 
 # --- xlsx --------------------------------------------------------------------------------------
-def write_xlsx(queryset, target, progress: Callable[[int], None] | None = None, reveal_ids: bool = False) -> int:
+def write_xlsx(queryset, target, progress: Callable[[int], None] | None = None, reveal_ids: bool = False,
+               phones_of: frozenset[int] | None = None) -> int:
     """Write the rows to ``target`` (a path or a file object); returns the number of rows."""
     workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False,
                                             "strings_to_formulas": False, "strings_to_urls": False,
@@ -203,7 +212,8 @@ def write_xlsx(queryset, target, progress: Callable[[int], None] | None = None, 
     sheet.freeze_panes(1, 0)
     date_cols = {i for i, (_, key, _) in enumerate(COLUMNS) if key.endswith("_on")}
     n = 0
-    for n, row in enumerate(iter_rows(queryset, progress=progress, reveal_ids=reveal_ids), start=1):
+    rows = iter_rows(queryset, progress=progress, reveal_ids=reveal_ids, phones_of=phones_of)
+    for n, row in enumerate(rows, start=1):
         for col, value in enumerate(row):
             if value == "":
                 continue
@@ -218,9 +228,9 @@ def write_xlsx(queryset, target, progress: Callable[[int], None] | None = None, 
     return n
 
 
-def xlsx_response(queryset, reveal_ids: bool = False) -> FileResponse:
+def xlsx_response(queryset, reveal_ids: bool = False, phones_of: frozenset[int] | None = None) -> FileResponse:
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse after streaming
-    write_xlsx(queryset, handle, reveal_ids=reveal_ids)
+    write_xlsx(queryset, handle, reveal_ids=reveal_ids, phones_of=phones_of)
     handle.seek(0)
     return FileResponse(
         handle, as_attachment=True, filename=filename("xlsx"),
@@ -278,17 +288,18 @@ def run_export(job, progress: jobs.Progress) -> jobs.Output:
         raise jobs.JobFailed("不支持的导出格式。")
     queryset = export_queryset(user, QueryDict(job.params.get("query", "")))
     reveal_ids = reveals_ids(user, queryset)
+    phones_of = privacy.phones_shown(user)
     total = queryset.count()
     progress(0, total, "正在导出")
     if fmt == "csv":
         lines = []
-        for n, line in enumerate(csv_stream(queryset, reveal_ids)):  # the header, then one line per row
+        for n, line in enumerate(csv_stream(queryset, reveal_ids, phones_of)):  # the header, then one line per row
             lines.append(line)
             if n % CHUNK == 0:
                 progress(n)
         return jobs.Output(filename("csv"), jobs.CSV, "".join(lines).encode("utf-8"))
     with tempfile.TemporaryFile() as handle:
-        write_xlsx(queryset, handle, progress=progress, reveal_ids=reveal_ids)
+        write_xlsx(queryset, handle, progress=progress, reveal_ids=reveal_ids, phones_of=phones_of)
         handle.seek(0)
         return jobs.Output(filename("xlsx"), XLSX, handle.read())
 

@@ -20,6 +20,15 @@ def hides_phones(user, org) -> bool:
     return not AccountLink.objects.filter(user=user, organization=org).exists()
 
 
+def phones_shown(user) -> frozenset[int] | None:
+    """For lists and exports: the ids of the organizations whose phones ``user`` may read in full — those
+    linked to the account directly — or ``None`` when every visible organization's phones are shown (staff)."""
+    if user.is_superuser or getattr(user, "role", None) not in LINKED_ROLES:
+        return None
+    return frozenset(AccountLink.objects.filter(user=user, organization__isnull=False)
+                     .values_list("organization_id", flat=True))
+
+
 def mask_page(org, leaders, changes):
     """Mask the phones on the detail page's objects (in memory only) and in its history lines."""
     if org.contact_phone:

@@ -148,6 +148,7 @@ def export(request):
     filterset, qs = filtered(request)
     qs = queries.order(qs, filterset.sort_order)
     reveal_ids = exports.reveals_ids(request.user, qs)
+    phones_of = privacy.phones_shown(request.user)
     if not exports.is_small(qs):
         # a large export is written by the worker; its page shows the progress and offers the file
         params = request.GET.copy()
@@ -155,8 +156,8 @@ def export(request):
         job = exports.submit(request.user, params, fmt, back_url=f"{reverse('orgs:list')}?{params.urlencode()}")
         return redirect("core:job", job=job.pk)
     if fmt == "csv":
-        return exports.csv_response(qs, reveal_ids)
-    return exports.xlsx_response(qs, reveal_ids)
+        return exports.csv_response(qs, reveal_ids, phones_of)
+    return exports.xlsx_response(qs, reveal_ids, phones_of)
 
 
 @require_GET

@@ -76,3 +76,18 @@ def test_an_organization_account_of_a_hub_does_not_reach_its_members(cast, login
 def test_an_operator_without_links_sees_an_empty_page(cast, login):
     body = login(cast["operator"]).get(reverse("portal:linked")).content.decode()
     assert "本账号还没有关联孵化基地或枢纽组织" in body
+
+
+def test_the_operator_reads_no_phone_of_a_reached_org_in_exports_or_the_api(cast, login, setting):
+    from cso.orgs.models import Leader
+
+    Leader.objects.create(organization=setting["incubated"], name="李四", role="head", phone="13911110009")
+    client = login(cast["operator"])
+    export = b"".join(client.get(reverse("orgs:export"), {"format": "csv"}).streaming_content).decode()
+    assert "孵化中的读书会" in export and "民生街道文体团队促进会" in export
+    assert "13811110001" not in export and "138****0001" in export
+    assert "13911110009" not in export and "139****0009" in export
+    detail = client.get(f"/api/orgs/{setting['incubated'].uid}").json()
+    assert detail["contact_phone"] == "138****0001"
+    staff = b"".join(login(cast["street"]).get(reverse("orgs:export"), {"format": "csv"}).streaming_content)
+    assert "13811110001" in staff.decode()
