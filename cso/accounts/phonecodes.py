@@ -44,6 +44,19 @@ def per_address_hour() -> int:
     return getattr(settings, "CSO_PHONE_CODES_PER_ADDRESS_HOUR", 20)
 
 
+def code_of(nonce: str) -> str:
+    """The code a nonce stands for (keyed by the secret key). The SMS task is queued with the nonce, not the
+    code, so the task queue's table (and a Redis dump) never holds a usable code."""
+    key = f"cso.phonecode.nonce:{settings.SECRET_KEY}".encode()
+    number = int.from_bytes(hmac.new(key, nonce.encode(), hashlib.sha256).digest()[:8], "big")
+    return f"{number % 10 ** CODE_DIGITS:0{CODE_DIGITS}d}"
+
+
+def code_text(nonce: str) -> str:
+    return (f"【社会组织服务平台】您的验证码为{code_of(nonce)}，{code_minutes()}分钟内有效。"
+            f"如非本人操作，请忽略本短信。")
+
+
 def _digest(phone: str, purpose: str, code: str) -> str:
     key = f"cso.phonecode:{settings.SECRET_KEY}".encode()
     return hmac.new(key, f"{purpose}:{phone}:{code}".encode(), hashlib.sha256).hexdigest()
@@ -69,17 +82,16 @@ def issue(phone: str, purpose: str = PhoneCode.Purpose.SIGNUP, address: str | No
         raise TooMany(f"该手机号码一小时内获取验证码已达{per_phone_hour()}次，请稍后再试。", code="too_many_phone")
     if address and recent.filter(client_address=address).count() >= per_address_hour():
         raise TooMany("您所在的网络获取验证码过于频繁，请稍后再试。", code="too_many_address")
-    code = f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
+    nonce = secrets.token_urlsafe(16)
+    code = code_of(nonce)
     with transaction.atomic():
         # an earlier code of the same phone and purpose stops working: only the newest counts
         PhoneCode.objects.filter(phone=phone, purpose=purpose, used=False).update(used=True)
         PhoneCode.objects.create(phone=phone, purpose=purpose, code_hash=_digest(phone, purpose, code),
                                  client_address=address)
-    from .tasks import send_text
+    from .tasks import send_code
 
-    text = (f"【社会组织服务平台】您的验证码为{code}，{code_minutes()}分钟内有效。"
-            f"如非本人操作，请忽略本短信。")
-    transaction.on_commit(lambda: send_text.enqueue(phone, text))
+    transaction.on_commit(lambda: send_code.enqueue(phone, nonce))
     return Issued(phone, mask_mobile(phone))
 
 

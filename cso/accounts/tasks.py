@@ -13,7 +13,19 @@ logger = logging.getLogger(__name__)
 
 
 @task()
+def send_code(phone: str, nonce: str) -> str:
+    """A one-time code's SMS: queued with the nonce the code is derived from (``phonecodes.code_of``)."""
+    from .phonecodes import code_text
+
+    return _send(phone, code_text(nonce))
+
+
+@task()
 def send_text(phone: str, text: str) -> str:
+    return _send(phone, text)
+
+
+def _send(phone: str, text: str) -> str:
     try:
         messaging.send_sms(phone, text)
     except messaging.SendError:

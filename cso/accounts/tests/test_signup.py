@@ -185,3 +185,19 @@ def test_old_codes_are_pruned(tree):
     PhoneCode.objects.filter(pk=old.pk).update(created=timezone.now() - timedelta(days=2))
     call_command("prune_phone_codes", verbosity=0)
     assert list(PhoneCode.objects.values_list("code_hash", flat=True)) == ["x" * 64]
+
+
+@pytest.mark.django_db
+def test_the_queued_sms_task_holds_no_usable_code(monkeypatch):
+    from cso.accounts import phonecodes, tasks
+
+    queued = []
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(tasks, "send_code", SimpleNamespace(enqueue=lambda *args: queued.append(args)))
+    monkeypatch.setattr(phonecodes.transaction, "on_commit", lambda func: func())
+    phonecodes.issue("13800138000")
+    (phone, nonce), = queued
+    code = phonecodes.code_of(nonce)
+    assert phone == "13800138000" and code not in nonce and len(code) == 6
+    phonecodes.verify("13800138000", code)  # the code the SMS carries is the one that works
