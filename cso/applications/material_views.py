@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from cso.accounts.responsibilities import require
+from cso.core import attachments
 from cso.core.filetypes import max_bytes
 
 from . import materials
@@ -33,28 +33,10 @@ def _attachment(application, pk: int) -> Attachment:
     return attachment
 
 
-class SizeLimit(FileUploadHandler):
-    """Stops reading an uploaded file as soon as it passes ``CSO_UPLOAD_MAX_BYTES`` (nothing more is written to
-    the temporary file); the view then names the file as too large."""
-
-    def __init__(self, request=None):
-        super().__init__(request)
-        self.limit = max_bytes()
-
-    def receive_data_chunk(self, raw_data, start):
-        if start + len(raw_data) > self.limit:
-            self.request.too_large = [*getattr(self.request, "too_large", []), self.file_name]
-            raise SkipFile()
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
-
-
 @csrf_exempt  # the handler must be in place before the CSRF check reads the body; checked below
 @require_POST
 def upload(request, number):
-    request.upload_handlers.insert(0, SizeLimit(request))
+    request.upload_handlers.insert(0, attachments.SizeLimit(request))
     return _upload(request, number)
 
 
@@ -105,13 +87,4 @@ def download(request, number, pk):
     application = _get(request, number)
     attachment = _attachment(application, pk)
     require(request.user, "applications.download", application)
-    try:
-        handle = materials.open_for(request.user, attachment)
-    except Attachment.DoesNotExist as exc:
-        raise Http404("找不到该材料。") from exc
-    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachments.response(attachment, "找不到该材料。")

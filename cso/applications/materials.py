@@ -16,16 +16,12 @@ Which materials a case asks comes from ONE place, ``Kind.materials_of(applicatio
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import time
-from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from cso.accounts.responsibilities import can, require
-from cso.core import filetypes, privatefiles
+from cso.core import attachments
 
 from .models import Application, Attachment, State
 
@@ -50,45 +46,21 @@ def _editable(application: Application, what: str) -> None:
         raise ValidationError(f"{what}：申请当前为“{application.get_state_display()}”，不能再更改材料。")
 
 
-def _read(uploaded_file, material) -> bytes:
-    """The upload's bytes, refusing an oversized one before it is read into memory."""
-    limit = filetypes.max_bytes()
-    size = getattr(uploaded_file, "size", None)
-    if size is not None and size > limit:
-        raise ValidationError(f"{material.label}：文件过大（{size / 1024 / 1024:.1f} MB），"
-                              f"单个文件不能超过 {limit / 1024 / 1024:.0f} MB。")
-    uploaded_file.seek(0)
-    data = uploaded_file.read(limit + 1)
-    return data
-
-
 def add(application: Application, user, material_code: str, uploaded_file) -> Attachment:
     require(user, "applications.upload", application)
     material = _material(application, material_code)
     _editable(application, material.label)
-    if uploaded_file is None:
-        raise ValidationError(f"{material.label}：请选择要上传的文件。")
-    data = _read(uploaded_file, material)
-    try:
-        checked = filetypes.check_file(uploaded_file.name, data, allowed=material.types, what=material.label)
-    except filetypes.UploadRefused as exc:
-        raise ValidationError(exc.message) from exc
-    stored = privatefiles.write(Attachment.AREA, checked.extension, checked.data)
-    try:
-        with transaction.atomic():
-            locked = Application.objects.select_for_update().get(pk=application.pk)
-            _editable(locked, material.label)
-            if locked.attachments.filter(material=material.code).count() >= MAX_FILES_PER_MATERIAL:
-                raise ValidationError(f"{material.label}：最多上传 {MAX_FILES_PER_MATERIAL} 个文件（本平台建议），"
-                                      "请先删除不需要的文件。")
-            attachment = Attachment.objects.create(
-                application=locked, material=material.code, original_name=checked.name[:255], stored_name=stored,
-                content_type=checked.content_type, size=len(checked.data),
-                sha256=hashlib.sha256(checked.data).hexdigest(), uploaded_by=user)
-    except BaseException:
-        privatefiles.delete(Attachment.AREA, stored)
-        raise
-    return attachment
+
+    def create(**fields) -> Attachment:
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        _editable(locked, material.label)
+        if locked.attachments.filter(material=material.code).count() >= MAX_FILES_PER_MATERIAL:
+            raise ValidationError(f"{material.label}：最多上传 {MAX_FILES_PER_MATERIAL} 个文件（本平台建议），"
+                                  "请先删除不需要的文件。")
+        return Attachment.objects.create(application=locked, material=material.code, **fields)
+
+    return attachments.store(Attachment, uploaded_file, what=material.label, allowed=material.types, create=create,
+                             user=user)
 
 
 def remove(application: Application, user, attachment: Attachment) -> None:
@@ -97,10 +69,7 @@ def remove(application: Application, user, attachment: Attachment) -> None:
         raise Attachment.DoesNotExist
     material = application.kind_spec.material(attachment.material)
     _editable(application, material.label if material else "材料")
-    stored = attachment.stored_name
-    with transaction.atomic():
-        Attachment.objects.filter(pk=attachment.pk).delete()
-        transaction.on_commit(lambda: privatefiles.delete(Attachment.AREA, stored))
+    attachments.discard(attachment)
 
 
 def may_download(user, application: Application) -> bool:
@@ -117,12 +86,8 @@ def open_for(user, attachment: Attachment):
     if not can(user, "applications.download", application):
         raise PermissionDenied("您的账号无权查看本申请的材料。")
     try:
-        return privatefiles.open_file(Attachment.AREA, attachment.stored_name)
-    except SuspiciousFileOperation as exc:
-        log.error("attachment %s: stored name %r refused", attachment.pk, attachment.stored_name)
-        raise Attachment.DoesNotExist from exc
+        return attachment.open()
     except FileNotFoundError as exc:
-        log.error("attachment %s: stored file %s is missing", attachment.pk, attachment.stored_name)
         raise Attachment.DoesNotExist from exc
 
 
@@ -153,22 +118,3 @@ def by_material(application: Application) -> list[tuple]:
     asked_codes = {m.code for m in asked}
     rows += [(m, None, files[m.code]) for m in kind.materials if m.code not in asked_codes and m.code in files]
     return rows
-
-
-def sweep_orphans(older_than: timedelta = timedelta(hours=1)) -> int:
-    """Remove stored files no row refers to (an upload whose surrounding transaction rolled back after the
-    file was written). Returns how many were removed."""
-    area = privatefiles.root() / Attachment.AREA
-    if not area.exists():
-        return 0
-    cutoff = time.time() - older_than.total_seconds()
-    removed = 0
-    for path in area.glob("*/*"):
-        if path.stat().st_mtime > cutoff:
-            continue
-        name = path.name
-        if name.startswith(".tmp-") or not Attachment.objects.filter(stored_name=name).exists():
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
-

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from cso.core.attachments import PrivateFile
 from cso.core.scoping import VIEW, ScopedModel
 
 # Days each step may take before it is overdue (本平台建议; a setting, CSO_APPLICATION_STEP_DAYS, overrides it).
@@ -227,7 +228,7 @@ class OverdueScan(models.Model):
         return f"{self.day} 逾期扫描"
 
 
-class Attachment(models.Model):
+class Attachment(PrivateFile):
     """A file uploaded as one of the materials a kind declares. The file lives outside the web root
     (``cso.core.privatefiles``, area ``attachments``) under ``stored_name``, a random name; it is served only
     by the case's download view to those the responsibilities table lets see the case's materials."""
@@ -237,22 +238,11 @@ class Attachment(models.Model):
     application = models.ForeignKey(Application, verbose_name="申请", on_delete=models.CASCADE,
                                     related_name="attachments")
     material = models.CharField("材料", max_length=40)
-    original_name = models.CharField("原文件名", max_length=255)
-    stored_name = models.CharField("存储文件名", max_length=64, unique=True, editable=False)
-    content_type = models.CharField("文件类型", max_length=100)
-    size = models.PositiveBigIntegerField("大小（字节）")
-    sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "申请材料"
         verbose_name_plural = "申请材料"
         ordering = ["material", "id"]
-
-    def __str__(self):
-        return self.original_name
 
     def responsibility_facts(self):
         return self.application.responsibility_facts()

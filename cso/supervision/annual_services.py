@@ -6,12 +6,11 @@ report and its event in one transaction (nothing half-written); the report row i
 - ``submit(report, user)``: every part complete (messages name the fields); late when after the deadline;
 - ``return_for_correction(report, user, reason)`` and ``review(report, user, result, reason)``: the supervising
   bureau; 基本合格 and 不合格 need a reason;
-- attachments: ``add_attachment`` / ``remove_attachment`` / ``open_attachment``.
+- attachments: ``add_attachment`` / ``remove_attachment`` (``cso.core.attachments`` stores and serves them).
 """
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -19,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cso.accounts.responsibilities import require
-from cso.core import filetypes, privatefiles
+from cso.core import attachments
 
 from . import annual, feeds
 from .models import (
@@ -201,31 +200,16 @@ def review(report, user, result: str, reason: str) -> AnnualReport:
 def add_attachment(report, user, uploaded_file) -> AnnualReportAttachment:
     require(user, "supervision.annual_fill", report)
     _editable(report, "附件：年度报告")
-    if uploaded_file is None:
-        raise ValidationError("附件：请选择要上传的文件。")
-    limit = filetypes.max_bytes()
-    if getattr(uploaded_file, "size", 0) > limit:
-        raise ValidationError(f"附件：文件过大，单个文件不能超过 {limit // (1024 * 1024)} MB。")
-    uploaded_file.seek(0)
-    data = uploaded_file.read(limit + 1)
-    try:
-        checked = filetypes.check_file(uploaded_file.name, data, allowed=ATTACHMENT_TYPES, what="附件")
-    except filetypes.UploadRefused as exc:
-        raise ValidationError(exc.message) from exc
-    stored = privatefiles.write(AnnualReportAttachment.AREA, checked.extension, checked.data)
-    try:
-        with transaction.atomic():
-            locked = _locked(report)
-            _editable(locked, "附件：年度报告")
-            if locked.attachments.count() >= MAX_ATTACHMENTS:
-                raise ValidationError(f"附件：最多上传 {MAX_ATTACHMENTS} 个文件（本平台建议），请先删除不需要的文件。")
-            return AnnualReportAttachment.objects.create(
-                report=locked, original_name=checked.name[:255], stored_name=stored,
-                content_type=checked.content_type, size=len(checked.data),
-                sha256=hashlib.sha256(checked.data).hexdigest(), uploaded_by=user)
-    except BaseException:
-        privatefiles.delete(AnnualReportAttachment.AREA, stored)
-        raise
+
+    def create(**fields) -> AnnualReportAttachment:
+        locked = _locked(report)
+        _editable(locked, "附件：年度报告")
+        if locked.attachments.count() >= MAX_ATTACHMENTS:
+            raise ValidationError(f"附件：最多上传 {MAX_ATTACHMENTS} 个文件（本平台建议），请先删除不需要的文件。")
+        return AnnualReportAttachment.objects.create(report=locked, **fields)
+
+    return attachments.store(AnnualReportAttachment, uploaded_file, what="附件", allowed=ATTACHMENT_TYPES,
+                             create=create, user=user)
 
 
 @transaction.atomic
@@ -233,10 +217,4 @@ def remove_attachment(report, user, attachment) -> None:
     require(user, "supervision.annual_fill", report)
     locked = _locked(report)
     _editable(locked, "附件：年度报告")
-    stored = attachment.stored_name
-    attachment.delete()
-    transaction.on_commit(lambda: privatefiles.delete(AnnualReportAttachment.AREA, stored))
-
-
-def open_attachment(attachment):
-    return privatefiles.open_file(AnnualReportAttachment.AREA, attachment.stored_name)
+    attachments.discard(attachment)

@@ -11,11 +11,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cso.accounts.responsibilities import can, require
+from cso.core import attachments
 from cso.orgs.choices import Track
 from cso.orgs.models import Organization
 
@@ -183,16 +184,7 @@ def download(request, annual, annual_attachment):
     if not (can(request.user, "supervision.annual_fill", report)
             or can(request.user, "supervision.annual_review", report)):
         raise PermissionDenied("您的账号无权查看该附件。")
-    try:
-        handle = annual_services.open_attachment(attachment)
-    except FileNotFoundError as exc:
-        raise Http404("找不到该附件。") from exc
-    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachments.response(attachment, "找不到该附件。")
 
 
 # --- the supervising bureau -------------------------------------------------------------------------------

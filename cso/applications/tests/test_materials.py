@@ -13,7 +13,7 @@ from django.urls import reverse
 from cso.applications import materials, services
 from cso.applications.models import Application, Attachment, State
 from cso.applications.tests.test_filing_flow import form_data
-from cso.core import privatefiles
+from cso.core import attachments, privatefiles
 from cso.demo.testing import make_user
 
 from .probes import PNG
@@ -187,7 +187,7 @@ def test_the_private_root_inside_a_public_root_is_a_system_error(settings, tmp_p
 def test_an_oversized_upload_is_cut_off_while_it_arrives(client, draft, settings, monkeypatch):
     settings.CSO_UPLOAD_MAX_BYTES = 100 * 1024
     checked = []
-    monkeypatch.setattr(materials.filetypes, "check_file", lambda *a, **k: checked.append(a))
+    monkeypatch.setattr(attachments.filetypes, "check_file", lambda *a, **k: checked.append(a))
     response = upload(client, draft, "名册.png", PNG + bytes(300 * 1024))
     page = client.get(response.url).content.decode()
     assert "上传失败：成员名册：文件“名册.png”过大" in page
@@ -210,8 +210,8 @@ def test_orphan_files_are_swept_and_recorded_ones_kept(client, draft):
     upload(client, draft, "名册.png", PNG)
     orphan = privatefiles.write(Attachment.AREA, ".png", PNG)
     assert len(stored_files()) == 2
-    call_command("sweep_materials", minutes=60, stdout=io.StringIO())
+    call_command("sweep_files", minutes=60, stdout=io.StringIO())
     assert len(stored_files()) == 2  # too recent
-    call_command("sweep_materials", minutes=0, stdout=io.StringIO())
+    call_command("sweep_files", minutes=0, stdout=io.StringIO())
     assert [p.name for p in stored_files()] == [Attachment.objects.get().stored_name]
     assert orphan not in [p.name for p in stored_files()]

@@ -19,6 +19,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from cso.core.attachments import PrivateFile
 from cso.core.scoping import VIEW, ScopedManager, ScopedModel
 
 
@@ -180,7 +181,7 @@ class AnnualReportEvent(models.Model):
         return self.VERBS.get(self.verb, self.verb)
 
 
-class AnnualReportAttachment(models.Model):
+class AnnualReportAttachment(PrivateFile):
     """A file attached to a report (the stamped financial statements, photos of activities …), stored outside the
     web root under a random name and served only by the report's download view."""
 
@@ -188,22 +189,11 @@ class AnnualReportAttachment(models.Model):
 
     report = models.ForeignKey(AnnualReport, verbose_name="年度报告", on_delete=models.CASCADE,
                                related_name="attachments")
-    original_name = models.CharField("原文件名", max_length=255)
-    stored_name = models.CharField("存储文件名", max_length=64, unique=True, editable=False)
-    content_type = models.CharField("文件类型", max_length=100)
-    size = models.PositiveBigIntegerField("大小（字节）")
-    sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "年度报告附件"
         verbose_name_plural = "年度报告附件"
         ordering = ["id"]
-
-    def __str__(self):
-        return self.original_name
 
     def responsibility_facts(self):
         return self.report.responsibility_facts()
