@@ -21,6 +21,10 @@ PORT=${CSO_PORT:-8000}
 # absolute links in text messages (account invitations)
 export CSO_SITE_URL=${CSO_SITE_URL:-http://127.0.0.1:$PORT}
 
+# WhiteNoise serves the files from the apps' folders here (CSO_STATIC_FROM_FINDERS); the folder collectstatic
+# fills in production only has to exist, or it warns at every start.
+mkdir -p staticfiles
+
 echo "==> 准备数据库"
 .venv/bin/python manage.py migrate --noinput -v 0
 .venv/bin/python manage.py load_demo
