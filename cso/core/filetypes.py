@@ -15,8 +15,8 @@ JPEG pictures lose their EXIF/XMP segments (APP1) and Photoshop/IPTC segment (AP
 their ``eXIf`` and text chunks, so that a phone photo's location never reaches the server's disk; a JPEG
 keeps only its EXIF orientation (a fresh segment holding that one tag), so a roster photographed upright
 stays upright. The strip is done on the bytes (no image library is installed): it walks the segments up
-to the image data and copies the rest unchanged. (HEIC photos are stored as they come: phones' browsers
-usually send a JPEG when asked for an image.)
+to the image data and copies the rest unchanged. A HEIC photo's Exif and XMP items are overwritten with zeros
+in place (``cso.core.heif``); a HEIC file whose boxes cannot be walked is refused.
 
 One ``check_xlsx`` serves both the importers (``cso.core.uploads``, with their larger limits) and the
 attachments of applications.
@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.conf import settings
+
+from . import heif
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 ZIP_HEADER = b"PK\x03\x04"
@@ -158,6 +160,12 @@ def check_file(name: str, data: bytes, *, allowed: tuple[str, ...] | None = None
         data = strip_jpeg_metadata(data, what=what)
     elif declared.code == "png":
         data = strip_png_metadata(data, what=what)
+    elif declared.code == "heic":
+        try:
+            data = heif.blank_metadata(data)
+        except heif.HeifError as exc:
+            raise UploadRefused(f"{what}：无法读取该 HEIC 照片（文件可能已损坏），"
+                                "请在手机上改存为 JPEG 后再上传。") from exc
     return Checked(name=name, type=declared, data=data)
 
 
