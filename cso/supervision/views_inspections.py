@@ -112,7 +112,8 @@ def plan_create(request):
         else:
             plan.created_by = user
             form.save()
-            messages.success(request, f"已制定抽查计划“{plan.title}”：随机种子已生成，现公开其承诺值（SHA-256），种子于抽取时公开。")
+            messages.success(request, f"已制定抽查计划“{plan.title}”：随机种子已生成，现公开其承诺值"
+                                      "（SHA-256），种子于抽取时公开。")
             return redirect("supervision:inspection_plan", plan=plan.pk)
     context = {"form": form, "preview": preview, "division": division, "min_rate": form.instance.min_rate,
                "breadcrumbs": _crumbs(("制定抽查计划", None))}

@@ -75,7 +75,8 @@ class InspectionPlan(ScopedModel):
     inspectors_per_visit = models.PositiveSmallIntegerField("每次实地检查的检查人员数", default=2)
     seed = models.CharField("随机种子", max_length=64, default=new_seed, editable=False)
     seed_commitment = models.CharField("随机种子的承诺值（SHA-256）", max_length=64, blank=True, editable=False,
-                                       help_text="制定计划时公开；种子于抽取时公开，任何人可核对 SHA-256(种子) = 承诺值。")
+                                       help_text="制定计划时公开；种子于抽取时公开，"
+                                                 "任何人可核对 SHA-256(种子) = 承诺值。")
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.DRAFT)
     draw_input = models.JSONField("抽取时的名单", default=dict, blank=True, editable=False,
                                   help_text="抽取时冻结的组织标识、检查人员和回避申报，供重新计算核对。")

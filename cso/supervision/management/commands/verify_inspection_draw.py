@@ -24,6 +24,7 @@ class Command(BaseCommand):
                 failed += 1
                 self.stdout.write(f"{plan.pk} {plan.title}: 不一致 — {' '.join(problems)}")
             else:
-                self.stdout.write(f"{plan.pk} {plan.title}: 一致（种子 {plan.seed}，SHA-256 与承诺值 {plan.seed_commitment} 相符，抽中 {plan.targets.count()} 个）")
+                self.stdout.write(f"{plan.pk} {plan.title}: 一致（种子 {plan.seed}，"
+                                  f"SHA-256 与承诺值 {plan.seed_commitment} 相符，抽中 {plan.targets.count()} 个）")
         if failed:
             raise CommandError(f"{failed}个计划的抽取结果与重新计算不一致。")
