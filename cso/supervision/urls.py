@@ -65,3 +65,12 @@ urlpatterns += [
     path("campaigns/cases/<int:campaign_case>/record/", views_zombie.case_record, name="campaign_case_record"),
     path("campaigns/cases/<int:campaign_case>/confirm/", views_zombie.case_confirm, name="campaign_case_confirm"),
 ]
+
+
+# activity records (活动记录)
+from . import views_activities  # noqa: E402
+
+urlpatterns += [
+    path("orgs/<str:uid>/activities/", views_activities.org_activities, name="org_activities"),
+    path("activities/<int:activity>/photo/", views_activities.activity_photo, name="activity_photo"),
+]
