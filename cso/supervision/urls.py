@@ -60,6 +60,7 @@ urlpatterns += [
     path("zombie/scan/", views_zombie.scan, name="zombie_scan"),
     path("campaigns/", views_zombie.campaign_list, name="campaigns"),
     path("campaigns/new/", views_zombie.campaign_create, name="campaign_new"),
+    path("campaigns/add/", views_zombie.campaign_add, name="campaign_add"),
     path("campaigns/<int:campaign>/", views_zombie.campaign_detail, name="campaign"),
     path("campaigns/<int:campaign>/close/", views_zombie.campaign_close, name="campaign_close"),
     path("campaigns/cases/<int:campaign_case>/record/", views_zombie.case_record, name="campaign_case_record"),
