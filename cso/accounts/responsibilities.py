@@ -648,3 +648,22 @@ ZOMBIE_DUTIES: list[Duty] = [
 ]
 ACTIONS.update({a.code: a for a in ZOMBIE_ACTIONS})
 TABLE = (*TABLE, *ZOMBIE_DUTIES)
+
+
+# --- supervision: activity records (活动记录; they feed the zombie score), issue 11 ----------------------------
+ACTIVITY_ACTIONS: list[Action] = [
+    Action("supervision.activity_view", "查看组织的活动记录", "orgs.Organization"),
+    Action("supervision.activity_record", "记录组织开展的活动（日期、名称、地点、人数、照片）", "orgs.Organization"),
+]
+_ACTIVITY = f"{_CLEANUP}；{PROPOSAL}：活动记录是判断长期不开展活动的事实依据"
+ACTIVITY_DUTIES: list[Duty] = [
+    *_staff_see("supervision.activity_view", f"{_ACTIVITY}；工作人员查看本辖区组织的活动记录"),
+    *_rows("supervision.activity_record", Role.ORGANIZATION, LINKED_LEVELS, LINKED,
+           note=f"{_ACTIVITY}：组织账号记录本组织开展的活动"),
+    *_rows("supervision.activity_record", Role.STREET, (S,), SUBTREE,
+           note=f"{_ACTIVITY}；{SEED_001}：街道记录辖区内组织的活动"),
+    *_rows("supervision.activity_record", Role.COMMUNITY, (CM,), SUBTREE,
+           note=f"{_ACTIVITY}；{SEED_001}：居（村）委会记录本社区组织的活动"),
+]
+ACTIONS.update({a.code: a for a in ACTIVITY_ACTIONS})
+TABLE = (*TABLE, *ACTIVITY_DUTIES)

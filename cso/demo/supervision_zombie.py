@@ -1,7 +1,9 @@
 """Demo of zombie detection and clean-up (清理整治, seed 002 第三条) in 兴宁区: a scan as of today, a campaign of the
 county bureau (xn_minzheng) over the candidates (or the oldest filed groups when the scan finds none above the
 threshold), and a few outcomes recorded by the street (minsheng_jd): 恢复活动, and 清理 of a filed group (made at once
-or proposed for the bureau to confirm, as the responsibilities table says). Idempotent."""
+or proposed for the bureau to confirm, as the responsibilities table says). Before the scan, activity records: one by
+the organization's own account (xn_zuzhi) and one by the street, so that those two are not flagged for inactivity.
+Idempotent."""
 
 from __future__ import annotations
 
@@ -11,9 +13,9 @@ from django.utils import timezone
 
 from cso.accounts.models import User
 from cso.orgs.choices import LIVE_STATUSES, Track
-from cso.orgs.models import Organization
+from cso.orgs.models import AccountLink, Organization
 from cso.regions.models import Division
-from cso.supervision import campaigns, zombie
+from cso.supervision import activities, campaigns, zombie
 from cso.supervision.models import Campaign
 
 COUNTY = "450102000000"
@@ -31,6 +33,7 @@ def load(stdout) -> None:
         stdout.write("演示清理整治：已存在，跳过。")
         return
     today = timezone.localdate()
+    _activities(street, today)
     run = zombie.scan(today, "450102")
     county = Division.objects.get(pk=COUNTY)
     ids = None
@@ -57,3 +60,24 @@ def load(stdout) -> None:
             continue
     stdout.write(f"演示清理整治：扫描 {run.organizations} 个组织（{run.flagged} 个有信号），"
                  f"行动 {campaign.cases.count()} 个对象。")
+
+
+def _activities(street, today) -> None:
+    from datetime import timedelta
+
+    org_account = User.objects.filter(username="xn_zuzhi").first()
+    own = (AccountLink.objects.filter(user=org_account, organization__status__in=LIVE_STATUSES)
+           .select_related("organization").first() if org_account else None)
+    visited = (Organization.objects.within("450102001").filter(status__in=LIVE_STATUSES, track=Track.FILED)
+               .order_by("-filed_on", "id").first())
+    rows = []
+    if own is not None:
+        rows.append((own.organization, org_account, "邻里互助议事会", "社区党群服务中心", 36))
+    if visited is not None:
+        rows.append((visited, street, "街道走访：重阳节敬老活动", "社区广场", 25))
+    for org, user, what, place, people in rows:
+        try:
+            activities.add(org, user, on=today - timedelta(days=20), what=what, place=place, participants=people,
+                           today=today)
+        except (ValidationError, PermissionDenied):
+            continue

@@ -23,3 +23,6 @@ class NoticesConfig(AppConfig):
         from cso.supervision.signals import evaluation_expiring
 
         evaluation_expiring.connect(receivers.evaluation_expiring, dispatch_uid="notices.evaluation_expiring")
+        from cso.supervision.signals import credit_objection_filed
+
+        credit_objection_filed.connect(receivers.credit_objection_filed, dispatch_uid="notices.credit_objection")

@@ -75,7 +75,11 @@ ANNUAL_TITLES = {"return": "年度报告被退回修改", "review": "年度报�
 
 
 def annual_report_moved(sender, report, event, **kwargs):
-    """The organization's accounts hear of a return (with what to change) and of the conclusion."""
+    """The organization's accounts hear of a return (with what to change) and of the conclusion; the reviewing
+    bureau's accounts of a report submitted (or resubmitted) to them."""
+    if event.verb in ("submit", "resubmit"):
+        _annual_report_arrived(report, event)
+        return
     if event.verb not in ANNUAL_TITLES:
         return
     try:
@@ -104,3 +108,33 @@ def evaluation_expiring(sender, evaluation, users, **kwargs):
                    "请及时申请重新评估。", "", kind="supervision.evaluation_expiring", related=evaluation)
     except Exception:
         logger.exception("evaluation expiry reminder for %s failed", evaluation)
+
+
+def _annual_report_arrived(report, event) -> None:
+    try:
+        from cso.supervision.recipients import deciders
+
+        again = "修改后重新提交" if event.verb == "resubmit" else "提交"
+        notify_all(deciders("supervision.annual_review", report), f"新的待审年度报告：{report.organization.name}",
+                   f"{report.organization.name}的{report.year}年度报告（年检年报）已{again}，请及时审查。",
+                   reverse("supervision:annual_detail", args=[report.pk]), kind=f"supervision.annual_{event.verb}",
+                   related=report)
+    except Exception:
+        logger.exception("notifications for the annual report %s (%s) failed", report, event.verb)
+
+
+# --- credit lists (cso.supervision.signals) ---------------------------------------------------------------
+def credit_objection_filed(sender, objection, **kwargs):
+    """The body deciding the lists hears of an organization's objection to its listing (it answers it)."""
+    try:
+        from cso.supervision.recipients import deciders
+
+        entry = objection.entry
+        org = entry.organization
+        notify_all(deciders("supervision.credit_decide", entry), f"信用名录异议：{org.name}",
+                   f"{org.name}对列入{entry.get_credit_list_display()}（{entry.entered_on:%Y-%m-%d}）提出异议："
+                   f"{objection.text[:200]}。请核实并答复。",
+                   reverse("supervision:credit_org", args=[org.uid]), kind="supervision.credit_objection",
+                   related=objection)
+    except Exception:
+        logger.exception("notifications for the objection %s failed", objection.pk)

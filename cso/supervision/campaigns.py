@@ -18,7 +18,7 @@ from django.db.models import Count
 from cso.accounts.responsibilities import can, require
 from cso.core.scoping import PREFIX_LENGTH, subtree_q
 from cso.orgs import services as org_services
-from cso.orgs.choices import Status, Track
+from cso.orgs.choices import LIVE_STATUSES, Status, Track
 from cso.orgs.models import Organization
 from cso.regions import codes
 
@@ -62,8 +62,7 @@ def create_campaign(user, division, *, title: str, basis: str = "", started_on: 
         scores = {s.organization_id: s for s in zombie.candidates(prefix, threshold)}
         orgs = [s.organization for s in scores.values()]
     else:
-        orgs = list(Organization.objects.filter(subtree_q("division", prefix), pk__in=list(organization_ids))
-                    .select_related(None))
+        orgs = _organizations_under(prefix, organization_ids)
         scores = {s.organization_id: s for s in ZombieScore.objects.filter(organization__in=orgs)}
     if not orgs:
         raise ValidationError({"organizations": "没有可列入清理整治的组织。"})
@@ -77,6 +76,38 @@ def create_campaign(user, division, *, title: str, basis: str = "", started_on: 
             for org in orgs
         ], batch_size=1000)
     return campaign
+
+
+def _organizations_under(prefix: str, organization_ids) -> list:
+    ids = [int(i) for i in organization_ids]
+    return list(Organization.objects.filter(subtree_q("division", prefix), pk__in=ids, status__in=LIVE_STATUSES))
+
+
+def add_cases(campaign: Campaign, user, organization_ids) -> int:
+    """Add the ticked organizations to an open campaign (each to its street, with its current score and reasons);
+    those already in it, outside the body's division or no longer live are left out. Returns how many were added."""
+    require(user, "supervision.campaign_manage", campaign)
+    if campaign.state != CampaignState.OPEN:
+        raise ValidationError({"organizations": "该清理整治行动已结束，不能再加入组织。"})
+    orgs = _organizations_under(division_prefix(campaign.division_id), organization_ids or ())
+    if not orgs:
+        raise ValidationError({"organizations": "请勾选要加入清理整治的组织（本辖区内存续的组织）。"})
+    already = set(campaign.cases.filter(organization__in=orgs).values_list("organization_id", flat=True))
+    orgs = [org for org in orgs if org.pk not in already]
+    scores = {s.organization_id: s for s in ZombieScore.objects.filter(organization__in=orgs)}
+    with transaction.atomic():
+        CampaignCase.objects.bulk_create([
+            CampaignCase(campaign=campaign, organization=org, street_id=street_of(org.division_id),
+                         score=scores[org.pk].score if org.pk in scores else 0,
+                         reasons=scores[org.pk].reasons if org.pk in scores else [])
+            for org in orgs
+        ], batch_size=1000, ignore_conflicts=True)
+    return len(orgs)
+
+
+def open_campaigns(division):
+    """The open campaigns of a body (the candidates page offers to add ticked organizations to one)."""
+    return Campaign.objects.filter(division_id=getattr(division, "pk", division), state=CampaignState.OPEN)
 
 
 def _reason(case: CampaignCase) -> str:
@@ -146,6 +177,17 @@ def summary(campaign: Campaign) -> dict:
         else:
             out[Outcome(row["outcome"]).label] += row["n"]
     return out
+
+
+def by_street(campaign: Campaign, cases=None) -> list[dict]:
+    """The cases per assigned street (承办街道): how many wait, are proposed, are decided — one query."""
+    qs = cases if cases is not None else campaign.cases.all()
+    rows: dict[str | None, dict] = {}
+    for row in qs.order_by().values("street_id", "street__name", "state").annotate(n=Count("id")):
+        entry = rows.setdefault(row["street_id"], {"street": row["street__name"] or "（未到街道：由民政部门承办）",
+                                                   "open": 0, "proposed": 0, "decided": 0})
+        entry[row["state"]] += row["n"]
+    return [rows[k] for k in sorted(rows, key=lambda k: k or "")]
 
 
 def campaign_outcome_counts(division, period: tuple[date, date]) -> dict[str, int]:

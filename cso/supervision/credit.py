@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from . import credit_rules as cr
 from .models.credit import CreditEvent, CreditList, EntryState, EventKind, ListEntry, Objection, PenaltyType
+from .signals import credit_objection_filed
 
 
 def record_event(organization, kind: str, on: date, *, penalty_type: str = "", fine_amount=None, source: str = "",
@@ -56,7 +57,10 @@ def object_to(entry: ListEntry, user, text: str) -> Objection:
         raise ValidationError({"text": "请填写异议内容。"})
     if entry.state not in (EntryState.PROPOSED, EntryState.CONFIRMED):
         raise ValidationError({"text": "只能对待确认或已列入的名录提出异议。"})
-    return Objection.objects.create(entry=entry, organization_id=entry.organization_id, filed_by=user, text=text[:2000])
+    objection = Objection.objects.create(entry=entry, organization_id=entry.organization_id, filed_by=user,
+                                         text=text[:2000])
+    transaction.on_commit(lambda: credit_objection_filed.send(sender=Objection, objection=objection))
+    return objection
 
 
 def answer(objection: Objection, user, text: str) -> Objection:

@@ -108,6 +108,8 @@ def verify(plan: InspectionPlan) -> list[str]:
     """Re-run the draw from the plan's seed and frozen inputs and compare with what was recorded: [] when equal."""
     if plan.state == State.DRAFT:
         return ["该计划尚未抽取。"]
+    if not plan.commitment_holds:
+        return [f"公开的种子与制定计划时公开的承诺值不符：SHA-256(种子) ≠ {plan.seed_commitment or '（无承诺值）'}。"]
     try:
         result = compute(plan.seed, plan.draw_input)
     except drawing.DrawError as exc:

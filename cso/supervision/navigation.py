@@ -1,6 +1,6 @@
 """Navigation entries of supervision (found by ``cso.core.navigation.autodiscover``)."""
 
-from cso.core.navigation import NavItem, may, register
+from cso.core.navigation import NavItem, Section, may, register, register_section
 
 register(
     # 年检年报: the organization's account fills in; the supervising bureau reviews and keeps the lists
@@ -33,4 +33,17 @@ register(
             section="监督管理", order=29),
     NavItem("清理整治", "supervision:campaigns", "trash", may("supervision.zombie_view"), section="监督管理",
             order=29),
+)
+
+
+# the organization page: credit status, published inspection results, activity records
+from . import sections  # noqa: E402
+
+register_section(
+    Section("orgs.detail", "supervision.credit", "supervision/sections/credit.html", sections.credit_status,
+            sections.may_see_credit, order=40, column="main"),
+    Section("orgs.detail", "supervision.inspections", "supervision/sections/inspections.html", sections.inspections,
+            sections.may_see_credit, order=41, column="side"),
+    Section("orgs.detail", "supervision.activities", "supervision/sections/activities.html", sections.activities,
+            sections.may_see_activities, order=42, column="side"),
 )

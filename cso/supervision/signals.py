@@ -12,3 +12,6 @@ annual_report_reminder = Signal()
 
 # ``evaluation_expiring(evaluation, users)``: a grade's validity ends soon (sent by ``evaluation_daily``).
 evaluation_expiring = Signal()
+
+# ``credit_objection_filed(objection)``: an organization objected to a listing (after the commit).
+credit_objection_filed = Signal()

@@ -60,8 +60,18 @@ urlpatterns += [
     path("zombie/scan/", views_zombie.scan, name="zombie_scan"),
     path("campaigns/", views_zombie.campaign_list, name="campaigns"),
     path("campaigns/new/", views_zombie.campaign_create, name="campaign_new"),
+    path("campaigns/add/", views_zombie.campaign_add, name="campaign_add"),
     path("campaigns/<int:campaign>/", views_zombie.campaign_detail, name="campaign"),
     path("campaigns/<int:campaign>/close/", views_zombie.campaign_close, name="campaign_close"),
     path("campaigns/cases/<int:campaign_case>/record/", views_zombie.case_record, name="campaign_case_record"),
     path("campaigns/cases/<int:campaign_case>/confirm/", views_zombie.case_confirm, name="campaign_case_confirm"),
+]
+
+
+# activity records (活动记录)
+from . import views_activities  # noqa: E402
+
+urlpatterns += [
+    path("orgs/<str:uid>/activities/", views_activities.org_activities, name="org_activities"),
+    path("activities/<int:activity>/photo/", views_activities.activity_photo, name="activity_photo"),
 ]

@@ -112,7 +112,8 @@ def plan_create(request):
         else:
             plan.created_by = user
             form.save()
-            messages.success(request, f"已制定抽查计划“{plan.title}”，随机种子已生成并显示在计划页上。")
+            messages.success(request, f"已制定抽查计划“{plan.title}”：随机种子已生成，现公开其承诺值"
+                                      "（SHA-256），种子于抽取时公开。")
             return redirect("supervision:inspection_plan", plan=plan.pk)
     context = {"form": form, "preview": preview, "division": division, "min_rate": form.instance.min_rate,
                "breadcrumbs": _crumbs(("制定抽查计划", None))}
@@ -191,8 +192,11 @@ def plan_close(request, plan):
 @require_GET
 def plan_public(request, plan):
     """The public page of a published plan: no login, no personal data (organization names only)."""
-    plan = get_object_or_404(InspectionPlan.objects.select_related("division"), pk=plan,
-                             state__in=(State.PUBLISHED, State.CLOSED))
+    plan = get_object_or_404(InspectionPlan.objects.select_related("division"), pk=plan)
+    if plan.state in (State.DRAFT, State.DRAWN):  # announced: the commitment (and, once drawn, the seed) only
+        return render(request, "supervision/inspections/public.html", {
+            "plan": plan, "announced": True, "body_name": _body_name(plan.division),
+            "categories": list(plan.categories.all()), "legal_basis": LEGAL_BASIS, **_method_context(plan)})
     targets = plan.targets.select_related("organization", "result").order_by("rank")
     rows = []
     for target in targets:

@@ -84,11 +84,13 @@ def candidates(request):
     if fmt in ("csv", "xlsx"):
         return _export(qs, fmt)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    may_manage = bool(request.user.division_id and can(request.user, "supervision.campaign_manage",
+                                                       request.user.division))
     return render(request, "supervision/zombie/candidates.html", {
         "page_obj": page, "threshold": threshold, "reason": code, "labels": zombie.LABELS.items(),
         "scans": ZombieScan.objects.filter(division_prefix=scope.prefix or "")[:3],
-        "may_manage": request.user.division_id and can(request.user, "supervision.campaign_manage",
-                                                       request.user.division),
+        "may_manage": may_manage,
+        "open_campaigns": campaigns.open_campaigns(request.user.division_id) if may_manage else [],
     })
 
 
@@ -117,7 +119,11 @@ def campaign_create(request):
     division = request.user.division if request.user.division_id else None
     if division is None or not can(request.user, "supervision.campaign_manage", division):
         raise PermissionDenied("您的账号无权发起清理整治行动。")
-    ids = [int(i) for i in request.POST.getlist("organization") if i.isdigit()] or None
+    ids = [int(i) for i in request.POST.getlist("organization") if i.isdigit()]
+    ticked = request.POST.get("mode", "ticked" if ids else "threshold") == "ticked"
+    if ticked and not ids:
+        messages.error(request, "请先在名单中勾选要列入清理整治的组织。")
+        return redirect("supervision:zombie_candidates")
     try:
         threshold = int(request.POST.get("threshold") or zombie.rules_for(division.pk)["candidate_threshold"])
         started = date.fromisoformat(request.POST.get("started_on") or timezone.localdate().isoformat())
@@ -128,11 +134,28 @@ def campaign_create(request):
     try:
         campaign = campaigns.create_campaign(request.user, division, title=request.POST.get("title", ""),
                                              basis=request.POST.get("basis", ""), started_on=started, ends_on=ends,
-                                             organization_ids=ids, threshold=threshold)
+                                             organization_ids=ids if ticked else None, threshold=threshold)
     except ValidationError as exc:
         _validation(request, exc)
         return redirect("supervision:zombie_candidates")
     messages.success(request, f"已发起清理整治行动“{campaign.title}”，共 {campaign.cases.count()} 个组织。")
+    return redirect("supervision:campaign", campaign=campaign.pk)
+
+
+@require_POST
+def campaign_add(request):
+    """Add the organizations ticked on the candidates page to an open campaign of the user's body."""
+    pk = request.POST.get("campaign", "")
+    campaign, _ = _campaign(request, int(pk) if pk.isdigit() else 0)
+    require(request.user, "supervision.campaign_manage", campaign)
+    ids = [int(i) for i in request.POST.getlist("organization") if i.isdigit()]
+    try:
+        added = campaigns.add_cases(campaign, request.user, ids)
+    except ValidationError as exc:
+        _validation(request, exc)
+        return redirect("supervision:zombie_candidates")
+    skipped = f"（{len(ids) - added} 个已在其中或不在本辖区，未重复加入）" if len(ids) > added else ""
+    messages.success(request, f"已将 {added} 个组织加入清理整治行动“{campaign.title}”{skipped}。")
     return redirect("supervision:campaign", campaign=campaign.pk)
 
 
@@ -151,6 +174,7 @@ def campaign_detail(request, campaign):
     campaign, cases = _campaign(request, campaign)
     return render(request, "supervision/zombie/campaign.html", {
         "campaign": campaign, "cases": cases, "summary": campaigns.summary(campaign), "outcomes": Outcome.choices,
+        "streets": campaigns.by_street(campaign, cases),
         "may_manage": can(request.user, "supervision.campaign_manage", campaign),
     })
 

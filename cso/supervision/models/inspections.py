@@ -7,6 +7,7 @@ inputs frozen on the plan when it is drawn (``draw_input``), so that anyone may 
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from decimal import Decimal
 
@@ -38,6 +39,13 @@ def new_seed() -> str:
     return secrets.token_hex(16)
 
 
+def commitment_of(seed: str) -> str:
+    """The commitment published when a plan is made: SHA-256 of the seed (hexadecimal). The seed itself is revealed
+    at the draw, so that nobody — not the body either — can steer the pool or the filters towards a known sample,
+    and anyone can check afterwards that the revealed seed is the committed one."""
+    return hashlib.sha256(seed.encode("utf-8")).hexdigest()
+
+
 class InspectionPlan(ScopedModel):
     class Kind(models.TextChoices):
         YEARLY = "yearly", "年度抽查"
@@ -66,6 +74,9 @@ class InspectionPlan(ScopedModel):
                                      help_text="本平台建议：排序靠前的抽中组织实地检查，其余书面检查。")
     inspectors_per_visit = models.PositiveSmallIntegerField("每次实地检查的检查人员数", default=2)
     seed = models.CharField("随机种子", max_length=64, default=new_seed, editable=False)
+    seed_commitment = models.CharField("随机种子的承诺值（SHA-256）", max_length=64, blank=True, editable=False,
+                                       help_text="制定计划时公开；种子于抽取时公开，"
+                                                 "任何人可核对 SHA-256(种子) = 承诺值。")
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.DRAFT)
     draw_input = models.JSONField("抽取时的名单", default=dict, blank=True, editable=False,
                                   help_text="抽取时冻结的组织标识、检查人员和回避申报，供重新计算核对。")
@@ -97,6 +108,22 @@ class InspectionPlan(ScopedModel):
         from cso.accounts.responsibilities import Facts
 
         return Facts(division=self.division_id)
+
+    def save(self, *args, **kwargs):
+        if not self.seed_commitment:
+            self.seed_commitment = commitment_of(self.seed)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "seed_commitment"}
+        super().save(*args, **kwargs)
+
+    @property
+    def seed_revealed(self) -> bool:
+        """The seed is shown from the draw on (before, only its commitment)."""
+        return self.state != self.State.DRAFT
+
+    @property
+    def commitment_holds(self) -> bool:
+        return bool(self.seed_commitment) and commitment_of(self.seed) == self.seed_commitment
 
     @property
     def min_rate(self) -> Decimal:

@@ -288,3 +288,23 @@ def _record_case(client, case):
 
 
 register(Probe("supervision.campaign_record", ALL, _campaign_case, _record_case))
+
+
+# --- activity records (活动记录) -------------------------------------------------------------------------------
+def _activities_page(client, org):
+    response = client.get(reverse("supervision:org_activities", args=[org.uid]))
+    return answered(response, response.status_code == 200)
+
+
+register(Probe("supervision.activity_view", ALL, _org, _activities_page))
+
+
+def _add_activity(client, org):
+    from cso.supervision.models import ActivityRecord
+
+    response = client.post(reverse("supervision:org_activities", args=[org.uid]),
+                           {"date": "2026-01-10", "what": "探针活动", "place": "社区活动室", "participants": "12"})
+    return answered(response, ActivityRecord.objects.filter(organization=org).exists())
+
+
+register(Probe("supervision.activity_record", ALL, _org, _add_activity))

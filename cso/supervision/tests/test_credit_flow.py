@@ -143,3 +143,22 @@ def test_enforcement_pages_list_open_and_decide_without_a_penalty(cast, client):
     assert not CreditEvent.objects.exists()  # no penalty, no credit event
     client.force_login(cast["street"])
     assert client.get(reverse("supervision:enforcement_cases")).status_code == 403
+
+
+@pytest.mark.parametrize("credit_list", ["abnormal", "serious"])
+def test_confirming_a_proposed_entry_leaves_the_registry_status_alone(cast, client, credit_list):
+    """A listing is a credit record, not a registry decision: confirming it neither marks the organization 活动异常
+    nor records a status change (those are the registering body's own decisions, taken in the registry)."""
+    org = make_registered(cast["superuser"], name="兴宁区名录协会")
+    before = (org.status, org.history.count())
+    entry = ListEntry.objects.create(organization=org, credit_list=credit_list, state="proposed",
+                                     entered_on=date(2026, 3, 1), reason_code="unreachable", basis="测试",
+                                     chain=[{"event": None, "on": "2026-03-01", "code": "unreachable"}])
+    client.force_login(cast["registrar"])
+    response = client.post(reverse("supervision:credit_decide", args=[entry.pk]),
+                           {"decision": "confirm", "reason": "核实无误"})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    org.refresh_from_db()
+    assert entry.state == "confirmed"
+    assert (org.status, org.history.count()) == before == ("active", before[1])

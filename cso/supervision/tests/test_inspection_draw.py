@@ -177,3 +177,25 @@ def test_a_province_may_set_a_higher_minimum(cast, settings):
     plan = InspectionPlan(division_id="450102000000", year=2026, title="抽查", rate=Decimal("5"))
     with pytest.raises(ValidationError, match="最低比例8%"):
         plan.full_clean()
+
+
+def test_the_seed_must_match_the_commitment_published_with_the_plan(county_plan, cast):
+    """Commit–reveal: a seed swapped after the plan was made (the commitment published) fails the verification,
+    in the service and in ``verify_inspection_draw``, even though the draw re-runs consistently from it."""
+    import hashlib
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    plan, _, _ = county_plan
+    committed = plan.seed_commitment
+    assert committed == hashlib.sha256(plan.seed.encode()).hexdigest()
+    InspectionPlan.objects.filter(pk=plan.pk).update(seed="0" * 32)  # swapped before the draw
+    plan.refresh_from_db()
+    services.run_draw(plan, cast["county"])
+    plan.refresh_from_db()
+    assert plan.seed_commitment == committed and not plan.commitment_holds
+    assert "承诺值不符" in services.verify(plan)[0]
+    with pytest.raises(CommandError):
+        call_command("verify_inspection_draw", plan.pk, stdout=StringIO())

@@ -1,6 +1,8 @@
 """Random inspections over HTTP: plan → draw → publish → notice → results → follow-up → public page;
 another county's staff gets 404, a community clerk 403, and nothing changes."""
 
+import hashlib
+
 import pytest
 
 from cso.demo.testing import make_user
@@ -36,15 +38,25 @@ def test_plan_draw_publish_record_and_publish_results(cast, login, client, regis
     plan = InspectionPlan.objects.get()
     assert response.status_code == 302 and plan.created_by == cast["county"] and plan.division_id == COUNTY
     assert len(plan.seed) == 32
-    assert plan.seed in c.get(f"/supervision/inspections/{plan.pk}/").content.decode()
+    # commit–reveal: only SHA-256(seed) is published with the plan; the seed stays hidden until the draw
+    assert plan.seed_commitment == hashlib.sha256(plan.seed.encode()).hexdigest()
+    page = c.get(f"/supervision/inspections/{plan.pk}/").content.decode()
+    assert plan.seed_commitment in page and plan.seed not in page
+    client.logout()
+    announced = client.get(f"/supervision/inspections/public/{plan.pk}/").content.decode()
+    assert plan.seed_commitment in announced and plan.seed not in announced and "尚未抽取" in announced
+    c = login(cast["county"])
 
     assert c.post(f"/supervision/inspections/{plan.pk}/draw/").status_code == 302
     plan.refresh_from_db()
     assert plan.state == "drawn" and plan.targets.count() == 3  # ceil(10 % × 30)
-    assert "与记录的抽查名单一致" in c.get(f"/supervision/inspections/{plan.pk}/").content.decode()
-    # not public yet
+    page = c.get(f"/supervision/inspections/{plan.pk}/").content.decode()
+    assert "与记录的抽查名单一致" in page and plan.seed in page and "与承诺值相符" in page
+    # the seed is revealed at the draw; the list is not public yet
     client.logout()
-    assert client.get(f"/supervision/inspections/public/{plan.pk}/").status_code == 404
+    announced = client.get(f"/supervision/inspections/public/{plan.pk}/").content.decode()
+    assert plan.seed in announced and "与承诺值相符" in announced
+    assert not any(t.organization.name in announced for t in plan.targets.all())
 
     c = login(cast["county"])
     c.post(f"/supervision/inspections/{plan.pk}/publish/")

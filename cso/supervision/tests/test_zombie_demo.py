@@ -7,7 +7,7 @@ from cso.demo import supervision_zombie as demo
 from cso.demo.testing import make_user
 from cso.orgs.models import Organization
 from cso.orgs.tests.factories import make_filed, make_registered
-from cso.supervision.models import Campaign, ZombieScan
+from cso.supervision.models import ActivityRecord, Campaign, ZombieScan
 
 
 def test_the_demo_scans_and_runs_a_campaign_and_runs_again(cast):
@@ -15,6 +15,7 @@ def test_the_demo_scans_and_runs_a_campaign_and_runs_again(cast):
     make_user("minsheng_jd", "street", "450102001000")
     make_registered(cast["superuser"], registered_on=date(2019, 5, 1), founded_on=date(2019, 5, 1))
     make_filed(cast["superuser"], filed_on=date(2019, 3, 1))
+    visited = make_filed(cast["superuser"], filed_on=date(2025, 3, 1))  # the street records an activity of it
     Organization.objects.update(updated_at="2019-03-02T00:00:00+08:00")
     out = StringIO()
     demo.load(out)
@@ -24,3 +25,4 @@ def test_the_demo_scans_and_runs_a_campaign_and_runs_again(cast):
     assert campaign.cases.count() == 2
     assert campaign.cases.exclude(outcome="").count() == 2
     assert "清理整治" in out.getvalue()
+    assert [r.organization for r in ActivityRecord.objects.all()] == [visited]

@@ -7,7 +7,8 @@ from cso.supervision.models import InspectionPlan
 
 
 class Command(BaseCommand):
-    help = "重新计算随机抽查的抽取结果并与记录比对（不带参数时核对全部已抽取的计划）。"
+    help = ("核对随机抽查：公开的种子与制定计划时公开的承诺值相符（SHA-256），并重新计算抽取结果与记录比对"
+            "（不带参数时核对全部已抽取的计划）。")
 
     def add_arguments(self, parser):
         parser.add_argument("plans", nargs="*", type=int, help="抽查计划编号")
@@ -23,6 +24,7 @@ class Command(BaseCommand):
                 failed += 1
                 self.stdout.write(f"{plan.pk} {plan.title}: 不一致 — {' '.join(problems)}")
             else:
-                self.stdout.write(f"{plan.pk} {plan.title}: 一致（种子 {plan.seed}，抽中 {plan.targets.count()} 个）")
+                self.stdout.write(f"{plan.pk} {plan.title}: 一致（种子 {plan.seed}，"
+                                  f"SHA-256 与承诺值 {plan.seed_commitment} 相符，抽中 {plan.targets.count()} 个）")
         if failed:
             raise CommandError(f"{failed}个计划的抽取结果与重新计算不一致。")
