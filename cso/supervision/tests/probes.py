@@ -288,3 +288,5 @@ def _record_case(client, case):
 
 
 register(Probe("supervision.campaign_record", ALL, _campaign_case, _record_case))
+
+from cso.supervision.tests import probes_evaluation  # noqa: E402,F401  (等级评估)
