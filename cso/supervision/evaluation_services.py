@@ -54,9 +54,11 @@ def in_progress(org):
 def trees_for(org):
     """The indicator trees ``org`` may choose: the standard trees of its province (or the national defaults), and
     for a community social organization also the 规范化建设评估 tree."""
-    from cso.supervision.evaluation_trees import SUGGESTED
+    from cso.supervision.evaluation_trees import SUGGESTED, load_default_trees
     from cso.supervision.models import IndicatorTree, Track
 
+    if not IndicatorTree.objects.exists():
+        load_default_trees()  # a new site: the default trees until a province imports its own
     province = (_province_of(org) or "")[:2]
     qs = IndicatorTree.objects.filter(province__in=("", province))
     if not org.is_community_org:
