@@ -83,6 +83,19 @@ def apply(org, tree, on_date: date, user=None) -> Evaluation:
     return ev
 
 
+def parse_score(value, max_score) -> tuple[Decimal | None, str]:
+    """``value`` as points between 0 and ``max_score`` with at most one decimal, or the error (in Chinese)."""
+    try:
+        number = Decimal(str(value).strip())
+    except ArithmeticError:
+        return None, "：请填写数字。"
+    if not number.is_finite() or number < 0 or number > max_score:
+        return None, f"的得分应在0至{max_score}之间。"
+    if number != number.quantize(Decimal("0.1")):
+        return None, "：得分最多保留一位小数。"
+    return number, ""
+
+
 def check_values(evaluation: Evaluation, values: dict, *, complete: bool) -> dict:
     """``values`` (indicator pk → text or number) as Decimals, each between 0 and its indicator's points; with
     ``complete`` every leaf must have one. Raises ValidationError whose ``error_dict`` keys are ``score_<pk>``."""
@@ -95,15 +108,9 @@ def check_values(evaluation: Evaluation, values: dict, *, complete: bool) -> dic
             raise ValidationError("评分指标不属于本指标体系的末级指标。")
         if value in (None, ""):
             continue
-        try:
-            number = Decimal(str(value).strip())
-        except ArithmeticError:
-            errors[f"score_{pk}"] = [f"“{indicator.code} {indicator.title}”：请填写数字。"]
-            continue
-        if not number.is_finite() or number < 0 or number > indicator.max_score:
-            errors[f"score_{pk}"] = [f"“{indicator.code} {indicator.title}”的得分应在0至{indicator.max_score}之间。"]
-        elif number != number.quantize(Decimal("0.1")):
-            errors[f"score_{pk}"] = [f"“{indicator.code} {indicator.title}”：得分最多保留一位小数。"]
+        number, error = parse_score(value, indicator.max_score)
+        if error:
+            errors[f"score_{pk}"] = [f"“{indicator.code} {indicator.title}”{error}"]
         else:
             out[indicator.pk] = number
     if complete:
