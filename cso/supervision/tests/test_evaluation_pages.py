@@ -88,6 +88,8 @@ def test_whole_path_from_eligibility_to_a_standing_grade(cast, client, org, toda
     client.post(reverse("supervision:evaluation_evaluator", args=[ev.pk]), _sheet(ev, lambda leaf: 1))
     assert Evaluation.objects.get(pk=ev.pk).state == "self_scored"
     client.force_login(cast["county"])
+    sheet = client.get(reverse("supervision:evaluation_evaluator", args=[ev.pk])).content.decode()
+    assert 'data-testid="score-sheet"' in sheet and first.rule in sheet
     client.post(reverse("supervision:evaluation_evaluator", args=[ev.pk]),
                 _sheet(ev, lambda leaf: leaf.max_score - 1, **{f"note_{first.pk}": "党建指导员未到位"}))
     ev.refresh_from_db()
@@ -122,6 +124,9 @@ def test_whole_path_from_eligibility_to_a_standing_grade(cast, client, org, toda
     page = client.get(reverse("orgs:detail", args=[org.uid])).content.decode()
     assert 'data-testid="org-grade">5A' in page and "2031-06-08" in page
     client.force_login(cast["county"])
+    detail = client.get(reverse("supervision:evaluation_detail", args=[ev.pk])).content.decode()
+    assert "党建指导员未到位" in detail and "经复核，维持原结果" in detail
+    assert 'data-testid="evaluation-grade">5A' in detail
     listing = client.get(reverse("supervision:evaluation_list"), {"grade": "5A", "year": "2026"}).content.decode()
     assert org.name in listing
 
