@@ -342,3 +342,9 @@ CSO_INSPECTION_MIN_RATES = {
 # Zombie detection (清理整治): thresholds and weights of the signals, 本平台建议 (cso.supervision.zombie.DEFAULT_RULES);
 # {"default": {...}, "<province code prefix>": {...}} overrides some keys, e.g. {"45": {"no_activity_months": 18}}.
 CSO_ZOMBIE_RULES: dict = {}
+
+# Grade evaluation (等级评估, 民政部令第39号; cso.supervision.evaluation): {"": defaults, "<province>": overrides}
+# of min_years (2), upgrade_years (2), validity_years (5), renewal_window_days (180, 本平台建议), notice_days (公示期,
+# 7, 本平台建议) and cutoffs ([[grade, minimum of 1,000]], highest first; default Luoyang's 900/800/700/600 and 1A 500
+# 本平台建议; e.g. {"34": {"cutoffs": [["5A", 950], ["4A", 901], ["3A", 851], ["2A", 801]]}} for Anqing's).
+CSO_EVALUATION_RULES: dict[str, dict] = {"": {}}

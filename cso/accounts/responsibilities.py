@@ -667,3 +667,29 @@ ACTIVITY_DUTIES: list[Duty] = [
 ]
 ACTIONS.update({a.code: a for a in ACTIVITY_ACTIONS})
 TABLE = (*TABLE, *ACTIVITY_DUTIES)
+
+# --- supervision: grade evaluation (等级评估, 民政部令第39号), issue 11 part 3 -----------------------------------
+_EVAL = "RULES.md（《社会组织评估管理办法》，民政部令第39号）"
+EVALUATION_ACTIONS: list[Action] = [
+    Action("supervision.evaluation_apply", "申请等级评估（规范化建设评估）、填报和提交自评、在公示期内提出异议",
+           "supervision.Evaluation"),
+    Action("supervision.evaluation_score", "录入评估机构评分和评估委员会审定分", "supervision.Evaluation"),
+    Action("supervision.evaluation_publish", "公示评估结果、答复异议、公示期满确定等级", "supervision.Evaluation"),
+    Action("supervision.evaluation_list", "查看、检索和导出本辖区的等级评估名单"),
+]
+EVALUATION_DUTIES: list[Duty] = [
+    *_rows("supervision.evaluation_apply", Role.ORGANIZATION, LINKED_LEVELS, LINKED, (REGISTERED,),
+           note=f"{_EVAL}：社会组织自愿申请评估并自评；{PROPOSAL}：组织账号网上申请、自评，提交后不能修改；"
+                "社区社会组织可选规范化建设评估（种子文件002第六条）"),
+    *_rows("supervision.evaluation_score", Role.CIVIL_AFFAIRS, ABOVE_STREET, REGISTERED_HERE, (REGISTERED,),
+           note=f"{_EVAL}：各级民政部门负责本级登记的组织的评估（评估机构评分、评估委员会审定）；"
+                "与组织有利害关系并已申报回避的人员不得评分"),
+    *_rows("supervision.evaluation_publish", Role.CIVIL_AFFAIRS, ABOVE_STREET, REGISTERED_HERE, (REGISTERED,),
+           note=f"{_EVAL}：评估结果向社会公示，公示期满后确定等级（公示期为各省设置）；答复公示期内的异议"),
+    *[d for role in (Role.CIVIL_AFFAIRS, Role.ADMIN, Role.REGISTRAR)
+      for d in _rows("supervision.evaluation_list", role, ABOVE_STREET, SUBTREE,
+                     note=f"{_EVAL}；{PROPOSAL}：本辖区（含下级）的评估名单，可导出（CSV 或 Excel）")],
+]
+ACTIONS.update({a.code: a for a in EVALUATION_ACTIONS})
+TABLE = (*TABLE, *EVALUATION_DUTIES)
+_TRACKED_MODELS = (*_TRACKED_MODELS, "supervision.Evaluation")

@@ -2,7 +2,7 @@
 
 ``eligibility(org, on_date, previous=None)`` → ``(eligible, reasons)``; each reason is ``(code, Chinese text with
 its basis)``. ``previous`` is the organization's last evaluation as ``(evaluated_on, valid_until)`` (or None when it
-was never evaluated); the Evaluation model (still to come) will supply it.
+was never evaluated); ``evaluation_services.previous_of`` supplies it.
 
 Setting ``CSO_EVALUATION_RULES``: ``{"": defaults, "<2-digit province code>": overrides}`` with keys
 ``min_years`` (registered full years before a first application, 2), ``upgrade_years`` (years after the last
@@ -108,11 +108,16 @@ def eligibility(org, on_date: date, previous: tuple[date, date | None] | None = 
                                            date__year__gte=last_year, date__lte=on_date)
     running = EnforcementCase.objects.filter(organization=org, decided_on__isnull=False, closed_on__isnull=True,
                                              decided_on__lte=on_date).exclude(penalty_type="")
-    if penalties.exists() or running.exists():
-        exclusions.append(("penalised", f"上年度以来受到行政处罚或处罚尚未执行完毕，不予评估（{BASIS}）。"))
-    if EnforcementCase.objects.filter(organization=org, opened_on__lte=on_date, decided_on__isnull=True,
-                                      closed_on__isnull=True).exists():
-        exclusions.append(("investigated", f"正在被有关机关立案调查，不予评估（{BASIS}）。"))
+    penalty = penalties.order_by("-date").first()
+    case = running.order_by("-decided_on").first()
+    if penalty or case:
+        when = f"（{penalty.date:%Y-%m-%d}）" if penalty else f"（{case.decided_on:%Y-%m-%d}决定，尚未执行完毕）"
+        exclusions.append(("penalised", f"上年度以来受到行政处罚或处罚尚未执行完毕{when}，不予评估（{BASIS}）。"))
+    investigation = EnforcementCase.objects.filter(organization=org, opened_on__lte=on_date, decided_on__isnull=True,
+                                                   closed_on__isnull=True).order_by("opened_on").first()
+    if investigation:
+        exclusions.append(("investigated", f"{investigation.opened_on:%Y-%m-%d}起正在被有关机关立案调查，"
+                                           f"不予评估（{BASIS}）。"))
     for entry in ListEntry.objects.filter(organization=org, state__in=OPEN_STATES, entered_on__lte=on_date,
                                           exit_on__isnull=True):
         exclusions.append(("listed", f"{entry.entered_on:%Y-%m-%d}被列入{entry.get_credit_list_display()}，不予评估"

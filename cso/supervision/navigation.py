@@ -47,3 +47,34 @@ register_section(
     Section("orgs.detail", "supervision.activities", "supervision/sections/activities.html", sections.activities,
             sections.may_see_activities, order=42, column="side"),
 )
+
+# 等级评估 (grade evaluation): one entry for both sides (the bureau's list, or the organization's own page), and a
+# block of the organization page with its standing grade, validity and eligibility
+def _evaluation_visible(user) -> bool:
+    return user.has_perm("supervision.evaluation_list") or user.has_perm("supervision.evaluation_apply")
+
+
+def _evaluation_section(request, org):
+    from cso.orgs.choices import Track
+
+    if org.track != Track.REGISTERED:
+        return None
+    from cso.accounts.responsibilities import can
+    from cso.supervision import evaluation_services as svc
+    from cso.supervision.models import Evaluation
+    from cso.supervision.views_evaluation import eligibility_of, standing
+
+    user, today = request.user, svc.today()
+    current = svc.in_progress(org)
+    insider = can(user, "supervision.evaluation_apply", org) or can(user, "supervision.evaluation_list") \
+        or can(user, "supervision.evaluation_score", org)
+    return {"org": org, "standing": standing(org, today), "current": current if insider else None,
+            "eligibility": eligibility_of(org, today) if insider else None, "insider": insider,
+            "last": Evaluation.objects.filter(organization=org, state="final").order_by("-final_on").first(),
+            "may_apply": can(user, "supervision.evaluation_apply", org) and current is None}
+
+
+register(NavItem("等级评估", "supervision:evaluation_home", "award", _evaluation_visible, section="监督管理",
+                 order=28))
+register_section(Section("orgs.detail", "supervision.evaluation", "supervision/evaluation/section.html",
+                         _evaluation_section, order=40, column="side"))

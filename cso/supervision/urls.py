@@ -46,6 +46,23 @@ urlpatterns += [
     path("evaluation/public/", views_evaluation.public_grades, name="evaluation_public"),
 ]
 
+# 等级评估 (grade evaluation)
+urlpatterns += [
+    path("evaluation/", views_evaluation.home, name="evaluation_home"),
+    path("evaluation/mine/", views_evaluation.mine, name="evaluation_mine"),
+    path("evaluation/apply/", views_evaluation.apply, name="evaluation_apply"),
+    path("evaluation/list/", views_evaluation.listing, name="evaluation_list"),
+    path("evaluation/<int:evaluation>/", views_evaluation.detail, name="evaluation_detail"),
+    path("evaluation/<int:evaluation>/self/", views_evaluation.self_score, name="evaluation_self"),
+    path("evaluation/<int:evaluation>/evaluator/", views_evaluation.evaluator_score, name="evaluation_evaluator"),
+    path("evaluation/<int:evaluation>/committee/", views_evaluation.committee_score, name="evaluation_committee"),
+    path("evaluation/<int:evaluation>/publish/", views_evaluation.publish, name="evaluation_publish"),
+    path("evaluation/<int:evaluation>/finalise/", views_evaluation.finalise, name="evaluation_finalise"),
+    path("evaluation/<int:evaluation>/object/", views_evaluation.object_to, name="evaluation_object"),
+    path("evaluation/<int:evaluation>/objections/<int:evaluation_objection>/reply/", views_evaluation.reply,
+         name="evaluation_reply"),
+]
+
 # 监管看板 (supervision dashboard)
 from . import views_dashboard  # noqa: E402
 

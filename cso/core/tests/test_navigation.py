@@ -10,7 +10,7 @@ CORE = Path(navigation.__file__).resolve().parent
 def test_every_app_registers_its_own_entries_in_order():
     labels = [item.label for item in navigation.NAV_ITEMS]
     assert labels == ["首页", "我的组织", "社会组织", "批量导入", "办事指南", "我的申请", "待办申请", "入会邀请",
-                      "监管看板", "年检年报", "年报审查",
+                      "监管看板", "年检年报", "年报审查", "等级评估",
                       "信用监管", "执法监察",
                       "随机抽查", "回避申报", "僵尸型组织", "清理整治",
                       "统计看板", "统计指标", "统计报表", "目标值", "行政区划", "区划检索", "账号管理", "审计日志",

@@ -3,7 +3,16 @@ seed 002: 清理整治). One module per part; each is imported here so Django fi
 
 from .annual import *  # noqa: F403  (annual reports: 年检年报)
 from .credit import CreditEvent, CreditRun, EnforcementCase, ListEntry, Objection  # noqa: F401
-from .evaluation import Evaluation, EvaluationState, Indicator, IndicatorTree, Score, Track  # noqa: F401
+from .evaluation import (  # noqa: F401  (等级评估)
+    Evaluation,
+    EvaluationEvent,
+    EvaluationObjection,
+    EvaluationState,
+    Indicator,
+    IndicatorTree,
+    Score,
+    Track,
+)
 from .inspections import (  # noqa: F401  (random inspections)
     InspectionPlan,
     InspectionResult,

@@ -308,3 +308,5 @@ def _add_activity(client, org):
 
 
 register(Probe("supervision.activity_record", ALL, _org, _add_activity))
+
+from cso.supervision.tests import probes_evaluation  # noqa: E402,F401  (等级评估)

@@ -11,6 +11,7 @@ from cso.notices.models import Notification
 from cso.orgs.models import AccountLink
 from cso.orgs.tests.factories import make_registered
 from cso.supervision import evaluation_services as svc
+from cso.supervision.evaluation_trees import leaves as tree_leaves
 from cso.supervision.evaluation_trees import load_default_trees
 from cso.supervision.models import Evaluation, EvaluationState
 from cso.supervision.tests.test_evaluation_rules import _report
@@ -21,16 +22,17 @@ def test_full_path_and_expiry_reminder(cast):
     AccountLink.objects.create(organization=org, user=cast["organization"], division=org.division)
     _report(org, 2025)
     tree = load_default_trees()[0]
-    assert load_default_trees()[0] == tree and tree.indicators.count() == 5  # idempotent
+    assert load_default_trees()[0] == tree and tree.indicators.count() == 52  # idempotent
     ev = svc.apply(org, tree, date(2026, 6, 1))
     with pytest.raises(ValidationError):
         svc.apply(org, tree, date(2026, 6, 2))  # one at a time
-    leaves = {i.pk: i.max_score for i in tree.indicators.all()}
+    leaves = {i.pk: i.max_score for i in tree_leaves(tree)}
     svc.record_scores(ev, "self_score", leaves)
     svc.record_scores(ev, "evaluator_score", {pk: m - 5 for pk, m in leaves.items()})
     with pytest.raises(ValidationError):
         svc.record_scores(ev, "committee_score", {next(iter(leaves)): 9999})
-    svc.record_scores(ev, "committee_score", {pk: m - 18 for pk, m in leaves.items()})  # 1000 - 90 = 910
+    big = [pk for pk, m in leaves.items() if m >= 30][:3]
+    svc.record_scores(ev, "committee_score", {pk: m - 30 if pk in big else m for pk, m in leaves.items()})  # 910
     assert ev.total == 910 and ev.grade == "5A"  # default (Luoyang) cut-offs: ≥ 900
     svc.publish(ev, date(2026, 9, 1), cast["superuser"])
     assert ev.notice_until == date(2026, 9, 8)  # 7 days

@@ -117,3 +117,26 @@ def test_listed_excludes_until_exit(org, credit_list):
 ])
 def test_grade_by_the_rules_md_cutoffs(cutoffs, total, grade):
     assert evaluation.grade_for(total, evaluation.EXAMPLE_CUTOFFS[cutoffs]) == grade
+
+
+# --- the score of one indicator (evaluation_services.parse_score) ---------------------------------------------
+from decimal import Decimal  # noqa: E402
+
+from hypothesis import given  # noqa: E402
+from hypothesis import settings as hsettings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from cso.supervision.evaluation_services import parse_score  # noqa: E402
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=12), st.decimals(allow_nan=True, allow_infinity=True).map(str),
+                 st.integers(-1000, 2000).map(str)),
+       st.sampled_from([Decimal(10), Decimal(30), Decimal("7.5"), Decimal(1000)]))
+def test_a_score_is_accepted_exactly_when_it_is_a_number_between_0_and_the_points_with_one_decimal(text, points):
+    number, error = parse_score(text, points)
+    assert (number is None) == bool(error)
+    if number is not None:
+        assert 0 <= number <= points and number == number.quantize(Decimal("0.1"))
+    else:
+        assert error.startswith(("：", "的得分应在0至"))
