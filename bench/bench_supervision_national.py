@@ -88,7 +88,7 @@ INSERT INTO orgs_historicalleader (id, name, role, id_number, phone, is_party_me
     history_type, organization_id)
 SELECT o.id, '负责人' || o.id, 'head', '', '', false, 0,
        CASE WHEN k = 0 THEN o.created_at
-            ELSE GREATEST(o.created_at, now() - make_interval(days => (o.id * 17) %% 2500)) END,
+            ELSE GREATEST(o.created_at, now() - make_interval(days => ((o.id * 17) %% 2500)::int)) END,
        CASE WHEN k = 0 THEN '+' ELSE '~' END, o.id
 FROM orgs_organization o, generate_series(0, 1) k
 WHERE o.id %% 10 < 9 AND (k = 0 OR o.id %% 3 <> 0)"""),
@@ -134,11 +134,12 @@ def setup(n_orgs: int, reuse: bool) -> dict:
     from cso.orgs.models import Organization
     from cso.regions.importer import import_divisions
     from cso.regions.models import Division
+    from cso.supervision.models import ActivityRecord
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
-    built = reuse and Organization.objects.exists()
-    if not built:
+    built = reuse and Organization.objects.exists() and ActivityRecord.objects.exists()
+    if not built and not Organization.objects.exists():
         if not Division.objects.exists():
             log("== 导入全国区划")
             import_divisions(NATIONAL, edition=2023)
@@ -157,6 +158,12 @@ def setup(n_orgs: int, reuse: bool) -> dict:
                 if "gin_trgm_ops" not in definition:
                     log(f"   索引 {name}")
                     cursor.execute(definition)
+    if not built:
+        year = date.today().year - 1
+        with connection.cursor() as cursor:
+            for table in ("orgs_historicalleader", "supervision_annualreport", "supervision_activityrecord",
+                          "supervision_creditevent"):
+                cursor.execute(f"TRUNCATE {table} CASCADE")
             for what, sql in FACTS_SQL:
                 log(f"== {what}")
                 cursor.execute(sql, {"year": year})
