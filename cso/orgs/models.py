@@ -786,8 +786,9 @@ class Leader(ScopedModel):
     is_party_member = models.BooleanField("中共党员", default=False)
     order = models.PositiveSmallIntegerField("排序", default=0)
 
-    # Leader history is read per leader (its ``id``), never per organization.
-    history = HistoricalRecords(no_db_index=["organization"])
+    # Leader history is read per leader (its ``id``) and per organization: the zombie scan's "no change of
+    # leaders" signal takes each organization's last history date (an index scan, not a scan of the table).
+    history = HistoricalRecords()
     scope_field = "organization__division"
 
     class Meta:

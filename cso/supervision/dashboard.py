@@ -94,7 +94,11 @@ def annual_panel(division: Division | None, today: date) -> Panel:
     counts = AnnualReport.objects.filter(_within("organization__division", division), year=year,
                                          state__in=FILED_STATES).aggregate(
         filed=Count("pk"), late=Count("pk", filter=Q(late=True)), reviewed=Count("pk", filter=Q(state="reviewed")))
-    missing = annual.missing(orgs, year).count()
+    # annual.missing(orgs, year), its subquery narrowed to the division's reports (the same organizations: a
+    # report is placed where its organization is): a county's count no longer hashes the country's reports
+    filed = AnnualReport.objects.filter(_within("organization__division", division), year=year,
+                                        state__in=FILED_STATES).values("organization_id")
+    missing = annual.owing(orgs, year).exclude(pk__in=filed).count()
     code = division.code if division is not None else ""
     lists = "supervision:annual_lists"
     panel = Panel("annual", f"{year}年度年报报送（截止 {deadline:%Y-%m-%d}）")
