@@ -79,7 +79,9 @@ def _wrap_steps(importing) -> dict:
     times: dict[str, list[float]] = {}
 
     def wrap(owner, name, label=None):
-        original = getattr(owner, name)
+        original = getattr(owner, name, None)
+        if original is None:  # not in this version of the importer
+            return
 
         @functools.wraps(original)
         def timed(*args, **kwargs):

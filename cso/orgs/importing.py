@@ -408,9 +408,10 @@ def parse_id_text(value) -> str:
 
 
 def normalize_name(name: str) -> str:
-    """For duplicate detection: NFKC, lower case, no spaces or punctuation."""
+    """For duplicate detection: NFKC, lower case, only letters and numbers (Unicode categories L* and
+    N*, which are exactly the characters ``str.isalnum`` accepts — a test checks every code point)."""
     text = unicodedata.normalize("NFKC", name or "").lower()
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
+    return text if text.isalnum() else "".join(filter(str.isalnum, text))
 
 
 # --- results ---------------------------------------------------------------------------------

@@ -231,3 +231,14 @@ def test_the_copy_feed_writes_every_table_in_small_chunks_and_a_failure_in_its_t
         assert RegistryDecision.objects.filter(organization=org).count() == 1
         assert sorted(h.id for h in Leader.history.filter(organization_id=org.pk)) == sorted(
             x.pk for x in org.leaders.all())
+
+
+def test_names_for_duplicates_keep_exactly_the_letters_and_numbers():
+    import sys
+    import unicodedata
+
+    # str.isalnum (the fast path) accepts exactly the code points of the categories L* and N*
+    assert all(chr(i).isalnum() == (unicodedata.category(chr(i))[0] in "LN") for i in range(sys.maxunicode + 1))
+    assert importing.normalize_name("兴宁社区（老年人）协会 No.1") == "兴宁社区老年人协会no1"
+    assert importing.normalize_name("ＡＢＣ书画社") == "abc书画社"
+    assert importing.normalize_name("") == importing.normalize_name(None) == ""
