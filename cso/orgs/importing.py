@@ -41,8 +41,9 @@ while the worker checks them; ``clean_fields()`` runs only for rows the ``FieldS
 (the model's ``clean()`` runs for every row); the pinyin search keys are computed during the dry
 run (in the worker, by another helper process) and stored with the rows; the garbage collector
 is paused during a dry run and an apply (``_gc_paused``); on PostgreSQL the apply COPYs every
-table, holds the rows it refers to ``FOR KEY SHARE`` and, when the role may, sets the per-row foreign-key triggers
-aside for the COPY. Every organization created records its job (``Organization.import_job``), so
+table — the rows built and formatted by a thread (``CopyFeed``) while the server maintains the organizations'
+indexes —, holds the rows it refers to ``FOR KEY SHARE`` and, when the role may, sets the per-row foreign-key
+triggers aside for the COPY. Every organization created records its job (``Organization.import_job``), so
 the registry list can show exactly one import's organizations (``/orgs/?import=<job id>``).
 """
 
