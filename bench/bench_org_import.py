@@ -30,6 +30,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -78,7 +79,9 @@ def _wrap_steps(importing) -> dict:
     times: dict[str, list[float]] = {}
 
     def wrap(owner, name, label=None):
-        original = getattr(owner, name)
+        original = getattr(owner, name, None)
+        if original is None:  # not in this version of the importer
+            return
 
         @functools.wraps(original)
         def timed(*args, **kwargs):
@@ -86,13 +89,15 @@ def _wrap_steps(importing) -> dict:
             try:
                 return original(*args, **kwargs)
             finally:
-                key = f"COPY {args[0]._meta.db_table}" if name == "_copy" else (label or name)
+                key = (f"COPY {args[0]._meta.db_table}" if name in ("_copy", "_send_table")
+                       else (label or name))
                 spent = times.setdefault(key, [0.0, 0.0])
                 spent[0] += time.perf_counter() - wall
                 spent[1] += time.process_time() - cpu
 
         setattr(owner, name, timed)
 
+    wrap(importing, "check_upload", "file checks (zip, macros, row count)")
     wrap(importing, "read_table", "open the .xlsx (calamine loads the sheet)")
     wrap(importing.RowChecker, "check_parsed", "check rows (rules, duplicates, lookups)")
     wrap(importing.RowChecker, "parse_chunk", "parse rows here (not in the worker process)")
@@ -106,8 +111,25 @@ def _wrap_steps(importing) -> dict:
     wrap(importing, "_lock_references", "hold the referenced rows")
     wrap(importing, "_next_ids", "draw identifiers from the sequences")
     wrap(importing, "_copy")
+    wrap(importing, "_send_table")  # the COPYs fed by the formatting thread (its CPU counts in them)
     wrap(importing, "_write_copy", "write (COPY path, all tables)")
     wrap(importing, "_write_orm", "write (ORM path, all tables)")
+    from cso.core.models import ImportJob
+
+    wrap(ImportJob, "save", "save the job row (file, report, good rows)")
+    # the first chunk from the parser: the checks cannot start before it
+    original_iter = importing.ParsedRows.__iter__
+
+    def timed_iter(self):
+        wall, cpu = time.perf_counter(), time.process_time()
+        first = True
+        for chunk in original_iter(self):
+            if first:
+                times["  of which: the first chunk"] = [time.perf_counter() - wall, time.process_time() - cpu]
+                first = False
+            yield chunk
+
+    importing.ParsedRows.__iter__ = timed_iter
     return times
 
 
@@ -169,6 +191,8 @@ def run_one(db: str, n: int, breakdown: bool = False, profile: str | None = None
         return time.perf_counter() - begun
 
     cpu_started = time.process_time()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the helper processes, once they have ended
+    helpers_started = children.ru_utime + children.ru_stime
     if direct:  # the importer's functions called here, as before issue 9 (a comparison under the same load)
         started = time.perf_counter()
         job = importing.validate_job(importing.start_job(user, "orgs.xlsx", data), parallel=True)
@@ -200,6 +224,8 @@ def run_one(db: str, n: int, breakdown: bool = False, profile: str | None = None
         job.refresh_from_db()
         assert job.status == "applied", (job.status, job.message)
     cpu_s = time.process_time() - cpu_started  # this process only (not the parser and pinyin helpers)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    helpers_cpu_s = children.ru_utime + children.ru_stime - helpers_started
     if profiler:
         profiler.disable()
         profiler.dump_stats(profile)
@@ -232,6 +258,7 @@ def run_one(db: str, n: int, breakdown: bool = False, profile: str | None = None
     return {"db": db, "version": version, "rows": n, "file_mb": len(data) / 1024 / 1024, "validate_s": validate_s,
             "apply_s": apply_s, "read_s": read_s, "load_s": load_s, "steps": steps,
             "upload_request_s": upload_request_s, "apply_request_s": apply_request_s, "cpu_s": cpu_s,
+            "helpers_cpu_s": helpers_cpu_s,
             "load": os.getloadavg()[0]}
 
 
@@ -263,6 +290,7 @@ def main() -> None:
               f"(dry run {r['validate_s']:.1f} s + apply {r['apply_s']:.1f} s; target ≥ {TARGET_ROWS_PER_SECOND:,})")
         print(f"  CPU of this process: {r['cpu_s']:6.1f} s (load average {r['load']:.1f} at the end; wall minus CPU "
               "is waiting: for the database, the helper processes or a core)")
+        print(f"  CPU of the helpers: {r.get('helpers_cpu_s', 0):6.1f} s (the forked parser, the pinyin worker)")
         print(f"  requests          : upload {r['upload_request_s'] * 1000:.0f} ms, "
               f"apply {r['apply_request_s'] * 1000:.0f} ms (the rest is the worker's)")
         print(f"  hand-written base : {base:6.1f} s = {r['rows'] / base:7,.0f} rows/s "

@@ -41,8 +41,9 @@ while the worker checks them; ``clean_fields()`` runs only for rows the ``FieldS
 (the model's ``clean()`` runs for every row); the pinyin search keys are computed during the dry
 run (in the worker, by another helper process) and stored with the rows; the garbage collector
 is paused during a dry run and an apply (``_gc_paused``); on PostgreSQL the apply COPYs every
-table, holds the rows it refers to ``FOR KEY SHARE`` and, when the role may, sets the per-row foreign-key triggers
-aside for the COPY. Every organization created records its job (``Organization.import_job``), so
+table — the rows built and formatted by a thread (``CopyFeed``) while the server maintains the organizations'
+indexes —, holds the rows it refers to ``FOR KEY SHARE`` and, when the role may, sets the per-row foreign-key
+triggers aside for the COPY. Every organization created records its job (``Organization.import_job``), so
 the registry list can show exactly one import's organizations (``/orgs/?import=<job id>``).
 """
 
@@ -76,7 +77,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import BooleanField, JSONField
+from django.db.models import AutoField, BooleanField, JSONField
 from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -408,9 +409,10 @@ def parse_id_text(value) -> str:
 
 
 def normalize_name(name: str) -> str:
-    """For duplicate detection: NFKC, lower case, no spaces or punctuation."""
+    """For duplicate detection: NFKC, lower case, only letters and numbers (Unicode categories L* and
+    N*, which are exactly the characters ``str.isalnum`` accepts — a test checks every code point)."""
     text = unicodedata.normalize("NFKC", name or "").lower()
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
+    return text if text.isalnum() else "".join(filter(str.isalnum, text))
 
 
 # --- results ---------------------------------------------------------------------------------
@@ -1588,20 +1590,52 @@ def _gc_paused():
 
 def _pack(rows: list[dict]) -> bytes:
     """The good rows, compressed: the keys once, then each row's values in that order (JSON of lists
-    reads about twice as fast as the same rows as objects)."""
+    reads about twice as fast as the same rows as objects). A column with the same value in every
+    row — the columns a file does not have, the defaults, ``update``/``changes``/``before`` of a file
+    of new organizations — is stored once, under ``same``."""
     keys = list(rows[0]) if rows else []
-    body = {"keys": keys, "rows": [[r[k] for k in keys] for r in rows]}
+    same: dict = {}
+    if len(rows) > 1:
+        for key in keys:
+            column = list(map(itemgetter(key), rows))
+            if _constant(column):
+                same[key] = column[0]
+    varying = [k for k in keys if k not in same]
+    body = {"keys": varying, "rows": [[r[k] for k in varying] for r in rows], "same": same}
     return zlib.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(), 3)
 
 
+def _constant(column: list) -> bool:
+    """Whether every value of the column is the first one, as JSON would write it (1, 1.0 and True
+    are equal in Python, not in JSON)."""
+    first = column[0]
+    if column.count(first) != len(column):
+        return False
+    if isinstance(first, list | dict | tuple):
+        text = repr(first)
+        return all(repr(v) == text for v in column)
+    return len(set(map(type, column))) == 1
+
+
 def _unpack(data) -> list[dict]:
+    """The rows ``_pack`` stored. Rows share the values of a ``same`` column (the apply only reads them)."""
     if not data:
         return []
     body = json.loads(zlib.decompress(bytes(data)))
     if isinstance(body, list):  # a job validated before the rows were stored as lists
         return body
-    keys = body["keys"]
-    return [dict(zip(keys, r, strict=True)) for r in body["rows"]]
+    keys, same = body["keys"], body.get("same")
+    width = len(keys)
+    if any(len(r) != width for r in body["rows"]):
+        raise ValueError("stored rows do not match their keys")
+    if not same:
+        return [dict(zip(keys, r, strict=False)) for r in body["rows"]]  # lengths checked above
+    out = []
+    for r in body["rows"]:
+        row = dict(zip(keys, r, strict=False))
+        row.update(same)
+        out.append(row)
+    return out
 
 
 def start_job(user, name: str, data: bytes) -> ImportJob:
@@ -1655,7 +1689,9 @@ def validate_job(job: ImportJob, *, parallel: bool = False) -> ImportJob:
     job.validated_at = timezone.now()
     if len(result.issues) > REPORT_LIMIT:
         job.message = f"问题较多，报告只列出前{REPORT_LIMIT}条；请先修正这些问题后重新上传。"
-    job.save()
+    # the uploaded file is not written again (it is as large as the payload and unchanged)
+    job.save(update_fields=["report", "total_rows", "processed_rows", "valid_rows", "error_rows", "warning_rows",
+                            "updated_rows", "unchanged_rows", "payload", "status", "validated_at", "message"])
     return job
 
 
@@ -1679,7 +1715,7 @@ def apply_job(job: ImportJob, user, exclude: Iterable[int] = ()) -> ImportJob:
     exclude = set(exclude)
     try:
         with _gc_paused(), transaction.atomic():
-            locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+            locked = ImportJob.objects.select_for_update().defer("content").get(pk=job.pk)  # the file: not needed
             if locked.status == ImportStatus.APPLIED:
                 raise ApplyRefused("该文件已经导入过，不能重复导入。")
             if locked.status not in (ImportStatus.VALIDATED, ImportStatus.APPLYING):
@@ -1697,7 +1733,8 @@ def apply_job(job: ImportJob, user, exclude: Iterable[int] = ()) -> ImportJob:
             locked.applied_at = timezone.now()
             locked.applied_by = user
             locked.processed_rows = locked.total_rows
-            locked.save()
+            locked.save(update_fields=["updated_rows", "status", "created_rows", "excluded_rows", "applied_at",
+                                       "applied_by", "processed_rows"])
     except IntegrityError as exc:
         # another import or a clerk took a credit code or name between the re-check and the write
         raise ApplyRefused("写入时发现数据已有变化（统一社会信用代码或名称与刚登记的组织冲突），本次未导入任何数据。"
@@ -1947,16 +1984,14 @@ def _next_ids(model, n: int) -> list[int]:
         return [r[0] for r in cursor.fetchall()]
 
 
-def _copy(model, values: Iterable[dict]) -> None:
-    """COPY rows given as {attname: value} into the model's table. Every row has the keys of the
-    first one (keys that are not columns are ignored); the other columns take their field's default."""
-    values = iter(values)
-    first = next(values, None)
-    if first is None:
-        return
+def _copy_plan(model, first: dict) -> tuple[str, Callable[[dict], tuple]]:
+    """The COPY statement for rows given as {attname: value} with the keys of ``first`` (keys that are
+    not columns are ignored; the other columns take their field's default, and an automatic primary
+    key left out is drawn by the database, its identity default), and the function that turns such
+    a row into the tuple of values to send."""
     fields = list(model._meta.concrete_fields)
     given = [f for f in fields if f.attname in first]
-    rest = [f for f in fields if f.attname not in first]
+    rest = [f for f in fields if f.attname not in first and not (f.primary_key and isinstance(f, AutoField))]
     tail = tuple(json.dumps(f.get_default(), ensure_ascii=False) if isinstance(f, JSONField) else f.get_default()
                  for f in rest)
     json_at = [i for i, f in enumerate(given) if isinstance(f, JSONField)]
@@ -1964,18 +1999,115 @@ def _copy(model, values: Iterable[dict]) -> None:
     pick = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
     qn = connection.ops.quote_name
     columns = ", ".join(qn(f.column) for f in given + rest)
+
+    def values(row: dict) -> tuple:
+        out = pick(row) + tail
+        if json_at:
+            out = list(out)
+            for i in json_at:
+                value = out[i]
+                out[i] = "[]" if value == [] else json.dumps(value, ensure_ascii=False)  # tags: mostly []
+        return out
+
+    return f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN", values
+
+
+def _copy(model, values: Iterable[dict]) -> None:
+    """COPY rows given as {attname: value} into the model's table (see ``_copy_plan``)."""
+    values = iter(values)
+    first = next(values, None)
+    if first is None:
+        return
+    statement, convert = _copy_plan(model, first)
     # psycopg's errors become Django's (IntegrityError, …), as for any other query
-    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(
-            f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         write = copy.write_row
         for row in chain((first,), values):
-            out = pick(row) + tail
-            if json_at:
-                out = list(out)
-                for i in json_at:
-                    value = out[i]
-                    out[i] = "[]" if value == [] else json.dumps(value, ensure_ascii=False)  # tags: mostly []
-            write(out)
+            write(convert(row))
+
+
+class CopyFeed:
+    """The COPY data of several tables, built and formatted by a thread of its own while this thread
+    sends it. The organizations' COPY waits on the server most of its time (its indexes), and the
+    rows of the tables after it are built meanwhile: those COPYs then only send bytes. Everything
+    is sent through this connection, in this transaction; the thread never touches the database
+    (it formats with psycopg's own COPY formatter and a transformer of its own)."""
+
+    CHUNK = 1 << 20  # bytes per message
+    DEPTH = 256  # messages waiting at most (≤ 256 MB ahead of the server)
+    _END = object()
+
+    def __init__(self, tables: Iterable[tuple[object, Iterable[dict]]]):
+        from psycopg._copy_base import TextFormatter  # the formatter Copy.write_row uses
+        from psycopg.adapt import Transformer
+
+        raw = connection.connection  # the psycopg connection (its adapters, its encoding)
+        self._formatter = lambda: TextFormatter(Transformer(raw), encoding=raw.info.encoding)
+        self._plan = {}
+        self._queue: queue.Queue = queue.Queue(self.DEPTH)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._build, args=(tables,), daemon=True)
+        self._thread.start()
+
+    def _put(self, item) -> None:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def _build(self, tables) -> None:  # in the thread
+        try:
+            for model, rows in tables:
+                rows = iter(rows)
+                first = next(rows, None)
+                if first is None:
+                    continue
+                statement, convert = _copy_plan(model, first)
+                self._put((model, statement))
+                formatter = self._formatter()
+                write, size = formatter.write_row, self.CHUNK
+                buffer = bytearray()
+                for row in chain((first,), rows):
+                    data = write(convert(row))  # the formatter's own buffer, every 32 kB
+                    if data:
+                        buffer += data
+                        if len(buffer) >= size:
+                            self._put(buffer)
+                            buffer = bytearray()
+                            if self._stop.is_set():
+                                return
+                buffer += formatter.end()
+                if buffer:
+                    self._put(buffer)
+                self._put(self._END)
+        except BaseException as exc:  # handed to the sending thread, which raises it
+            self._put(exc)
+        self._put(None)
+
+    def _next(self):
+        item = self._queue.get()
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    def send(self) -> None:
+        """COPY every table, in order; raises what the builder raised."""
+        try:
+            while (table := self._next()) is not None:
+                model, statement = table
+                _send_table(model, statement, iter(self._next, self._END))
+        finally:
+            self._stop.set()
+            self._thread.join()
+
+
+def _send_table(model, statement: str, chunks: Iterable[bytes]) -> None:
+    """One table's COPY, of data already formatted (``CopyFeed``)."""
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for chunk in chunks:
+            copy.write(chunk)
 
 
 def _started_on(r: dict) -> date:
@@ -2090,78 +2222,77 @@ def _copy_rows(rows: list[dict], user, job: ImportJob) -> int:
     # times for 100,000 organizations)
     now = str(timezone.now())
     n = len(rows)
+    # The identifiers other rows refer to are drawn first (the connection is busy with the COPYs
+    # afterwards); the spans, status changes, decisions, leaders' history and m2m history rows are
+    # referred to by nothing written here: the database draws theirs as the rows arrive.
     org_ids = _next_ids(Organization, n)
-    orgs: list[dict] = []
+    history_ids = _next_ids(Organization.history.model, n)
+    leaders_of = [_leaders(r) for r in rows]
+    leader_ids = _next_ids(Leader, sum(map(len, leaders_of)))
+    terms = (("categories", "category"), ("service_targets", "servicetarget"))
+    link_ids = {f: _next_ids(getattr(Organization, f).through, sum(len(r[f]) for r in rows)) for f, _ in terms}
+    uids = _uids(n)
 
-    def org_rows():
-        # built while they stream: the server works on the rows sent while the next ones are built
-        for pk, r, new_uid in zip(org_ids, rows, _uids(n), strict=True):
-            uid = r.get("uid") or new_uid
-            pinyin, initials = _keys(r)
-            org = {
-                "id": pk, "uid": uid, "name": r["name"], "name_pinyin": pinyin,
-                "name_initials": initials, "track": r["track"], "org_type": r["org_type"], "tier": r["tier"],
-                "credit_code": r["credit_code"], "registration_authority_id": r["registration_authority"],
-                "registration_authority_division_id": r["authority"], "division_id": r["division"],
-                "address": r["address"], "founded_on": r["founded_on"], "registered_on": r["registered_on"],
-                "filed_on": r["filed_on"], "member_count": r["member_count"],
-                "registered_capital": r["registered_capital"], "contact_name": r["contact_name"],
-                "contact_phone": r["contact_phone"], "party_building": r["party_building"],
-                "is_community_org": r["is_community_org"], "status": Status.ACTIVE, "created_by_id": user.pk,
-                "created_at": now, "updated_at": now, "import_job_id": job.pk, **_more_fields(r),
-            }
-            orgs.append(org)
-            yield org
+    def tables():  # run by the CopyFeed's thread: no database here
+        orgs: list[dict] = []
 
-    _copy(Organization, org_rows())
-    history_model = Organization.history.model
-    history_ids = _next_ids(history_model, n)
-    _copy(history_model, (  # the fields history does not track are left out by _copy
-        {**o, "history_id": hid, "history_date": now, "history_change_reason": reason, "history_type": "+",
-         "history_user_id": user.pk}
-        for o, hid in zip(orgs, history_ids, strict=True)))
-    span_ids = _next_ids(OrgStateSpan, n)
-    starts = [str(_started_on(r)) for r in rows]
-    _copy(OrgStateSpan, (
-        {"id": sid, "organization_id": o["id"], "valid_from": start, "valid_to": None, "status": Status.ACTIVE,
-         "division_id": r["division"], "track": r["track"], "org_type": r["org_type"], "tier": r["tier"],
-         "is_community_org": r["is_community_org"], "party_building": r["party_building"],
-         "is_incubated": r.get("incubated_by") is not None, "is_hub": r.get("is_hub") or "联合会" in r["name"],
-         "categories_mask": r["categories_mask"],
-         "targets_mask": r["service_targets_mask"]}
-        for sid, o, r, start in zip(span_ids, orgs, rows, starts, strict=True)))
-    change_ids = _next_ids(StatusChange, n)
-    _copy(StatusChange, (
-        {"id": cid, "organization_id": o["id"], "from_status": "", "to_status": Status.ACTIVE,
-         "effective_date": start, "reason": reason, "recorded_by_id": user.pk, "recorded_at": now}
-        for cid, o, start in zip(change_ids, orgs, starts, strict=True)))
-    decision_ids = _next_ids(RegistryDecision, n)
-    _copy(RegistryDecision, (
-        {**d, "id": did, "recorded_at": now}
-        for did, d in zip(decision_ids, _decisions(zip(org_ids, rows, starts, strict=True), user, job), strict=True)))
-    with_leader = [(o, i, leader) for o, r in zip(orgs, rows, strict=True) for i, leader in enumerate(_leaders(r))]
-    leader_ids = _next_ids(Leader, len(with_leader))
-    leaders = [{"id": lid, "organization_id": o["id"], "name": name, "id_number": id_number, "phone": phone,
-                "role": role, "order": i, "is_party_member": party}
-               for lid, (o, i, (name, role, id_number, phone, party)) in zip(leader_ids, with_leader, strict=True)]
-    _copy(Leader, leaders)
-    leader_history = Leader.history.model
-    _copy(leader_history, (
-        {**leader, "history_id": hid, "history_date": now, "history_change_reason": reason, "history_type": "+",
-         "history_user_id": user.pk}
-        for leader, hid in zip(leaders, _next_ids(leader_history, len(leaders)), strict=True)))
-    org_history = dict(zip(org_ids, history_ids, strict=True))
-    for field_name, term_field in (("categories", "category"), ("service_targets", "servicetarget")):
-        through = getattr(Organization, field_name).through
-        pairs = [(o["id"], pk) for o, r in zip(orgs, rows, strict=True) for pk in r[field_name]]
-        if not pairs:
-            continue
-        link_ids = _next_ids(through, len(pairs))
-        links = [{"id": lid, "organization_id": oid, f"{term_field}_id": pk}
-                 for lid, (oid, pk) in zip(link_ids, pairs, strict=True)]
-        _copy(through, links)
-        m2m_history = getattr(org_models, f"HistoricalOrganization_{field_name}")
-        _copy(m2m_history, (
-            {**link, "history_id": org_history[link["organization_id"]], "m2m_history_id": mid}
-            for link, mid in zip(links, _next_ids(m2m_history, len(links)), strict=True)))
+        def org_rows():
+            for pk, r, new_uid in zip(org_ids, rows, uids, strict=True):
+                pinyin, initials = _keys(r)
+                org = {
+                    "id": pk, "uid": r.get("uid") or new_uid, "name": r["name"], "name_pinyin": pinyin,
+                    "name_initials": initials, "track": r["track"], "org_type": r["org_type"], "tier": r["tier"],
+                    "credit_code": r["credit_code"], "registration_authority_id": r["registration_authority"],
+                    "registration_authority_division_id": r["authority"], "division_id": r["division"],
+                    "address": r["address"], "founded_on": r["founded_on"], "registered_on": r["registered_on"],
+                    "filed_on": r["filed_on"], "member_count": r["member_count"],
+                    "registered_capital": r["registered_capital"], "contact_name": r["contact_name"],
+                    "contact_phone": r["contact_phone"], "party_building": r["party_building"],
+                    "is_community_org": r["is_community_org"], "status": Status.ACTIVE, "created_by_id": user.pk,
+                    "created_at": now, "updated_at": now, "import_job_id": job.pk, **_more_fields(r),
+                }
+                orgs.append(org)
+                yield org
+
+        yield Organization, org_rows()
+        yield Organization.history.model, (  # the fields history does not track are left out by _copy_plan
+            {**o, "history_id": hid, "history_date": now, "history_change_reason": reason, "history_type": "+",
+             "history_user_id": user.pk}
+            for o, hid in zip(orgs, history_ids, strict=True))
+        starts = [str(_started_on(r)) for r in rows]
+        yield OrgStateSpan, (
+            {"organization_id": pk, "valid_from": start, "valid_to": None, "status": Status.ACTIVE,
+             "division_id": r["division"], "track": r["track"], "org_type": r["org_type"], "tier": r["tier"],
+             "is_community_org": r["is_community_org"], "party_building": r["party_building"],
+             "is_incubated": r.get("incubated_by") is not None, "is_hub": r.get("is_hub") or "联合会" in r["name"],
+             "categories_mask": r["categories_mask"],
+             "targets_mask": r["service_targets_mask"]}
+            for pk, r, start in zip(org_ids, rows, starts, strict=True))
+        yield StatusChange, (
+            {"organization_id": pk, "from_status": "", "to_status": Status.ACTIVE,
+             "effective_date": start, "reason": reason, "recorded_by_id": user.pk, "recorded_at": now}
+            for pk, start in zip(org_ids, starts, strict=True))
+        yield RegistryDecision, (
+            {**d, "recorded_at": now} for d in _decisions(zip(org_ids, rows, starts, strict=True), user, job))
+        with_leader = [(pk, i, leader) for pk, of in zip(org_ids, leaders_of, strict=True)
+                       for i, leader in enumerate(of)]
+        leaders = [{"id": lid, "organization_id": pk, "name": name, "id_number": id_number, "phone": phone,
+                    "role": role, "order": i, "is_party_member": party}
+                   for lid, (pk, i, (name, role, id_number, phone, party)) in zip(leader_ids, with_leader,
+                                                                                    strict=True)]
+        yield Leader, leaders
+        yield Leader.history.model, (
+            {**leader, "history_date": now, "history_change_reason": reason, "history_type": "+",
+             "history_user_id": user.pk}
+            for leader in leaders)
+        org_history = dict(zip(org_ids, history_ids, strict=True))
+        for field_name, term_field in terms:
+            pairs = [(pk, term) for pk, r in zip(org_ids, rows, strict=True) for term in r[field_name]]
+            links = [{"id": lid, "organization_id": pk, f"{term_field}_id": term}
+                     for lid, (pk, term) in zip(link_ids[field_name], pairs, strict=True)]
+            yield getattr(Organization, field_name).through, links
+            yield getattr(org_models, f"HistoricalOrganization_{field_name}"), (
+                {**link, "history_id": org_history[link["organization_id"]]} for link in links)
+
+    CopyFeed(tables()).send()
     return n

@@ -197,3 +197,48 @@ def test_a_clash_found_by_the_database_during_the_copy_refuses_the_apply_and_lea
         assert cursor.fetchone()[0] == "origin"
     job.refresh_from_db()
     assert job.status == ImportStatus.VALIDATED
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path is PostgreSQL's")
+def test_the_copy_feed_writes_every_table_in_small_chunks_and_a_failure_in_its_thread_writes_nothing(cast):
+    import threading
+    from unittest import mock
+
+    from cso.orgs.models import OrgStateSpan, RegistryDecision, StatusChange
+
+    rows = [row(名称=f"兴宁社区书画协会{i}", 管理方式="备案", 类别="文体娱乐、居民互助", 服务对象="老年人",
+                负责人姓名="李四", 其他负责人="王五|秘书长||13812345678|是") for i in range(5)]
+    threads = threading.active_count()
+    # one message of ≥ 64 bytes waiting at most: the thread is ahead of the server by one chunk only
+    with mock.patch.object(importing.CopyFeed, "CHUNK", 64), mock.patch.object(importing.CopyFeed, "DEPTH", 1):
+        failing = dry_run(cast["superuser"], rows)
+        with mock.patch.object(importing, "_decisions", side_effect=RuntimeError("boom")), \
+                pytest.raises(RuntimeError, match="boom"):
+            importing.apply_job(failing, cast["superuser"])
+        assert Organization.objects.count() == 0 and Leader.objects.count() == 0
+        assert threading.active_count() == threads
+        importing.apply_job(failing, cast["superuser"])
+    assert threading.active_count() == threads
+    orgs = list(Organization.objects.prefetch_related("categories", "service_targets", "leaders"))
+    assert len(orgs) == 5
+    for org in orgs:
+        assert [x.name for x in org.leaders.order_by("order")] == ["李四", "王五"]
+        assert len(org.categories.all()) == 2 and len(org.service_targets.all()) == 1
+        record = org.history.get()
+        assert {c.category_id for c in record.categories.all()} == {c.pk for c in org.categories.all()}
+        assert OrgStateSpan.objects.filter(organization=org, valid_to__isnull=True).count() == 1
+        assert StatusChange.objects.filter(organization=org).count() == 1
+        assert RegistryDecision.objects.filter(organization=org).count() == 1
+        assert sorted(h.id for h in Leader.history.filter(organization_id=org.pk)) == sorted(
+            x.pk for x in org.leaders.all())
+
+
+def test_names_for_duplicates_keep_exactly_the_letters_and_numbers():
+    import sys
+    import unicodedata
+
+    # str.isalnum (the fast path) accepts exactly the code points of the categories L* and N*
+    assert all(chr(i).isalnum() == (unicodedata.category(chr(i))[0] in "LN") for i in range(sys.maxunicode + 1))
+    assert importing.normalize_name("兴宁社区（老年人）协会 No.1") == "兴宁社区老年人协会no1"
+    assert importing.normalize_name("ＡＢＣ书画社") == "abc书画社"
+    assert importing.normalize_name("") == importing.normalize_name(None) == ""
