@@ -23,6 +23,7 @@ from cso.reports import services as report_services
 from cso.reports.models import QuarterlyReport
 from cso.stats.models import RollUp
 from cso.supervision.tests.walk import foreign_credit, foreign_zombie
+from cso.support.tests.walk import foreign_support
 
 HOME_ROLES = ["county", "registrar", "street", "community", "operator", "organization"]
 FOREIGN_COUNTY = "450103000000"  # 青秀区
@@ -97,6 +98,7 @@ def foreign_objects(cast):
         **_foreign_annual_report(organization),
         **foreign_credit(organization, cast),
         **foreign_zombie(organization, cast),
+        **foreign_support(organization, cast),
         **_foreign_inspection(organization, cast),
     }
 

@@ -101,8 +101,8 @@ def _place(request, pk, action="view"):
 
 
 @require_GET
-def place_detail(request, pk):
-    place = _place(request, pk)
+def place_detail(request, place_id):
+    place = _place(request, place_id)
     require(request.user, "support.place_view", place)
     may_edit = can(request.user, "support.place_edit", place) and place.is_visible_to(request.user, CHANGE)
     rooms = list(place.rooms.all())
@@ -120,7 +120,8 @@ def place_detail(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-def place_edit(request, pk=None):
+def place_edit(request, place_id=None):
+    pk = place_id
     place = _place(request, pk, CHANGE) if pk else Place()
     if pk:
         require(request.user, "support.place_edit", place)
@@ -141,8 +142,8 @@ def place_edit(request, pk=None):
 
 
 @require_POST
-def photo_add(request, pk):
-    place = _place(request, pk, CHANGE)
+def photo_add(request, place_id):
+    place = _place(request, place_id, CHANGE)
     require(request.user, "support.place_edit", place)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
@@ -157,8 +158,8 @@ def photo_add(request, pk):
 
 
 @require_POST
-def photo_remove(request, pk, photo):
-    place = _place(request, pk, CHANGE)
+def photo_remove(request, place_id, photo):
+    place = _place(request, place_id, CHANGE)
     require(request.user, "support.place_edit", place)
     services.remove_photo(get_object_or_404(PlacePhoto, pk=photo, place=place), request.user)
     messages.success(request, "照片已删除。")
@@ -166,8 +167,8 @@ def photo_remove(request, pk, photo):
 
 
 @require_GET
-def photo(request, pk, photo):
-    place = _place(request, pk)
+def photo(request, place_id, photo):
+    place = _place(request, place_id)
     require(request.user, "support.place_view", place)
     item = get_object_or_404(PlacePhoto, pk=photo, place=place)
     try:
@@ -182,8 +183,8 @@ def photo(request, pk, photo):
 
 
 @require_POST
-def room_add(request, pk):
-    place = _place(request, pk, CHANGE)
+def room_add(request, place_id):
+    place = _place(request, place_id, CHANGE)
     require(request.user, "support.place_edit", place)
     form = RoomForm(request.POST)
     if form.is_valid():
@@ -259,8 +260,8 @@ def _intake(request, pk):
 
 
 @require_GET
-def intake_detail(request, pk):
-    intake = _intake(request, pk)
+def intake_detail(request, intake_id):
+    intake = _intake(request, intake_id)
     require(request.user, "support.intake_view", intake)
     may = permitted(request.user, ("support.incubate", "support.graduate"), intake)
     bases = Place.objects.visible_to(request.user).filter(kind=PlaceKind.BASE).order_by("name")
@@ -274,8 +275,8 @@ def intake_detail(request, pk):
 def _intake_post(action):
     """A POST on an intake: found in scope (else 404), checked (else 403), done by ``action(request, intake)``."""
 
-    def view(request, pk, **kwargs):
-        intake = _intake(request, pk)
+    def view(request, intake_id, **kwargs):
+        intake = _intake(request, intake_id)
         try:
             result = action(request, intake, **kwargs)
         except ValidationError as exc:
@@ -390,8 +391,8 @@ def _booking(request, pk):
 
 
 @require_POST
-def booking_cancel(request, pk):
-    booking = _booking(request, pk)
+def booking_cancel(request, booking_id):
+    booking = _booking(request, booking_id)
     require(request.user, "support.booking_cancel", booking)
     try:
         services.cancel_booking(booking, request.user, request.POST.get("reason", ""))
@@ -402,8 +403,8 @@ def booking_cancel(request, pk):
 
 
 @require_POST
-def booking_use(request, pk):
-    booking = _booking(request, pk)
+def booking_use(request, booking_id):
+    booking = _booking(request, booking_id)
     require(request.user, "support.booking_use", booking)
     attendance = request.POST.get("attendance", "")
     try:

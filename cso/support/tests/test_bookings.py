@@ -23,7 +23,8 @@ def slot(org, start="09:00", end="11:00", day=TOMORROW, purpose="合唱排练"):
 
 @pytest.fixture
 def room(cast):
-    place = make_place(cast["superuser"], COMMUNITY, kind="facility", facility_type="party", name="兴宁社区党群服务中心")
+    place = make_place(cast["superuser"], COMMUNITY, kind="facility", facility_type="party",
+                       name="兴宁社区党群服务中心")
     return make_room(place)
 
 
