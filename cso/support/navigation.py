@@ -1,7 +1,7 @@
 """Navigation of cultivation's support side (section 培育扶持, shared with cso.funding), and its section of the
 organization page."""
 
-from cso.core.navigation import NavItem, Section, may, register, register_section
+from cso.core.navigation import NavItem, Panel, Section, may, register, register_panel, register_section
 
 SECTION = "培育扶持"
 
@@ -28,3 +28,15 @@ register_section(Section("orgs.detail", "support.org", "support/org_section.html
                          visible=lambda user, org: user.has_perm("support.intake_view")
                          or user.has_perm("support.book") or user.has_perm("support.booking_use"),
                          order=60, column="main"))
+
+
+def _targets_panel(request):
+    from .services import county_targets
+
+    rows = county_targets(request.user)
+    return {"total": len(rows), "missing": [r["county"].name for r in rows if r["missing"]]}
+
+
+# the division's home page: counties under it without a county-level base (seed 000: 1–2 per county)
+register_panel(Panel("support.targets", "support/panels/targets.html", _targets_panel, may("support.targets"),
+                     order=15))

@@ -28,7 +28,8 @@ def test_registering_an_entry_twice_keeps_one():
 
 
 def test_the_home_page_shows_the_panels_the_apps_registered(cast, login):
-    assert [panel.name for panel in navigation.PANELS] == ["portal", "regions.summary", "accounts.duties"]
+    assert [panel.name for panel in navigation.PANELS] == ["portal", "regions.summary", "support.targets",
+                                                           "accounts.duties"]
     body = login(cast["county"]).get("/").content.decode()
     assert 'data-testid="count-level-4"' in body  # the divisions' panel: streets under the county
 

@@ -141,3 +141,11 @@ def test_the_target_page_flags_counties_without_a_county_base(cast, login, setti
     body = login(cast["county"]).get(reverse("support:targets")).content.decode()
     assert body.count('data-testid="target-row"') == 1 and body.count('data-testid="target-missing"') == 1
     assert login(cast["street"]).get(reverse("support:targets")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_home_page_of_a_bureau_names_the_counties_without_a_base(cast, login):
+    make_base(cast["superuser"], COUNTY, level=3, name="兴宁区孵化基地")
+    body = login(cast["city"]).get("/").content.decode()
+    assert 'data-testid="panel-base-targets"' in body and "青秀区" in body
+    assert 'data-testid="panel-base-targets"' not in login(cast["street"]).get("/").content.decode()
