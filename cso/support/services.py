@@ -73,19 +73,30 @@ def save_place(user, place: Place, is_new: bool) -> Place:
     return place
 
 
+FACILITY_SUFFIXES = {"党群服务中心": "party", "为老服务中心": "elderly", "文化活动中心": "culture",
+                     "活动室": "committee"}
+
+
+def adopted_kind(name: str) -> tuple[str, str]:
+    """A registry venue's kind and facility type, read from its name (seed 002's four community facilities)."""
+    for suffix, facility in FACILITY_SUFFIXES.items():
+        if name.endswith(suffix):
+            return PlaceKind.FACILITY, facility
+    return PlaceKind.VENUE, ""
+
+
 def adopt_registry() -> int:
-    """Places for the registry's bases and venues that have none yet (the admin's and the importer's rows)."""
-    made = 0
-    for base in IncubationBase.objects.filter(place__isnull=True).iterator():
-        Place.objects.create(kind=PlaceKind.BASE, level=base.level, name=base.name, division_id=base.division_id,
-                             address=base.address, opened_on=base.opened_on, base=base,
-                             offers=",incubation,office,capacity,")
-        made += 1
-    for venue in Venue.objects.filter(place__isnull=True).iterator():
-        Place.objects.create(kind=PlaceKind.VENUE, name=venue.name, division_id=venue.division_id,
-                             address=venue.address, area=venue.area, venue=venue, offers=",activity,")
-        made += 1
-    return made
+    """Places for the registry's bases and venues that have none yet (the admin's, the importer's and the demo
+    generator's rows), in bulk."""
+    rows = [Place(kind=PlaceKind.BASE, level=b.level, name=b.name, division_id=b.division_id, address=b.address,
+                  opened_on=b.opened_on, base=b, offers=",incubation,office,capacity,")
+            for b in IncubationBase.objects.filter(place__isnull=True).iterator()]
+    for v in Venue.objects.filter(place__isnull=True).iterator():
+        kind, facility = adopted_kind(v.name)
+        rows.append(Place(kind=kind, facility_type=facility, name=v.name, division_id=v.division_id,
+                          address=v.address, area=v.area, venue=v, offers=",activity,"))
+    Place.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 def add_photo(place: Place, user, uploaded_file, caption: str = "") -> PlacePhoto:
@@ -340,11 +351,15 @@ def finish_existing(intake: Intake, user) -> Intake:
 
 def graduated(application, actor) -> Intake | None:
     """The engine approved (or refused) an intake's graduation application: record the outcome."""
+    from cso.applications.models import Application
     from cso.orgs import services as registry
 
     with transaction.atomic():
         intake = Intake.objects.select_for_update(of=("self",)).filter(application=application).first()
         if intake is None or intake.state != IntakeState.GRADUATING:
+            return None
+        application = Application.objects.select_related("organization").get(pk=application.pk)
+        if application.state not in ("approved", "rejected"):
             return None
         if application.state == "rejected":
             intake.state = IntakeState.INCUBATING

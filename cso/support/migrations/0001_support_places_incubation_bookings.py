@@ -16,9 +16,15 @@ def adopt_registry(apps, schema_editor):
         Place(kind="base", level=b.level, name=b.name, division_id=b.division_id, address=b.address,
               opened_on=b.opened_on, base_id=b.pk, offers=",incubation,office,capacity,")
         for b in IncubationBase.objects.filter(place__isnull=True).iterator()], batch_size=1000)
+    facilities = {"党群服务中心": "party", "为老服务中心": "elderly", "文化活动中心": "culture", "活动室": "committee"}
+
+    def kind_of(name):
+        facility = next((f for suffix, f in facilities.items() if name.endswith(suffix)), "")
+        return ("facility" if facility else "venue"), facility
+
     Place.objects.bulk_create([
-        Place(kind="venue", name=v.name, division_id=v.division_id, address=v.address, area=v.area, venue_id=v.pk,
-              offers=",activity,")
+        Place(kind=kind_of(v.name)[0], facility_type=kind_of(v.name)[1], name=v.name, division_id=v.division_id,
+              address=v.address, area=v.area, venue_id=v.pk, offers=",activity,")
         for v in Venue.objects.filter(place__isnull=True).iterator()], batch_size=1000)
 
 
