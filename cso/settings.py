@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "cso.stats",
     "cso.reports",
     "cso.supervision",
+    "cso.support",
     "cso.notices",
     "cso.dashboards",
     "cso.portal",
@@ -270,6 +271,10 @@ CSO_FILING_ROSTER_REQUIRED: bool | list[str] = False
 CSO_ANNUAL_REPORT_RULES: dict[str, dict] = {
     "": {"deadline": "05-31", "registered_before": "07-01", "remind_days": [30, 7, 1], "tracks": ["registered"]},
 }
+
+# Support places (cso.support.targets): per province (2-digit code; "" for everywhere) how many county-level
+# incubation bases each county should have (seed 000: 每个县（市、区）建设1至2个孵化基地).
+CSO_SUPPORT_BASE_TARGETS: dict[str, dict] = {"": {"min": 1, "max": 2}}
 
 # Messages (cso.core.messaging): the SMS sender class (default: write to the log) and e-mail through
 # Django's backend (console unless CSO_EMAIL_HOST is set).

@@ -24,6 +24,7 @@ from cso.reports.models import QuarterlyReport
 from cso.stats.models import RollUp
 from cso.supervision.tests.walk import foreign_credit, foreign_zombie
 from cso.supervision.tests.walk_evaluation import foreign_evaluation
+from cso.support.tests.walk import foreign_support
 
 HOME_ROLES = ["county", "registrar", "street", "community", "operator", "organization"]
 FOREIGN_COUNTY = "450103000000"  # 青秀区
@@ -99,6 +100,7 @@ def foreign_objects(cast):
         **foreign_credit(organization, cast),
         **foreign_zombie(organization, cast),
         **foreign_evaluation(organization, cast),
+        **foreign_support(organization, cast),
         **_foreign_inspection(organization, cast),
     }
 

@@ -693,3 +693,63 @@ EVALUATION_DUTIES: list[Duty] = [
 ACTIONS.update({a.code: a for a in EVALUATION_ACTIONS})
 TABLE = (*TABLE, *EVALUATION_DUTIES)
 _TRACKED_MODELS = (*_TRACKED_MODELS, "supervision.Evaluation")
+
+# --- cultivation: support places, incubation and venue sharing (培育扶持), issue 12 ---------------------------
+_PLACES = ("种子文件000（每个县（市、区）建设1至2个孵化基地；闲置的国有、集体用房可无偿提供）；"
+           "种子文件003（区、镇、村三级孵化基地）")
+_INCUBATE = "种子文件003（孵化培育：场地、培训、资金、导师）；种子文件000"
+_ROOMS = "种子文件002（党群服务中心、为老服务中心、文化活动中心、居委会活动室向社区社会组织开放）"
+SUPPORT_ACTIONS: list[Action] = [
+    Action("support.place_view", "查看培育扶持载体（孵化基地、服务中心、社区设施、闲置用房）", "support.Place"),
+    Action("support.place_edit", "登记、修改载体信息、照片和活动室", "support.Place"),
+    Action("support.place_export", "导出载体名录"),
+    Action("support.targets", "查看县级孵化基地建设目标（每县1至2个）"),
+    Action("support.intake_view", "查看入驻孵化记录（计划、服务、出壳）", "support.Intake"),
+    Action("support.intake_apply", "申请入驻孵化基地（团队账号）"),
+    Action("support.incubate", "安排入驻、制定孵化计划、记录服务、结束孵化", "support.Intake"),
+    Action("support.graduate", "办理出壳（以本团队账号提交备案或成立登记申请）", "support.Intake"),
+    Action("support.book", "预约活动室", "support.Booking"),
+    Action("support.booking_cancel", "取消场地预约", "support.Booking"),
+    Action("support.booking_use", "确认场地已使用（记为组织的活动记录）", "support.Booking"),
+]
+_MANAGERS = ((Role.ADMIN, ABOVE_STREET), (Role.CIVIL_AFFAIRS, ABOVE_STREET), (Role.STREET, (S,)))
+SUPPORT_DUTIES: list[Duty] = [
+    *[d for role in _STAFF for d in _rows("support.place_view", role, _STAFF_LEVELS[role], SUBTREE,
+                                          note=f"{_PLACES}：工作人员查看本辖区的载体")],
+    *_rows("support.place_view", Role.OPERATOR, LINKED_LEVELS, LINKED, note=f"{PROPOSAL}：运营方只看本账号关联的基地"),
+    *_rows("support.place_view", Role.ORGANIZATION, LINKED_LEVELS, SUBTREE,
+           note=f"{_ROOMS}；{PROPOSAL}：组织账号查看本辖区的载体以预约活动室"),
+    *[d for role, levels in _MANAGERS for d in _rows("support.place_edit", role, levels, SUBTREE,
+                                                     note=f"{_PLACES}：民政部门、街道登记和维护本辖区的载体")],
+    *_rows("support.place_edit", Role.OPERATOR, LINKED_LEVELS, LINKED,
+           note=f"{PROPOSAL}：运营方维护本基地的开放时间、服务、照片和活动室（不能新增载体）"),
+    *[d for role in _STAFF for d in _rows("support.place_export", role, _STAFF_LEVELS[role], SUBTREE,
+                                          note="导出可查看的载体")],
+    *[d for role in (Role.ADMIN, Role.CIVIL_AFFAIRS) for d in _rows(
+        "support.targets", role, ABOVE_STREET, SUBTREE,
+        note="种子文件000：每个县（市、区）建设1至2个孵化基地（按省设置）")],
+    *[d for role in _STAFF for d in _rows("support.intake_view", role, _STAFF_LEVELS[role], SUBTREE,
+                                          note=f"{_INCUBATE}：本辖区团队的孵化情况")],
+    *_rows("support.intake_view", Role.OPERATOR, LINKED_LEVELS, LINKED, note=f"{PROPOSAL}：运营方查看本基地的入驻团队"),
+    *_rows("support.intake_view", Role.ORGANIZATION, LINKED_LEVELS, LINKED,
+           note=f"{PROPOSAL}：团队账号查看本团队的孵化"),
+    *_rows("support.intake_apply", Role.ORGANIZATION, LINKED_LEVELS, SUBTREE,
+           note=f"{_INCUBATE}；{PROPOSAL}：团队（或已成立的组织）以本账号申请入驻，由街道或基地安排"),
+    *[d for role, levels in _MANAGERS for d in _rows("support.incubate", role, levels, SUBTREE,
+                                                     note=f"{_INCUBATE}：街道安排入驻、记录孵化")],
+    *_rows("support.incubate", Role.OPERATOR, LINKED_LEVELS, LINKED,
+           note=f"{_INCUBATE}；{PROPOSAL}：运营方接收入驻、制定计划、记录本基地提供的服务"),
+    *_rows("support.graduate", Role.ORGANIZATION, LINKED_LEVELS, LINKED,
+           note=f"{_INCUBATE}；{RULES_FILE}：出壳即以团队账号向登记（备案）机关提交申请，机关批准后名录记载孵化基地"),
+    *_rows("support.book", Role.ORGANIZATION, LINKED_LEVELS, SUBTREE, note=f"{_ROOMS}：组织账号预约本辖区的活动室"),
+    *_rows("support.booking_cancel", Role.ORGANIZATION, LINKED_LEVELS, LINKED, note="预约人取消本组织的预约"),
+    *[d for role, levels in _MANAGERS for d in _rows("support.booking_cancel", role, levels, SUBTREE,
+                                                     note=f"{PROPOSAL}：场地管理方取消本辖区的预约（须写明原因）")],
+    *_rows("support.booking_cancel", Role.OPERATOR, LINKED_LEVELS, LINKED, note=f"{PROPOSAL}：运营方取消本基地的预约"),
+    *[d for role in (Role.ADMIN, Role.CIVIL_AFFAIRS, Role.STREET, Role.COMMUNITY)
+      for d in _rows("support.booking_use", role, _STAFF_LEVELS[role], SUBTREE,
+                     note=f"{_ROOMS}；{PROPOSAL}：场地管理方确认使用，记为组织的活动记录（清理整治时参考）")],
+    *_rows("support.booking_use", Role.OPERATOR, LINKED_LEVELS, LINKED, note=f"{PROPOSAL}：运营方确认本基地的使用"),
+]
+ACTIONS.update({a.code: a for a in SUPPORT_ACTIONS})
+TABLE = (*TABLE, *SUPPORT_DUTIES)

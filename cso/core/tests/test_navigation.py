@@ -13,11 +13,12 @@ def test_every_app_registers_its_own_entries_in_order():
                       "监管看板", "年检年报", "年报审查", "等级评估",
                       "信用监管", "执法监察",
                       "随机抽查", "回避申报", "僵尸型组织", "清理整治",
+                      "培育载体", "孵化基地目标", "入驻孵化", "场地预约",
                       "统计看板", "统计指标", "统计报表", "目标值", "行政区划", "区划检索", "账号管理", "审计日志",
                       "职责表", "账号邀请", "登记规则"]
     assert {item.url_name.split(":")[0] for item in navigation.NAV_ITEMS} == {
         "core", "orgs", "applications", "dashboards", "stats", "reports", "regions", "accounts", "portal",
-        "supervision"}
+        "supervision", "support"}
 
 
 def test_registering_an_entry_twice_keeps_one():
@@ -27,7 +28,8 @@ def test_registering_an_entry_twice_keeps_one():
 
 
 def test_the_home_page_shows_the_panels_the_apps_registered(cast, login):
-    assert [panel.name for panel in navigation.PANELS] == ["portal", "regions.summary", "accounts.duties"]
+    assert [panel.name for panel in navigation.PANELS] == ["portal", "regions.summary", "support.targets",
+                                                           "accounts.duties"]
     body = login(cast["county"]).get("/").content.decode()
     assert 'data-testid="count-level-4"' in body  # the divisions' panel: streets under the county
 
