@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "cso.stats",
     "cso.reports",
     "cso.supervision",
+    "cso.funding",
     "cso.notices",
     "cso.dashboards",
     "cso.portal",
@@ -269,6 +270,14 @@ CSO_FILING_ROSTER_REQUIRED: bool | list[str] = False
 # year ("MM-DD" of that year), the days before the deadline on which missing reports are reminded, and the tracks.
 CSO_ANNUAL_REPORT_RULES: dict[str, dict] = {
     "": {"deadline": "05-31", "registered_before": "07-01", "remind_days": [30, 7, 1], "tracks": ["registered"]},
+}
+
+# Funding programmes (cso.funding.rules): per province (2-digit code; "" for everywhere) the evaluation grade that
+# gives priority (RULES.md: 3A and above have priority for purchased services) and the bonus points it adds to the
+# average score (本平台建议), and the reading of "rural organization" for the money views ("code": the community's
+# urban–rural code 2xx, falling back to a villagers' committee; "committee": a villagers' committee only).
+CSO_FUNDING_RULES: dict[str, dict] = {
+    "": {"priority_grade": "3A", "priority_bonus": 5, "rural_reading": "code"},
 }
 
 # Messages (cso.core.messaging): the SMS sender class (default: write to the log) and e-mail through

@@ -16,6 +16,7 @@ urlpatterns = [
     path("progress/", include("cso.applications.progress_urls")),
     path("my/", include("cso.portal.urls")),
     path("supervision/", include("cso.supervision.urls")),
+    path("funding/", include("cso.funding.urls")),
     path("api/", include("cso.api_urls")),
     path("admin/", admin.site.urls),
 ]

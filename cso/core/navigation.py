@@ -72,7 +72,8 @@ def may(action: str) -> Callable[[object], bool]:
     return visible
 # Items with a section are shown together in one drop-down menu of the navigation bar.
 SECTION_ICONS = {"网上办理": "file-earmark-text", "监督管理": "clipboard-check", "统计": "graph-up",
-                 "行政区划": "diagram-3", "系统管理": "gear"}
+                 "行政区划": "diagram-3", "系统管理": "gear",
+                 "培育扶持": "flower1"}
 
 
 def register(*items: NavItem) -> None:
