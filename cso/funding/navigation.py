@@ -5,12 +5,12 @@ from cso.core.navigation import NavItem, Section, may, register, register_sectio
 SECTION = "培育扶持"
 
 register(
-    NavItem("资金扶持项目", "funding:programmes", "cash-coin", may("funding.view"), section=SECTION, order=31),
-    NavItem("项目申报", "funding:calls", "megaphone", may("funding.apply"), section=SECTION, order=31),
-    NavItem("我的资金申报", "funding:mine", "folder-check", may("funding.apply"), section=SECTION, order=31),
-    NavItem("项目评审", "funding:reviews", "star-half", may("funding.review"), section=SECTION, order=31),
-    NavItem("资金情况", "funding:money", "bar-chart", may("funding.money"), section=SECTION, order=31),
-    NavItem("指导目录", "funding:guidance_manage", "list-check", may("funding.manage"), section=SECTION, order=31),
+    NavItem("资金扶持项目", "funding:programmes", "cash-coin", may("funding.view"), section=SECTION, order=29),
+    NavItem("项目申报", "funding:calls", "megaphone", may("funding.apply"), section=SECTION, order=29),
+    NavItem("我的资金申报", "funding:mine", "folder-check", may("funding.apply"), section=SECTION, order=29),
+    NavItem("项目评审", "funding:reviews", "star-half", may("funding.review"), section=SECTION, order=29),
+    NavItem("资金情况", "funding:money", "bar-chart", may("funding.money"), section=SECTION, order=29),
+    NavItem("指导目录", "funding:guidance_manage", "list-check", may("funding.manage"), section=SECTION, order=29),
 )
 
 

@@ -87,9 +87,9 @@ def calls(request):
 
 @login_not_required
 @require_GET
-def call_detail(request, pk):
+def call_detail(request, programme):
     programme = get_object_or_404(Programme.objects.exclude(state=ProgrammeState.DRAFT).select_related("division"),
-                                  pk=pk)
+                                  pk=programme)
     orgs = []
     if can(request.user, "funding.apply"):
         orgs = list(Organization.objects.filter(linked_q(request.user)).order_by("name"))
@@ -150,27 +150,27 @@ def programme_new(request):
         programme.save()
         form.save_m2m()
         messages.success(request, "已保存项目草稿。")
-        return redirect("funding:programme", pk=programme.pk)
+        return redirect("funding:programme", programme=programme.pk)
     return render(request, "funding/programme_form.html", {"form": form, "breadcrumbs": _crumbs(
         ("资金扶持项目", reverse("funding:programmes")), ("设立项目", ""))})
 
 
 @require_http_methods(["GET", "POST"])
-def programme_edit(request, pk):
-    programme = _programme(request, pk, "funding.manage")
+def programme_edit(request, programme):
+    programme = _programme(request, programme, "funding.manage")
     if programme.state not in (ProgrammeState.DRAFT, ProgrammeState.OPEN):
         raise PermissionDenied("征集结束的项目不能修改。")
     form = ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "已保存。")
-        return redirect("funding:programme", pk=programme.pk)
+        return redirect("funding:programme", programme=programme.pk)
     return render(request, "funding/programme_form.html", {"form": form, "programme": programme})
 
 
 @require_GET
-def programme_detail(request, pk):
-    programme = _programme(request, pk)
+def programme_detail(request, programme):
+    programme = _programme(request, programme)
     apps = (programme.applications.select_related("organization", "award")
             .prefetch_related("scores").order_by("-priority", "pk"))
     committed = services.committed(programme)
@@ -183,8 +183,8 @@ def programme_detail(request, pk):
 
 
 @require_POST
-def programme_move(request, pk, move):
-    programme = _programme(request, pk, "funding.manage")
+def programme_move(request, programme, move):
+    programme = _programme(request, programme, "funding.manage")
     try:
         if move == "publish":
             services.publish(programme, request.user)
@@ -194,12 +194,12 @@ def programme_move(request, pk, move):
             raise Http404
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
-    return redirect("funding:programme", pk=programme.pk)
+    return redirect("funding:programme", programme=programme.pk)
 
 
 @require_POST
-def reviewer_add(request, pk):
-    programme = _programme(request, pk, "funding.manage")
+def reviewer_add(request, programme):
+    programme = _programme(request, programme, "funding.manage")
     form = ReviewerForm(request.POST)
     if form.is_valid():
         user = get_user_model().objects.visible_to(request.user).filter(
@@ -212,15 +212,15 @@ def reviewer_add(request, pk):
                 messages.success(request, f"已选派评审人员 {user.full_name or user.username}。")
             except ValidationError as exc:
                 messages.error(request, "；".join(exc.messages))
-    return redirect("funding:programme", pk=programme.pk)
+    return redirect("funding:programme", programme=programme.pk)
 
 
 # --- organizations: applying --------------------------------------------------------------------------
 @require_http_methods(["GET", "POST"])
-def apply(request, pk):
+def apply(request, programme):
     require(request.user, "funding.apply")
     programme = get_object_or_404(Programme.objects.filter(state=ProgrammeState.OPEN).select_related("division"),
-                                  pk=pk)
+                                  pk=programme)
     org = get_object_or_404(Organization.objects.filter(linked_q(request.user)),
                             uid=request.GET.get("org") or request.POST.get("org"))
     require(request.user, "funding.apply", org)
@@ -243,7 +243,7 @@ def apply(request, pk):
             form.add_error("files", str(exc))
         else:
             messages.success(request, "已提交申报，资格审查通过。")
-            return redirect("funding:application", pk=application.pk)
+            return redirect("funding:application", application=application.pk)
     status = 200 if refused is None else 422
     return render(request, "funding/apply.html", {
         "programme": programme, "org": org, "form": form, "reasons": reasons, "refused": refused,
@@ -279,8 +279,8 @@ def _application_or_review(request, pk) -> Application:
 
 
 @require_GET
-def application_detail(request, pk):
-    app = _application_or_review(request, pk)
+def application_detail(request, application):
+    app = _application_or_review(request, application)
     user = request.user
     allowed = {a for a in ("funding.view", "funding.apply", "funding.review", "funding.decide")
                if can(user, a, app.programme if a == "funding.view" else (app.organization if a == "funding.apply"
@@ -307,8 +307,8 @@ def application_detail(request, pk):
 
 
 @require_GET
-def attachment(request, pk):
-    att = get_object_or_404(Attachment.objects.select_related("application"), pk=pk)
+def attachment(request, attachment):
+    att = get_object_or_404(Attachment.objects.select_related("application"), pk=attachment)
     app = _application_or_review(request, att.application_id)
     if not (can(request.user, "funding.view", app.programme) or can(request.user, "funding.apply", app.organization)
             or can(request.user, "funding.review", app)):
@@ -320,8 +320,8 @@ def attachment(request, pk):
 
 
 @require_POST
-def application_score(request, pk):
-    app = _application_or_review(request, pk)
+def application_score(request, application):
+    app = _application_or_review(request, application)
     require(request.user, "funding.review", app)
     form = ScoreForm(request.POST)
     try:
@@ -331,13 +331,13 @@ def application_score(request, pk):
         messages.success(request, "已评分。")
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
-        return redirect("funding:application", pk=app.pk)
-    return redirect("funding:application", pk=app.pk)
+        return redirect("funding:application", application=app.pk)
+    return redirect("funding:application", application=app.pk)
 
 
 @require_POST
-def application_conflict(request, pk):
-    app = _application_or_review(request, pk)
+def application_conflict(request, application):
+    app = _application_or_review(request, application)
     require(request.user, "funding.review", app)
     form = ConflictForm(request.POST)
     if form.is_valid():
@@ -346,12 +346,12 @@ def application_conflict(request, pk):
             messages.success(request, "已申报回避，您不能为该申报评分。")
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
-    return redirect("funding:application", pk=app.pk)
+    return redirect("funding:application", application=app.pk)
 
 
 @require_POST
-def application_decide(request, pk, decision):
-    app = _application(request, pk)
+def application_decide(request, application, decision):
+    app = _application(request, application)
     require(request.user, "funding.decide", app)
     form = (AwardForm if decision == "award" else RejectForm)(request.POST)
     if decision not in ("award", "reject"):
@@ -367,14 +367,14 @@ def application_decide(request, pk, decision):
             messages.success(request, "已决定不予立项。")
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
-        return redirect("funding:application", pk=app.pk)
-    return redirect("funding:application", pk=app.pk)
+        return redirect("funding:application", application=app.pk)
+    return redirect("funding:application", application=app.pk)
 
 
 # --- awards: contract, instalments, evaluation, archive ----------------------------------------------
 @require_GET
-def award_detail(request, pk):
-    award = _award(request, pk)
+def award_detail(request, award):
+    award = _award(request, award)
     contract = getattr(award, "contract", None)
     return render(request, "funding/award.html", {
         "award": award, "contract": contract, "disbursements": award.disbursements.all(),
@@ -399,8 +399,8 @@ def _custodian(value: str):
 
 
 @require_POST
-def award_move(request, pk, move):
-    award = _award(request, pk)
+def award_move(request, award, move):
+    award = _award(request, award)
     forms_by_move = {"contract": ContractForm, "disburse": DisburseForm, "evaluate": EvaluationForm}
     try:
         if move == "archive":
@@ -424,7 +424,7 @@ def award_move(request, pk, move):
         messages.success(request, "已记录。")
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
-    return redirect("funding:award", pk=award.pk)
+    return redirect("funding:award", award=award.pk)
 
 
 # --- guidance lists ----------------------------------------------------------------------------------
@@ -451,8 +451,8 @@ def guidance_manage(request):
 
 
 @require_POST
-def guidance_publish(request, pk):
-    guidance = get_object_or_404(GuidanceList.objects.visible_to(request.user), pk=pk)
+def guidance_publish(request, guidance):
+    guidance = get_object_or_404(GuidanceList.objects.visible_to(request.user), pk=guidance)
     require(request.user, "funding.manage", guidance)
     guidance.published_on = None if guidance.published_on else timezone.localdate()
     guidance.updated_by = request.user
@@ -479,8 +479,9 @@ def qualification_add(request, uid):
 
 
 @require_POST
-def qualification_delete(request, pk):
-    q = get_object_or_404(Qualification.objects.visible_to(request.user).select_related("organization"), pk=pk)
+def qualification_delete(request, qualification):
+    q = get_object_or_404(Qualification.objects.visible_to(request.user).select_related("organization"),
+                          pk=qualification)
     require(request.user, "funding.qualifications", q.organization)
     q.delete()
     messages.success(request, "已删除。")

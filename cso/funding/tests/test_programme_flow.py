@@ -28,7 +28,7 @@ def test_a_county_officer_creates_and_publishes_a_call_that_the_public_sees(cast
     assert response.status_code == 302, response.content.decode()[:2000]
     prog = Programme.objects.get(title="兴宁区公益创投大赛")
     assert prog.division_id == "450102000000" and prog.state == "draft"
-    assert client.post(reverse("funding:programme_move", args=[prog.pk, "publish"])).status_code == 302
+    assert client.post(reverse("funding:publish", args=[prog.pk])).status_code == 302
     client.logout()
     body = client.get(reverse("funding:calls")).content.decode()
     assert "兴宁区公益创投大赛" in body
@@ -103,12 +103,12 @@ def test_an_award_over_the_budget_is_refused(cast, client):
     app2 = submitted(prog, other, cast["organization"], "30000")
     services.score(app2, cast["county"], Decimal("70"))
     client.force_login(cast["county"])
-    client.post(reverse("funding:decide", args=[app.pk, "award"]), {"amount": "30000", "reason": "评审第一"})
-    response = client.post(reverse("funding:decide", args=[app2.pk, "award"]), {"amount": "30000", "reason": "第二"},
+    client.post(reverse("funding:award_it", args=[app.pk]), {"amount": "30000", "reason": "评审第一"})
+    response = client.post(reverse("funding:award_it", args=[app2.pk]), {"amount": "30000", "reason": "第二"},
                            follow=True)
     assert "预算不足" in response.content.decode()
     assert Award.objects.count() == 1 and Application.objects.get(pk=app2.pk).state == "submitted"
-    client.post(reverse("funding:decide", args=[app2.pk, "award"]), {"amount": "20000", "reason": "用完结余"})
+    client.post(reverse("funding:award_it", args=[app2.pk]), {"amount": "20000", "reason": "用完结余"})
     assert services.committed(prog) == Decimal("50000")
 
 
@@ -116,10 +116,10 @@ def test_contract_instalments_evaluations_and_archive(cast, client):
     _prog, _org, app = _reviewed(cast)
     award = services.award(app, Decimal("30000"), cast["county"], "评审第一")
     client.force_login(cast["county"])
-    move = lambda m, data: client.post(reverse("funding:award_move", args=[award.pk, m]), data)  # noqa: E731
+    move = lambda m, data: client.post(reverse(f"funding:{m}", args=[award.pk]), data)  # noqa: E731
     move("contract", {"number": "XN-2026-01", "signed_on": "2026-03-01", "instalments": "2"})
     move("disburse", {"amount": "20000", "paid_on": "2026-03-05"})
-    response = client.post(reverse("funding:award_move", args=[award.pk, "disburse"]),
+    response = client.post(reverse("funding:disburse", args=[award.pk]),
                            {"amount": "20000", "paid_on": "2026-06-05"}, follow=True)
     assert "超过立项金额" in response.content.decode()
     move("evaluate", {"stage": "mid", "passed": "1", "evaluated_on": "2026-06-30", "beneficiaries": "300",
@@ -191,9 +191,9 @@ def test_outsiders_can_neither_read_nor_change(cast, client):
     client.force_login(cast["outsider_county"])
     assert client.get(reverse("funding:programme", args=[prog.pk])).status_code == 404
     assert client.get(reverse("funding:application", args=[app.pk])).status_code == 404
-    assert client.post(reverse("funding:decide", args=[app.pk, "award"]),
+    assert client.post(reverse("funding:award_it", args=[app.pk]),
                        {"amount": "1", "reason": "x"}).status_code == 404
-    assert client.post(reverse("funding:programme_move", args=[prog.pk, "close"])).status_code == 404
+    assert client.post(reverse("funding:close", args=[prog.pk])).status_code == 404
     money = client.get(reverse("funding:money"), {"division": "450102000000"})
     assert money.status_code == 404
     assert Application.objects.get(pk=app.pk).state == "submitted"
