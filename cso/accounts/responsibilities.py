@@ -651,7 +651,8 @@ TABLE = (*TABLE, *ZOMBIE_DUTIES)
 
 
 # --- funding: programmes, applications, awards and money (资金扶持), issue 12 -----------------------------------
-_FUND = "种子文件000–004（政府购买服务、公益创投、补贴、奖励、彩票公益金、孵化培育基金）；RULES.md（征集申报→初审→评审→立项→协议→分期拨款→中期、结项评估）"
+_FUND = ("种子文件000–004（政府购买服务、公益创投、补贴、奖励、彩票公益金、孵化培育基金）；"
+         "RULES.md（征集申报→初审→评审→立项→协议→分期拨款→中期、结项评估）")
 FUNDING_ACTIONS: list[Action] = [
     Action("funding.view", "查看本辖区的资金扶持项目、申报和立项", "funding.Programme"),
     Action("funding.manage", "设立、发布资金扶持项目，选派评审人员，维护指导目录和项目清单", "funding.Programme"),
@@ -659,7 +660,8 @@ FUNDING_ACTIONS: list[Action] = [
     Action("funding.review", "评审人员为申报评分或申报回避", "funding.Application"),
     Action("funding.decide", "立项（或不予立项）、签订协议、拨款、评估和归档", "funding.Application"),
     Action("funding.money", "查看本辖区资金扶持的资金情况（已立项、已拨付、结余）"),
-    Action("funding.qualifications", "记录组织的免税资格、公益事业捐赠票据、公益性捐赠税前扣除资格", "orgs.Organization"),
+    Action("funding.qualifications", "记录组织的免税资格、公益事业捐赠票据、公益性捐赠税前扣除资格",
+           "orgs.Organization"),
 ]
 FUNDING_DUTIES: list[Duty] = [
     *[d for role in (Role.ADMIN, Role.CIVIL_AFFAIRS)

@@ -23,3 +23,7 @@ class NoticesConfig(AppConfig):
         from cso.supervision.signals import evaluation_expiring
 
         evaluation_expiring.connect(receivers.evaluation_expiring, dispatch_uid="notices.evaluation_expiring")
+        from cso.funding.services import application_decided, application_submitted
+
+        application_submitted.connect(receivers.funding_submitted, dispatch_uid="notices.funding_submitted")
+        application_decided.connect(receivers.funding_decided, dispatch_uid="notices.funding_decided")

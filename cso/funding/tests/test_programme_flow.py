@@ -214,3 +214,18 @@ def test_guidance_lists_are_kept_and_published_per_division(cast, client):
     client.logout()
     body = client.get(reverse("funding:guidance")).content.decode()
     assert "兴宁区购买社区公共服务项目清单" in body and "助餐、助洁" in body
+
+
+def test_the_applicant_hears_of_the_eligibility_check_and_the_award(cast, django_capture_on_commit_callbacks):
+    from cso.notices.models import Notification
+
+    prog = programme(cast["county"])
+    prog.reviewers.add(cast["county"])
+    org = linked_org(cast["organization"], cast["registrar"])
+    with django_capture_on_commit_callbacks(execute=True):
+        app = submitted(prog, org, cast["organization"])
+    services.score(app, cast["county"], Decimal("80"))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.award(app, Decimal("20000"), cast["county"], "评审通过")
+    titles = set(Notification.objects.filter(recipient=cast["organization"]).values_list("title", flat=True))
+    assert titles == {"资金扶持申报已提交，资格审查通过", "资金扶持申报已立项"}
