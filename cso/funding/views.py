@@ -299,9 +299,10 @@ def application_detail(request, application):
         "conflicted": conflicted, "own_score": own_score,
         "may_decide": "funding.decide" in allowed and app.state == ApplicationState.SUBMITTED,
         "remaining": app.programme.budget - committed,
-        "score_form": ScoreForm(initial={"points": own_score.points if own_score else None}),
-        "conflict_form": ConflictForm(), "award_form": AwardForm(initial={"amount": app.requested}),
-        "reject_form": RejectForm(),
+        "score_form": ScoreForm(initial={"points": own_score.points if own_score else None}, auto_id="score_%s"),
+        "conflict_form": ConflictForm(auto_id="conflict_%s"),
+        "award_form": AwardForm(initial={"amount": app.requested}, auto_id="award_%s"),
+        "reject_form": RejectForm(auto_id="reject_%s"),
         "breadcrumbs": _crumbs(("资金扶持项目", reverse("funding:programmes") if "funding.view" in allowed
                            else reverse("funding:mine")), (app.title, ""))})
 
