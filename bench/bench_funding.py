@@ -115,7 +115,7 @@ def money_view(year: int, runs: int) -> dict:
     assert response.status_code == 200, response.status_code
     from cso.funding.models import Award
 
-    n = Award.objects.filter(division_id__startswith="45", year=year).count()
+    n = Award.objects.within("45").filter(year=year).count()
     times = []
     for _ in range(runs):
         started = time.perf_counter()

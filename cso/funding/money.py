@@ -29,8 +29,22 @@ def summary(user, division, year: int) -> dict:
     if prefix:
         awards, programmes = awards.within(prefix), programmes.within(prefix)
     budgets = {row["kind"]: row["budget"] for row in programmes.values("kind").annotate(budget=Sum("budget"))}
-    by_kind = {row["kind"]: row for row in awards.values("kind").annotate(
-        committed=Sum("amount"), paid=Sum("paid"), n=Count("pk"))}
+    level = division.level if division else None
+    child_len = codes.PREFIX_LENGTH[level + 1] if level and level < codes.COMMUNITY else 2
+    # one pass over the awards: GROUP BY kind and the division one level down, then fold the few rows here
+    grouped = (awards.annotate(child=Substr("division_id", 1, child_len)).values("kind", "child")
+               .annotate(committed=Sum("amount"), paid=Sum("paid"), n=Count("pk"),
+                         rural=Sum("amount", filter=Q(rural=True)), charity=Sum("amount", filter=Q(charity=True)),
+                         gov=Sum("amount", filter=Q(gov_function=True))).order_by())
+    keys = ("committed", "paid", "n", "rural", "charity", "gov")
+    by_kind: dict[str, dict] = {}
+    by_child: dict[str, dict] = {}
+    totals = dict.fromkeys(keys, ZERO)
+    for row in grouped:
+        for bucket in (by_kind.setdefault(row["kind"], dict.fromkeys(keys, ZERO)),
+                       by_child.setdefault(row["child"], dict.fromkeys(keys, ZERO)), totals):
+            for key in keys:
+                bucket[key] += row[key] or 0
     rows = []
     for kind, label in Kind.choices:
         if kind not in budgets and kind not in by_kind:
@@ -40,21 +54,12 @@ def summary(user, division, year: int) -> dict:
         budget = budgets.get(kind) or ZERO
         rows.append({"kind": kind, "label": label, "budget": budget, "committed": committed, "paid": paid,
                      "unpaid": committed - paid, "remaining": budget - committed, "n": got.get("n", 0)})
-    totals = awards.aggregate(
-        committed=Sum("amount"), paid=Sum("paid"), n=Count("pk"),
-        rural=Sum("amount", filter=Q(rural=True)), charity=Sum("amount", filter=Q(charity=True)),
-        gov=Sum("amount", filter=Q(gov_function=True)))
-    committed = totals["committed"] or ZERO
+    committed = totals["committed"]
     budget = sum(budgets.values(), ZERO)
-    shares = {key: {"amount": totals[key] or ZERO, "pct": _pct(totals[key] or ZERO, committed)}
-              for key in ("rural", "charity", "gov")}
+    shares = {key: {"amount": totals[key], "pct": _pct(totals[key], committed)} for key in ("rural", "charity", "gov")}
     children = []
-    level = division.level if division else None
     if level and level < codes.COMMUNITY:
-        n = codes.PREFIX_LENGTH[level + 1]
-        children = list(awards.annotate(child=Substr("division_id", 1, n)).values("child")
-                        .annotate(committed=Sum("amount"), paid=Sum("paid"), n=Count("pk")).order_by("child"))
-        for child in children:
-            child["code"] = codes.pad_code(child["child"])
-    return {"rows": rows, "budget": budget, "committed": committed, "paid": totals["paid"] or ZERO,
+        children = [{"child": child, "code": codes.pad_code(child), **values}
+                    for child, values in sorted(by_child.items())]
+    return {"rows": rows, "budget": budget, "committed": committed, "paid": totals["paid"],
             "remaining": budget - committed, "n": totals["n"], "shares": shares, "children": children}
