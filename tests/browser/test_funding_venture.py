@@ -35,6 +35,9 @@ def test_a_venture_application_on_a_phone_is_scored_and_awarded_on_a_desktop(liv
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in("county")
     page.goto(live_server.url + f"/funding/programmes/{prog.pk}/")
+    # the navigation bar with the 培育扶持 section still fits 1280 px on one line
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert page.locator(".site-navbar").bounding_box()["height"] < 80
     page.get_by_role("link", name="长者饭堂志愿服务").click()
     page.get_by_test_id("score-form").get_by_label("评分（百分制）").fill("91")
     page.get_by_test_id("submit-score").click()
