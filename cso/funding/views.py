@@ -161,6 +161,9 @@ def programme_edit(request, programme):
     if programme.state not in (ProgrammeState.DRAFT, ProgrammeState.OPEN):
         raise PermissionDenied("征集结束的项目不能修改。")
     form = ProgrammeForm(request.POST or None, instance=programme)
+    used = services.committed(programme)
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["budget"] < used:
+        form.add_error("budget", f"预算不能低于已立项金额{used}元。")
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "已保存。")
