@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cso.reports",
     "cso.supervision",
     "cso.support",
+    "cso.funding",
     "cso.notices",
     "cso.dashboards",
     "cso.portal",
@@ -275,6 +276,13 @@ CSO_ANNUAL_REPORT_RULES: dict[str, dict] = {
 # Support places (cso.support.targets): per province (2-digit code; "" for everywhere) how many county-level
 # incubation bases each county should have (seed 000: 每个县（市、区）建设1至2个孵化基地).
 CSO_SUPPORT_BASE_TARGETS: dict[str, dict] = {"": {"min": 1, "max": 2}}
+# Funding programmes (cso.funding.rules): per province (2-digit code; "" for everywhere) the evaluation grade that
+# gives priority (RULES.md: 3A and above have priority for purchased services) and the bonus points it adds to the
+# average score (本平台建议), and the reading of "rural organization" for the money views ("code": the community's
+# urban–rural code 2xx, falling back to a villagers' committee; "committee": a villagers' committee only).
+CSO_FUNDING_RULES: dict[str, dict] = {
+    "": {"priority_grade": "3A", "priority_bonus": 5, "rural_reading": "code"},
+}
 
 # Messages (cso.core.messaging): the SMS sender class (default: write to the log) and e-mail through
 # Django's backend (console unless CSO_EMAIL_HOST is set).

@@ -17,6 +17,7 @@ urlpatterns = [
     path("my/", include("cso.portal.urls")),
     path("supervision/", include("cso.supervision.urls")),
     path("support/", include("cso.support.urls")),
+    path("funding/", include("cso.funding.urls")),
     path("api/", include("cso.api_urls")),
     path("admin/", admin.site.urls),
 ]

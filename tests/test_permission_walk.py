@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from cso.accounts.models import SignInEvent, User
 from cso.applications.models import Application
 from cso.core.models import ImportJob, ImportStatus, Job, JobStatus
+from cso.funding.tests.walk import foreign_funding
 from cso.notices.models import Notification
 from cso.orgs.models import HubMembership, IncubationBase, Organization
 from cso.orgs.tests.factories import make_filed
@@ -33,7 +34,9 @@ FOREIGN_MARKERS = ["青秀区", "新竹街道", "新竹社区居委会", "思贤
 # URLs that need no object and serve everyone, or only sign the user out.
 SKIP_NAMES = {"accounts:logout", "core:healthz",
               "applications:guide",  # a public 办事指南 (the kind's text, no object of any county)
-              "supervision:inspection_public"}  # a published inspection plan: public by law (双随机一公开)
+              "supervision:inspection_public",  # a published inspection plan: public by law (双随机一公开)
+              # funding: open calls, every award and the published guidance lists are public (issue 12)
+              "funding:calls", "funding:call", "funding:disclosure", "funding:guidance"}
 
 
 def _walk(patterns, prefix="", namespace=""):
@@ -102,6 +105,7 @@ def foreign_objects(cast):
         **foreign_evaluation(organization, cast),
         **foreign_support(organization, cast),
         **_foreign_inspection(organization, cast),
+        **foreign_funding(organization, cast),
     }
 
 

@@ -753,3 +753,46 @@ SUPPORT_DUTIES: list[Duty] = [
 ]
 ACTIONS.update({a.code: a for a in SUPPORT_ACTIONS})
 TABLE = (*TABLE, *SUPPORT_DUTIES)
+
+
+# --- funding: programmes, applications, awards and money (资金扶持), issue 12 -----------------------------------
+_FUND = ("种子文件000–004（政府购买服务、公益创投、补贴、奖励、彩票公益金、孵化培育基金）；"
+         "RULES.md（征集申报→初审→评审→立项→协议→分期拨款→中期、结项评估）")
+FUNDING_ACTIONS: list[Action] = [
+    Action("funding.view", "查看本辖区的资金扶持项目、申报和立项", "funding.Programme"),
+    Action("funding.manage", "设立、发布资金扶持项目，选派评审人员，维护指导目录和项目清单", "funding.Programme"),
+    Action("funding.apply", "以本组织名义申报资金扶持项目", "orgs.Organization"),
+    Action("funding.review", "评审人员为申报评分或申报回避", "funding.Application"),
+    Action("funding.decide", "立项（或不予立项）、签订协议、拨款、评估和归档", "funding.Application"),
+    Action("funding.money", "查看本辖区资金扶持的资金情况（已立项、已拨付、结余）"),
+    Action("funding.qualifications", "记录组织的免税资格、公益事业捐赠票据、公益性捐赠税前扣除资格",
+           "orgs.Organization"),
+]
+FUNDING_DUTIES: list[Duty] = [
+    *[d for role in (Role.ADMIN, Role.CIVIL_AFFAIRS)
+      for d in _rows("funding.view", role, ABOVE_STREET, SUBTREE, note=f"{_FUND}：上级查看本级和下级的项目")],
+    *_rows("funding.view", Role.STREET, (S,), SUBTREE, note=f"{_FUND}：街道（乡镇）查看本级的项目"),
+    *[d for role in (Role.ADMIN, Role.CIVIL_AFFAIRS)
+      for d in _rows("funding.manage", role, ABOVE_STREET, OWN_DIVISION,
+                     note=f"{_FUND}；种子文件001、003（政府购买服务指导目录、购买社区公共服务项目清单）：本级资助方设立本级项目")],
+    *_rows("funding.manage", Role.STREET, (S,), OWN_DIVISION,
+           note=f"{_FUND}；种子文件002（街(镇)向社区社会组织购买服务、出台激励扶持政策）"),
+    *_rows("funding.apply", Role.ORGANIZATION, LINKED_LEVELS, LINKED,
+           note=f"{_FUND}；{PROPOSAL}：组织账号为本账号关联的组织申报，提交时逐项审查资格并写明理由"),
+    *[d for role in (Role.ADMIN, Role.CIVIL_AFFAIRS)
+      for d in _rows("funding.review", role, ABOVE_STREET, LINKED,
+                     note=f"{_FUND}：被选派为本项目评审人员的账号评分；与申报组织有利害关系的应当回避（{PROPOSAL}）")],
+    *_rows("funding.review", Role.STREET, (S,), LINKED, note=f"{_FUND}：被选派为本项目评审人员的账号评分或回避"),
+    *[d for role in (Role.ADMIN, Role.CIVIL_AFFAIRS)
+      for d in _rows("funding.decide", role, ABOVE_STREET, OWN_DIVISION,
+                     note=f"{_FUND}：本级资助方立项、签订协议、分期拨款、评估；预算不得超支")],
+    *_rows("funding.decide", Role.STREET, (S,), OWN_DIVISION, note=f"{_FUND}：街道（乡镇）办理本级项目"),
+    *[d for role in (Role.ADMIN, Role.CIVIL_AFFAIRS)
+      for d in _rows("funding.money", role, ABOVE_STREET, SUBTREE,
+                     note="种子文件001、004（向农村社区社会组织倾斜）；本平台建议：按区划、年度汇总资金情况")],
+    *_rows("funding.money", Role.STREET, (S,), SUBTREE, note="本平台建议：街道查看本辖区的资金情况"),
+    *_rows("funding.qualifications", Role.CIVIL_AFFAIRS, ABOVE_STREET, SUBTREE,
+           note="种子文件002（民政局配合财税部门做好免税资格认定、公益事业捐赠票据申领和公益性捐赠税前扣除资格认定）"),
+]
+ACTIONS.update({a.code: a for a in FUNDING_ACTIONS})
+TABLE = (*TABLE, *FUNDING_DUTIES)

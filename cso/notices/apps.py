@@ -26,3 +26,7 @@ class NoticesConfig(AppConfig):
         from cso.supervision.signals import credit_objection_filed
 
         credit_objection_filed.connect(receivers.credit_objection_filed, dispatch_uid="notices.credit_objection")
+        from cso.funding.services import application_decided, application_submitted
+
+        application_submitted.connect(receivers.funding_submitted, dispatch_uid="notices.funding_submitted")
+        application_decided.connect(receivers.funding_decided, dispatch_uid="notices.funding_decided")

@@ -138,3 +138,26 @@ def credit_objection_filed(sender, objection, **kwargs):
                    related=objection)
     except Exception:
         logger.exception("notifications for the objection %s failed", objection.pk)
+
+
+# --- funding (资金扶持): the applicant hears of the eligibility check and of the decision --------------------------
+def funding_submitted(sender, application, **kwargs):
+    try:
+        link = reverse("funding:application", args=[application.pk])
+        notify(application.submitted_by, "资金扶持申报已提交，资格审查通过",
+               f"“{application.title}”已申报“{application.programme.title}”，资格审查通过，等待评审。", link,
+               kind="funding.submitted", related=application)
+    except Exception:
+        logger.exception("funding notification for application %s failed", application.pk)
+
+
+def funding_decided(sender, application, decision, **kwargs):
+    try:
+        link = reverse("funding:application", args=[application.pk])
+        if decision == "awarded":
+            title, body = "资金扶持申报已立项", f"“{application.title}”已在“{application.programme.title}”立项。"
+        else:
+            title, body = "资金扶持申报未立项", f"“{application.title}”未在“{application.programme.title}”立项。"
+        notify(application.submitted_by, title, body, link, kind=f"funding.{decision}", related=application)
+    except Exception:
+        logger.exception("funding notification for application %s failed", application.pk)

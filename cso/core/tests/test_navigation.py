@@ -14,11 +14,12 @@ def test_every_app_registers_its_own_entries_in_order():
                       "信用监管", "执法监察",
                       "随机抽查", "回避申报", "僵尸型组织", "清理整治",
                       "培育载体", "孵化基地目标", "入驻孵化", "场地预约",
+                      "资金扶持项目", "项目申报", "我的资金申报", "项目评审", "资金情况", "指导目录",
                       "统计看板", "统计指标", "统计报表", "目标值", "行政区划", "区划检索", "账号管理", "审计日志",
                       "职责表", "账号邀请", "登记规则"]
     assert {item.url_name.split(":")[0] for item in navigation.NAV_ITEMS} == {
         "core", "orgs", "applications", "dashboards", "stats", "reports", "regions", "accounts", "portal",
-        "supervision", "support"}
+        "supervision", "support", "funding"}
 
 
 def test_registering_an_entry_twice_keeps_one():

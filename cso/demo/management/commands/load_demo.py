@@ -79,6 +79,7 @@ class Command(BaseCommand):
         __import__("cso.demo.supervision_zombie", fromlist=["load"]).load(self.stdout)  # 清理整治
         __import__("cso.demo.supervision_evaluation", fromlist=["load"]).load(self.stdout)  # 等级评估
         __import__("cso.demo.support_demo", fromlist=["load"]).load(self.stdout)  # 培育扶持：载体、孵化、场地预约
+        __import__("cso.demo.funding_demo", fromlist=["load"]).load(self.stdout)  # 资金扶持
 
     def _organizations(self):
         """Generated organizations: full density (10 per urban, 5 per rural community) in a few

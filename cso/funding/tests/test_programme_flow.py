@@ -1,0 +1,231 @@
+"""The whole programme path over HTTP: call → application (eligibility with reasons) → review with conflicts →
+award within the budget → contract (custody for a filed group) → instalments → evaluations → archive; public pages."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from cso.funding import services
+from cso.funding.models import Application, Award, Decision, Programme
+from cso.orgs.tests.factories import county_authority, credit_code, make_registered
+
+from .helpers import linked_org, programme, submitted
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_a_county_officer_creates_and_publishes_a_call_that_the_public_sees(cast, client):
+    client.force_login(cast["county"])
+    response = client.post(reverse("funding:programme_new"), {
+        "title": "兴宁区公益创投大赛", "kind": "venture", "funder": "兴宁区民政局", "year": "2026", "budget": "50000",
+        "opens_on": "2026-01-01", "closes_on": "2099-12-31", "grade_rule": "priority", "track_rule": "any",
+        "cross_district": "on"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    prog = Programme.objects.get(title="兴宁区公益创投大赛")
+    assert prog.division_id == "450102000000" and prog.state == "draft"
+    assert client.post(reverse("funding:publish", args=[prog.pk])).status_code == 302
+    client.logout()
+    body = client.get(reverse("funding:calls")).content.decode()
+    assert "兴宁区公益创投大赛" in body
+
+
+def test_an_organization_applies_with_a_budget_and_an_attachment(cast, client):
+    prog = programme(cast["county"])
+    org = linked_org(cast["organization"], cast["registrar"])
+    client.force_login(cast["organization"])
+    url = reverse("funding:apply", args=[prog.pk]) + f"?org={org.uid}"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"org": org.uid, "title": "邻里守望", "plan": "每周探访", "requested": "5000",
+                                 "budget": "活动物料 3000\n交通 2000",
+                                 "files": SimpleUploadedFile("计划书.pdf", PDF, "application/pdf")})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    app = Application.objects.get(organization=org)
+    assert [(line.item, line.amount) for line in app.budget_lines.all()] == [("活动物料", 3000), ("交通", 2000)]
+    assert app.attachments.get().name == "计划书.pdf"
+    assert client.get(reverse("funding:attachment", args=[app.attachments.get().pk])).status_code == 200
+
+
+def test_an_ineligible_applicant_is_refused_with_each_reason(cast, client):
+    prog = programme(cast["county"], track_rule="registered", rural_only=True, grade_rule="required", min_grade="3A")
+    group = linked_org(cast["organization"], cast["street"], filed=True)
+    client.force_login(cast["organization"])
+    response = client.post(reverse("funding:apply", args=[prog.pk]), {
+        "org": group.uid, "title": "太极", "plan": "练拳", "requested": "1000"})
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "仅限依法登记的组织" in body and "仅限农村社区" in body and "要求评估等级3A及以上" in body
+    assert not Application.objects.exists()
+
+
+def test_other_districts_only_where_the_call_allows(cast, client):
+    closed_prog = programme(cast["county"], cross_district=False)
+    open_prog = programme(cast["county"], title="跨区购买服务", cross_district=True, kind="purchase")
+    org = linked_org(cast["organization"], cast["superuser"], division="450103001005",
+                     registration_authority=county_authority("450103000000"), credit_code=credit_code("1", "450103"))
+    with pytest.raises(services.Ineligible) as refused:
+        submitted(closed_prog, org, cast["organization"])
+    assert any(r.code == "district" for r in refused.value.reasons)
+    app = submitted(open_prog, org, cast["organization"])
+    assert any(r["code"] == "cross_district" for r in app.eligibility)
+
+
+def _reviewed(cast, budget="50000", requested="30000"):
+    prog = programme(cast["county"], budget=Decimal(budget))
+    prog.reviewers.add(cast["county"])
+    org = linked_org(cast["organization"], cast["registrar"])
+    app = submitted(prog, org, cast["organization"], requested)
+    services.score(app, cast["county"], Decimal("88"))
+    return prog, org, app
+
+
+def test_a_reviewer_with_a_conflict_cannot_score(cast, client):
+    prog, _org, app = _reviewed(cast)
+    prog.reviewers.add(cast["city"])
+    client.force_login(cast["city"])
+    client.post(reverse("funding:conflict", args=[app.pk]), {"reason": "本人为该组织理事"})
+    client.post(reverse("funding:score", args=[app.pk]), {"points": "99"})
+    assert list(app.scores.values_list("points", flat=True)) == [Decimal("88")]
+    assert Decision.objects.filter(application=app, action="conflict", by=cast["city"]).exists()
+    # someone not chosen as a reviewer cannot score either
+    client.force_login(cast["province"])
+    client.post(reverse("funding:score", args=[app.pk]), {"points": "10"})
+    assert app.scores.count() == 1
+
+
+def test_an_award_over_the_budget_is_refused(cast, client):
+    prog, _org, app = _reviewed(cast, budget="50000", requested="30000")
+    other = linked_org(cast["organization"], cast["registrar"])
+    app2 = submitted(prog, other, cast["organization"], "30000")
+    services.score(app2, cast["county"], Decimal("70"))
+    client.force_login(cast["county"])
+    client.post(reverse("funding:award_it", args=[app.pk]), {"amount": "30000", "reason": "评审第一"})
+    response = client.post(reverse("funding:award_it", args=[app2.pk]), {"amount": "30000", "reason": "第二"},
+                           follow=True)
+    assert "预算不足" in response.content.decode()
+    assert Award.objects.count() == 1 and Application.objects.get(pk=app2.pk).state == "submitted"
+    client.post(reverse("funding:award_it", args=[app2.pk]), {"amount": "20000", "reason": "用完结余"})
+    assert services.committed(prog) == Decimal("50000")
+
+
+def test_contract_instalments_evaluations_and_archive(cast, client):
+    _prog, _org, app = _reviewed(cast)
+    award = services.award(app, Decimal("30000"), cast["county"], "评审第一")
+    client.force_login(cast["county"])
+    move = lambda m, data: client.post(reverse(f"funding:{m}", args=[award.pk]), data)  # noqa: E731
+    move("contract", {"number": "XN-2026-01", "signed_on": "2026-03-01", "instalments": "2"})
+    move("disburse", {"amount": "20000", "paid_on": "2026-03-05"})
+    response = client.post(reverse("funding:disburse", args=[award.pk]),
+                           {"amount": "20000", "paid_on": "2026-06-05"}, follow=True)
+    assert "超过立项金额" in response.content.decode()
+    move("evaluate", {"stage": "mid", "passed": "1", "evaluated_on": "2026-06-30", "beneficiaries": "300",
+                      "activities": "12", "volunteer_hours": "200", "findings": "进度正常"})
+    move("disburse", {"amount": "10000", "paid_on": "2026-07-05"})
+    move("evaluate", {"stage": "final", "passed": "1", "evaluated_on": "2026-12-20", "beneficiaries": "800",
+                      "activities": "30", "volunteer_hours": "500", "findings": "成效良好"})
+    move("archive", {"reason": "结项归档"})
+    award.refresh_from_db()
+    assert (award.paid, award.state) == (Decimal("30000"), "archived")
+    assert list(Decision.objects.filter(application=app).values_list("action", flat=True)) == [
+        "submitted", "scored", "awarded", "contracted", "disbursed", "evaluated_mid", "disbursed", "evaluated_final",
+        "archived"]
+
+
+def test_a_failed_mid_term_evaluation_stops_later_instalments(cast):
+    _prog, _org, app = _reviewed(cast)
+    award = services.award(app, Decimal("30000"), cast["county"], "评审第一")
+    services.sign(award, cast["county"], number="1", signed_on=date(2026, 3, 1), instalments=3)
+    services.evaluate(award, cast["county"], stage="mid", passed=False, evaluated_on=date(2026, 6, 1),
+                      findings="未开展")
+    with pytest.raises(Exception, match="停止拨款"):
+        services.disburse(award, cast["county"], amount=Decimal("1000"), paid_on=date(2026, 6, 2))
+
+
+def test_a_filed_group_is_paid_through_the_street_service_centre(cast):
+    prog = programme(cast["county"])
+    prog.reviewers.add(cast["county"])
+    group = linked_org(cast["organization"], cast["street"], filed=True)
+    app = submitted(prog, group, cast["organization"], "8000")
+    services.score(app, cast["county"], Decimal("80"))
+    award = services.award(app, Decimal("8000"), cast["county"], "社区需要")
+    with pytest.raises(Exception, match="财务代管"):
+        services.sign(award, cast["county"], number="2", signed_on=date(2026, 3, 1), instalments=1)
+    elsewhere = make_registered(cast["registrar"], name="朝阳街道社会组织服务中心", division="450102002001")
+    with pytest.raises(Exception, match="所在的街道"):
+        services.sign(award, cast["county"], number="2", signed_on=date(2026, 3, 1), instalments=1, custodian=elsewhere)
+    plain = make_registered(cast["registrar"], name="民生街道书画协会")
+    with pytest.raises(Exception, match="社会组织服务中心"):
+        services.sign(award, cast["county"], number="2", signed_on=date(2026, 3, 1), instalments=1, custodian=plain)
+    centre = make_registered(cast["registrar"], name="民生街道社会组织服务中心")
+    contract = services.sign(award, cast["county"], number="2", signed_on=date(2026, 3, 1), instalments=1,
+                             custodian=centre)
+    assert contract.custodian == centre
+
+
+def test_every_award_is_public_and_on_the_organization_page(cast, client):
+    prog, org, app = _reviewed(cast)
+    services.award(app, Decimal("30000"), cast["county"], "评审第一")
+    body = client.get(reverse("funding:disclosure")).content.decode()
+    assert org.name in body and "30000.00" in body and prog.title in body
+    client.force_login(cast["street"])
+    page = client.get(reverse("orgs:detail", args=[org.uid])).content.decode()
+    assert 'data-testid="funding-section"' in page and "30000.00" in page
+
+
+def test_bureau_staff_record_qualifications_and_outsiders_cannot(cast, client):
+    org = make_registered(cast["registrar"])
+    data = {"kind": "tax_exempt", "granted_on": "2025-01-01", "valid_until": "2029-12-31", "basis": "南财税〔2025〕1号"}
+    client.force_login(cast["outsider_county"])
+    assert client.post(reverse("funding:qualification_add", args=[org.uid]), data).status_code == 404
+    client.force_login(cast["county"])
+    client.post(reverse("funding:qualification_add", args=[org.uid]), data)
+    assert org.qualifications.get().basis == "南财税〔2025〕1号"
+
+
+def test_outsiders_can_neither_read_nor_change(cast, client):
+    prog, _org, app = _reviewed(cast)
+    client.force_login(cast["outsider_county"])
+    assert client.get(reverse("funding:programme", args=[prog.pk])).status_code == 404
+    assert client.get(reverse("funding:application", args=[app.pk])).status_code == 404
+    assert client.post(reverse("funding:award_it", args=[app.pk]),
+                       {"amount": "1", "reason": "x"}).status_code == 404
+    assert client.post(reverse("funding:close", args=[prog.pk])).status_code == 404
+    money = client.get(reverse("funding:money"), {"division": "450102000000"})
+    assert money.status_code == 404
+    assert Application.objects.get(pk=app.pk).state == "submitted"
+
+
+def test_guidance_lists_are_kept_and_published_per_division(cast, client):
+    client.force_login(cast["county"])
+    client.post(reverse("funding:guidance_manage"), {"kind": "project_list", "year": "2026",
+                                                    "title": "兴宁区购买社区公共服务项目清单",
+                                                    "items": "社区养老服务｜助餐、助洁\n社区矫正"})
+    client.logout()
+    assert "兴宁区购买社区公共服务项目清单" not in client.get(reverse("funding:guidance")).content.decode()
+    client.force_login(cast["county"])
+    from cso.funding.models import GuidanceList
+
+    g = GuidanceList.objects.get()
+    client.post(reverse("funding:guidance_publish", args=[g.pk]))
+    client.logout()
+    body = client.get(reverse("funding:guidance")).content.decode()
+    assert "兴宁区购买社区公共服务项目清单" in body and "助餐、助洁" in body
+
+
+def test_the_applicant_hears_of_the_eligibility_check_and_the_award(cast, django_capture_on_commit_callbacks):
+    from cso.notices.models import Notification
+
+    prog = programme(cast["county"])
+    prog.reviewers.add(cast["county"])
+    org = linked_org(cast["organization"], cast["registrar"])
+    with django_capture_on_commit_callbacks(execute=True):
+        app = submitted(prog, org, cast["organization"])
+    services.score(app, cast["county"], Decimal("80"))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.award(app, Decimal("20000"), cast["county"], "评审通过")
+    titles = set(Notification.objects.filter(recipient=cast["organization"]).values_list("title", flat=True))
+    assert titles == {"资金扶持申报已提交，资格审查通过", "资金扶持申报已立项"}
