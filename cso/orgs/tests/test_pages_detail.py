@@ -115,5 +115,5 @@ def test_the_detail_page_takes_a_bounded_number_of_queries(org, cast, login, dja
         response = client.get(url)
     assert response.status_code == 200
     assert "理事4" in response.content.decode() and "共用场所队4" in response.content.decode()
-    assert len(before) <= 40
+    assert len(before) <= 50  # the blocks other apps add (credit, inspections, activities, grade, support, money)
     assert Organization.objects.get(pk=org.pk).leaders.count() == 6
