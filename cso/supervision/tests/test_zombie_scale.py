@@ -89,3 +89,14 @@ def test_progress_is_written_after_each_chunk(registry, monkeypatch):
     run = zombie.scan(AS_OF, "450102", chunk_size=4)
     assert len(seen) == 3 and seen[0] == 0 and seen == sorted(seen) and seen[-1] > 0
     assert run.organizations == 9
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the set-based path is PostgreSQL's")
+def test_a_reason_weighted_zero_is_kept_on_both_paths(registry, settings):
+    settings.CSO_ZOMBIE_RULES = {"default": {"no_leader_change_weight": 0, "stale_filing_weight": 0}}
+    zombie.scan(AS_OF, "450102", set_based=False)
+    expected = _scores()
+    assert any(r["weight"] == 0 for _, reasons, _ in expected.values() for r in reasons)
+    run = zombie.scan(AS_OF, "450102", set_based=True)
+    assert _scores() == expected and run.flagged == len(expected)
