@@ -28,6 +28,7 @@ from . import evaluation_exports
 from . import evaluation_services as svc
 from .evaluation_forms import NoteForm, ScoreSheet
 from .evaluation_trees import rows as tree_rows
+from .inspections import published_results
 from .models import Evaluation, EvaluationObjection, EvaluationState, IndicatorTree
 
 PUBLIC_TITLE = "社会组织评估等级公示"
@@ -184,6 +185,9 @@ def detail(request, evaluation):
         "may_reply": may["publish"] and ev.state == S.PUBLISHED,
         "may_finalise": may["publish"] and ev.state == S.PUBLISHED and ev.notice_until < today,
         "notice_days": rules.rules_for(svc._province_of(ev.organization))["notice_days"],
+        # the bureau's side weighs the organization's published inspection results (issue 11: results feed evaluation)
+        "inspection_results": list(published_results(ev.organization)[:10])
+        if may["score"] or may["publish"] else None,
     })
 
 

@@ -185,3 +185,24 @@ def test_the_export_neutralises_formulas(cast, client, today):
     assert "'=HYPERLINK(1)协会" in text
     response = client.get(reverse("supervision:evaluation_list"), {"format": "xlsx"})
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+
+
+def test_the_bureau_weighs_the_published_inspection_results(cast, client, org, today):
+    from django.utils import timezone
+
+    from cso.supervision.models import InspectionPlan, InspectionResult, InspectionTarget
+
+    plan = InspectionPlan.objects.create(division_id="450102000000", year=2026, title="2026年度双随机抽查", rate=3)
+    target = InspectionTarget.objects.create(plan=plan, organization=org, org_uid=org.uid, rank=1, score="0",
+                                             method="desk")
+    InspectionResult.objects.create(target=target, method="desk", inspected_on=date(2026, 5, 12),
+                                    findings="账目不清", conclusion="fix", fix_by=date(2026, 6, 30),
+                                    published_at=timezone.now())
+    ev = Evaluation.objects.create(organization=org, tree=load_default_trees()[0], year=2026, applied_on=TODAY,
+                                   applied_by=cast["organization"])
+    client.force_login(cast["county"])
+    page = client.get(reverse("supervision:evaluation_detail", args=[ev.pk])).content.decode()
+    assert 'data-testid="evaluation-inspections"' in page and "2026年度双随机抽查" in page and "2026-06-30" in page
+    client.force_login(cast["organization"])  # the applicant's own view carries no bureau block
+    page = client.get(reverse("supervision:evaluation_detail", args=[ev.pk])).content.decode()
+    assert 'data-testid="evaluation-inspections"' not in page
