@@ -16,6 +16,9 @@ from django.utils import timezone
 
 from cso.core import filetypes, privatefiles
 from cso.orgs.choices import LIVE_STATUSES, Track
+from cso.orgs.models import Organization
+from cso.support.choices import PlaceKind
+from cso.support.models import Place
 
 from . import rules
 from .choices import ApplicationState, AwardState, Kind, ProgrammeState, Stage
@@ -184,27 +187,56 @@ def reject(application: Application, user, reason: str) -> None:
 
 
 # --- contract, instalments, evaluation, archive ---------------------------------------------------
+NO_CENTRE = ("该组织所在的街道（乡镇）尚未录入社会组织服务中心，无法财务代管。请先在“培育扶持 → 培育载体”中录入该街道的"
+             "社会组织服务中心（类型选“社会组织服务中心”），并填写其运营方（依法登记的组织），再记录协议。")
+
+
+def street_of(division_code: str | None) -> str:
+    """The 街道（乡镇） a division lies in: the first 9 digits of its code."""
+    return (division_code or "")[:9]
+
+
+def eligible_custodians(org):
+    """The organizations that may hold a filed group's money (财务代管, seed 002): the operators of the
+    social-organization service centres (``support.Place`` of kind ``centre``) of the group's street, registered
+    and live."""
+    street = street_of(org.division_id)
+    if len(street) < 9:
+        return Organization.objects.none()
+    operators = Place.objects.filter(kind=PlaceKind.CENTRE, division__code__startswith=street,
+                                     operator__isnull=False).values("operator_id")
+    return Organization.objects.filter(pk__in=operators, track=Track.REGISTERED,
+                                       status__in=LIVE_STATUSES).order_by("name", "pk")
+
+
 def custodian_problems(org, custodian) -> list[str]:
-    """A filed group cannot sign: the contract names a custodian — a registered, live organization of the same
-    street acting as its social-organization service centre (seed 002: 财务代管)."""
+    """A filed group cannot sign: the contract names a custodian — the operator of a social-organization service
+    centre recorded as a support place in the group's street, registered and live (seed 002: 财务代管)."""
     problems = []
     if org.track == Track.REGISTERED:
         if custodian is not None:
             problems.append("依法登记的组织自行签约，不需要财务代管单位。")
         return problems
+    eligible = eligible_custodians(org)
     if custodian is None:
-        return ["备案的组织不能签约，须由街道社会组织服务中心财务代管（种子文件002），请选择代管单位。"]
+        if not eligible.exists():
+            return [NO_CENTRE]
+        return ["备案的组织不能签约，须由所在街道（乡镇）的社会组织服务中心财务代管（种子文件002），"
+                "请选择财务代管单位。"]
     if custodian.track != Track.REGISTERED or custodian.status not in LIVE_STATUSES:
         problems.append("财务代管单位须为存续的依法登记的组织。")
-    if (custodian.division_id or "")[:9] != (org.division_id or "")[:9]:
-        problems.append("财务代管单位须在该组织所在的街道（乡镇）。")
-    if not is_service_centre(custodian):
-        problems.append("财务代管单位须为街道（乡镇）社会组织服务中心（名称含“社会组织服务中心”或标签为“社会组织服务中心”）。")
+    if not eligible.filter(pk=custodian.pk).exists():
+        if is_service_centre_anywhere(custodian):
+            problems.append("财务代管单位须为该组织所在的街道（乡镇）的社会组织服务中心的运营方。")
+        else:
+            problems.append("财务代管单位须为该组织所在的街道（乡镇）的社会组织服务中心（已录入为培育载体）的运营方。"
+                            + ("" if eligible.exists() else NO_CENTRE))
     return problems
 
 
-def is_service_centre(org) -> bool:
-    return "社会组织服务中心" in (org.name or "") or "社会组织服务中心" in (org.tags or [])
+def is_service_centre_anywhere(org) -> bool:
+    """Whether the organization operates a social-organization service centre recorded as a support place."""
+    return Place.objects.filter(kind=PlaceKind.CENTRE, operator=org).exists()
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cso.accounts.responsibilities import Facts, Prospect, can, require
 from cso.core import privatefiles
+from cso.orgs.choices import Track
 from cso.orgs.forms import apply_errors
 from cso.orgs.models import Organization, linked_q
 
@@ -380,26 +381,25 @@ def application_decide(request, application, decision):
 def award_detail(request, award):
     award = _award(request, award)
     contract = getattr(award, "contract", None)
+    custodians = _custodians(award)
     return render(request, "funding/award.html", {
         "award": award, "contract": contract, "disbursements": award.disbursements.all(),
         "evaluations": award.evaluations.all(), "decisions": award.application.decisions.select_related("by"),
-        "contract_form": ContractForm(initial={"signed_on": timezone.localdate()}),
+        "contract_form": ContractForm(initial={"signed_on": timezone.localdate()}, custodians=custodians),
+        "no_centre": services.NO_CENTRE if custodians is not None and not custodians.exists() else "",
         "disburse_form": DisburseForm(initial={"paid_on": timezone.localdate()}),
         "evaluation_form": EvaluationForm(initial={"evaluated_on": timezone.localdate()}),
-        "needs_custodian": award.organization.track != "registered",
+        "needs_custodian": custodians is not None,
         "breadcrumbs": _crumbs(("资金扶持项目", reverse("funding:programmes")),
                           (award.programme.title, reverse("funding:programme", args=[award.programme_id])),
                           (award.organization.name, ""))})
 
 
-def _custodian(value: str):
-    value = (value or "").strip()
-    if not value:
+def _custodians(award):
+    """The eligible custodians of a filed group's street, or None when the organization signs itself."""
+    if award.organization.track == Track.REGISTERED:
         return None
-    org = Organization.objects.filter(Q(credit_code=value) | Q(uid=value)).first()
-    if org is None:
-        raise ValidationError("找不到该财务代管单位（请填写统一社会信用代码或组织标识）。")
-    return org
+    return services.eligible_custodians(award.organization)
 
 
 @require_POST
@@ -410,14 +410,15 @@ def award_move(request, award, move):
         if move == "archive":
             services.archive(award, request.user, request.POST.get("reason", ""))
         elif move in forms_by_move:
-            form = forms_by_move[move](request.POST)
+            extra = {"custodians": _custodians(award)} if move == "contract" else {}
+            form = forms_by_move[move](request.POST, **extra)
             if not form.is_valid():
                 raise ValidationError([f"{form.fields[n].label if n in form.fields else ''}：{e}"
                                        for n, errs in form.errors.items() for e in errs])
             data = form.cleaned_data
             if move == "contract":
                 services.sign(award, request.user, number=data["number"], signed_on=data["signed_on"],
-                              instalments=data["instalments"], custodian=_custodian(data["custodian"]))
+                              instalments=data["instalments"], custodian=data.get("custodian"))
             elif move == "disburse":
                 services.disburse(award, request.user, amount=data["amount"], paid_on=data["paid_on"],
                                   note=data["note"])
