@@ -136,6 +136,21 @@ def score(application: Application, reviewer, points: Decimal, comment: str = ""
     return s
 
 
+def ranking(programme: Programme, applications) -> list[Application]:
+    """The applications in ranking order: average score plus the priority bonus (RULES.md: 3A and above have
+    priority for purchased services; the points are 本平台建议, a province setting), unscored ones last. Each gets
+    ``bonus`` (0 without priority), ``ranking_score`` and ``rank`` (1, 2, …; None unscored)."""
+    bonus = rules.priority_bonus(programme)
+    rows = list(applications)
+    for app in rows:
+        app.bonus = bonus if app.priority else Decimal(0)
+        app.ranking_score = rules.ranking_score(app.average_score, app.priority, bonus)
+    rows.sort(key=lambda a: (a.ranking_score is None, -(a.ranking_score or 0), a.pk))
+    for n, app in enumerate(rows, 1):
+        app.rank = n if app.ranking_score is not None else None
+    return rows
+
+
 # --- decisions -------------------------------------------------------------------------------------
 def award(application: Application, amount: Decimal, user, reason: str, on: date | None = None) -> Award:
     """立项: commits ``amount`` of the programme's budget, never beyond it (row lock, then re-sum)."""

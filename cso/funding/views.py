@@ -175,12 +175,14 @@ def programme_edit(request, programme):
 @require_GET
 def programme_detail(request, programme):
     programme = _programme(request, programme)
-    apps = (programme.applications.select_related("organization", "award")
-            .prefetch_related("scores").order_by("-priority", "pk"))
+    apps = services.ranking(programme, programme.applications.select_related("organization", "award")
+                            .prefetch_related("scores").order_by("pk"))
     committed = services.committed(programme)
     return render(request, "funding/programme_detail.html", {
         "programme": programme, "applications": apps, "committed": committed,
         "remaining": programme.budget - committed, "reviewers": programme.reviewers.all(),
+        "bonus": rules.priority_bonus(programme),
+        "priority_grade": programme.min_grade or rules.rules_for(programme.division_id)["priority_grade"],
         "may_manage": can(request.user, "funding.manage", programme),
         "reviewer_form": ReviewerForm(),
         "breadcrumbs": _crumbs(("资金扶持项目", reverse("funding:programmes")), (programme.title, ""))})
@@ -295,7 +297,9 @@ def application_detail(request, application):
     own_score = app.scores.filter(reviewer=user).first()
     award = getattr(app, "award", None)
     committed = services.committed(app.programme)
+    bonus = rules.priority_bonus(app.programme) if app.priority else 0
     return render(request, "funding/application.html", {
+        "bonus": bonus, "ranking_score": rules.ranking_score(app.average_score, app.priority, bonus or 0),
         "app": app, "award": award, "scores": app.scores.select_related("reviewer"),
         "conflicts": app.conflicts.select_related("reviewer"), "decisions": app.decisions.select_related("by"),
         "lines": app.budget_lines.all(), "attachments": app.attachments.all(),
