@@ -14,7 +14,7 @@ from django.db.models import Sum
 from django.dispatch import Signal
 from django.utils import timezone
 
-from cso.core import filetypes, privatefiles
+from cso.core import attachments, privatefiles
 from cso.orgs.choices import LIVE_STATUSES, Track
 from cso.orgs.models import Organization
 from cso.support.choices import PlaceKind
@@ -36,7 +36,6 @@ from .models import (
     Score,
 )
 
-AREA = "funding"
 ATTACHMENT_TYPES = ("pdf", "jpeg", "png", "docx", "xlsx")
 
 # Sent after commit: notices (above this app) listen; this app imports nothing of it.
@@ -89,19 +88,32 @@ def apply(programme: Programme, org, user, *, title: str, plan: str, requested: 
         raise Ineligible(reasons)
     if lines and sum(a for _, a in lines) != requested:
         raise ValidationError("预算明细合计应等于申请金额。")
-    checked = [filetypes.check_file(f.name, f.read(), allowed=ATTACHMENT_TYPES, what="附件") for f in files]
     application = Application.objects.create(
         programme=programme, organization=org, title=title, plan=plan, requested=requested,
         eligibility=[{"code": r.code, "text": r.text, "blocking": r.blocking} for r in reasons],
         priority=any(r.code == "priority" for r in reasons), grade=facts.grade, submitted_by=user)
     BudgetLine.objects.bulk_create([BudgetLine(application=application, item=i, amount=a) for i, a in lines])
-    for c in checked:
-        stored = privatefiles.write(AREA, c.extension, c.data)
-        Attachment.objects.create(application=application, name=c.name, stored_name=stored,
-                                  content_type=c.content_type, size=len(c.data), uploaded_by=user)
+    _attach(application, files, user)
     _decide(application, "submitted", user, "资格审查通过：" + ("；".join(r.text for r in reasons) or "符合全部条件"))
     transaction.on_commit(lambda: application_submitted.send(Application, application=application))
     return application
+
+
+def _attach(application: Application, files, user) -> None:
+    """Store the application's files (``cso.core.attachments``: size, type by content). A refused file refuses the
+    whole application (the caller's transaction rolls back) and the files already written are removed again."""
+    stored: list[Attachment] = []
+    try:
+        for f in files:
+            stored.append(attachments.store(
+                Attachment, f, what=f"附件“{f.name}”", allowed=ATTACHMENT_TYPES, user=user,
+                create=lambda **fields: Attachment.objects.create(application=application, **fields)))
+    except BaseException as exc:
+        for row in stored:
+            privatefiles.delete(Attachment.AREA, row.stored_name)
+        if isinstance(exc, ValidationError):
+            raise ValidationError({"files": exc.messages}) from exc
+        raise
 
 
 # --- review ----------------------------------------------------------------------------------------

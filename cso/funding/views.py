@@ -13,14 +13,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cso.accounts.responsibilities import Facts, Prospect, can, require
-from cso.core import privatefiles
+from cso.core import attachments
 from cso.orgs.choices import Track
 from cso.orgs.forms import apply_errors
 from cso.orgs.models import Organization, linked_q
@@ -41,7 +41,7 @@ from .forms import (
     ReviewerForm,
     ScoreForm,
 )
-from .models import Application, Attachment, Award, GuidanceItem, GuidanceList, Programme, Qualification
+from .models import Application, Award, GuidanceItem, GuidanceList, Programme, Qualification
 
 
 def _crumbs(*tail) -> list[dict]:
@@ -131,7 +131,8 @@ def guidance_public(request):
 def programmes(request):
     require(request.user, "funding.view")
     qs = (Programme.objects.visible_to(request.user).select_related("division")
-          .annotate(n_apps=Count("applications", distinct=True), committed=Sum("awards__amount")))
+          .annotate(n_apps=Count("applications", distinct=True), committed=Sum("awards__amount"))
+          .order_by("-year", "-opens_on", "-pk"))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "funding/programmes.html", {
         "page_obj": page, "may_create": can(request.user, "funding.manage", _here(request.user)),
@@ -243,10 +244,6 @@ def apply(request, programme):
             refused = exc.reasons
         except ValidationError as exc:
             apply_errors(form, exc)
-        except Exception as exc:  # an attachment refused by its content (cso.core.filetypes.UploadRefused)
-            if type(exc).__name__ != "UploadRefused":
-                raise
-            form.add_error("files", str(exc))
         else:
             messages.success(request, "已提交申报，资格审查通过。")
             return redirect("funding:application", application=application.pk)
@@ -316,16 +313,15 @@ def application_detail(request, application):
 
 
 @require_GET
-def attachment(request, attachment):
-    att = get_object_or_404(Attachment.objects.select_related("application"), pk=attachment)
-    app = _application_or_review(request, att.application_id)
+def attachment(request, application, attachment):
+    """A file of the application: the application is found among those the account sees (or reviews), the file
+    among the application's own."""
+    app = _application_or_review(request, application)
     if not (can(request.user, "funding.view", app.programme) or can(request.user, "funding.apply", app.organization)
             or can(request.user, "funding.review", app)):
         raise PermissionDenied
-    response = FileResponse(privatefiles.open_file(services.AREA, att.stored_name), as_attachment=True,
-                            filename=att.name, content_type=att.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    att = get_object_or_404(app.attachments.all(), pk=attachment)
+    return attachments.response(att, "找不到该附件。")
 
 
 @require_POST

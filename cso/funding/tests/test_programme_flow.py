@@ -1,7 +1,7 @@
 """The whole programme path over HTTP: call → application (eligibility with reasons) → review with conflicts →
 award within the budget → contract (custody for a filed group) → instalments → evaluations → archive; public pages."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -46,8 +46,50 @@ def test_an_organization_applies_with_a_budget_and_an_attachment(cast, client):
     assert response.status_code == 302, response.content.decode()[:3000]
     app = Application.objects.get(organization=org)
     assert [(line.item, line.amount) for line in app.budget_lines.all()] == [("活动物料", 3000), ("交通", 2000)]
-    assert app.attachments.get().name == "计划书.pdf"
-    assert client.get(reverse("funding:attachment", args=[app.attachments.get().pk])).status_code == 200
+    att = app.attachments.get()
+    assert att.original_name == "计划书.pdf" and len(att.sha256) == 64
+    download = client.get(reverse("funding:attachment", args=[app.pk, att.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert download["X-Content-Type-Options"] == "nosniff" and "attachment" in download["Content-Disposition"]
+
+
+def test_an_attachment_is_checked_by_its_content_and_refuses_the_whole_application(cast, client, settings,
+                                                                                    tmp_path):
+    settings.CSO_PRIVATE_MEDIA_ROOT = str(tmp_path)
+    prog = programme(cast["county"])
+    org = linked_org(cast["organization"], cast["registrar"])
+    client.force_login(cast["organization"])
+    url = reverse("funding:apply", args=[prog.pk]) + f"?org={org.uid}"
+    response = client.post(url, {"org": org.uid, "title": "邻里守望", "plan": "每周探访", "requested": "5000",
+                                 "files": [SimpleUploadedFile("计划书.pdf", PDF, "application/pdf"),
+                                           SimpleUploadedFile("预算.pdf", b"MZ\x90\x00not a pdf", "application/pdf")]})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "预算.pdf" in body and not Application.objects.filter(organization=org).exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]  # the first file was removed again
+
+
+def test_a_file_is_served_only_within_its_own_application(cast, client, settings, tmp_path):
+    from cso.core import attachments
+    from cso.funding.models import Attachment
+
+    settings.CSO_PRIVATE_MEDIA_ROOT = str(tmp_path)
+    prog = programme(cast["county"])
+    mine = linked_org(cast["organization"], cast["registrar"])
+    other = make_registered(cast["registrar"])
+    app = services.apply(prog, mine, cast["organization"], title="甲", plan="甲", requested=Decimal("100"), lines=[],
+                         files=[SimpleUploadedFile("甲.pdf", PDF, "application/pdf")])
+    theirs = services.apply(prog, other, cast["registrar"], title="乙", plan="乙", requested=Decimal("100"),
+                            lines=[], files=[SimpleUploadedFile("乙.pdf", PDF, "application/pdf")])
+    their_file = theirs.attachments.get()
+    client.force_login(cast["organization"])
+    assert client.get(reverse("funding:attachment", args=[app.pk, their_file.pk])).status_code == 404
+    assert client.get(reverse("funding:attachment", args=[theirs.pk, their_file.pk])).status_code == 404
+    assert client.get(reverse("funding:attachment", args=[app.pk, app.attachments.get().pk])).status_code == 200
+    assert Attachment in attachments.file_models()
+    Attachment.objects.filter(pk=their_file.pk).delete()  # a row gone: the sweep removes its file
+    assert attachments.sweep_orphans(older_than=timedelta(0)) == 1
+    assert app.attachments.get().open().read() == PDF
 
 
 def test_an_ineligible_applicant_is_refused_with_each_reason(cast, client):
