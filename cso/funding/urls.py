@@ -36,6 +36,8 @@ urlpatterns = [
     path("awards/<int:award>/archive/", views.award_move, {"move": "archive"}, name="archive"),
     path("money/", views.money_view, name="money"),
     path("money/export/", views.money_export, name="money_export"),
+    path("awards/export/", views.awards_export, name="awards_export"),
+    path("programmes/<int:programme>/export/", views.applications_export, name="applications_export"),
     path("orgs/<uid:uid>/qualifications/", views.qualification_add, name="qualification_add"),
     path("qualifications/<int:qualification>/delete/", views.qualification_delete, name="qualification_delete"),
 ]

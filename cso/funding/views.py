@@ -526,26 +526,48 @@ def money_view(request):
                                                   "breadcrumbs": _crumbs(("资金情况", ""))})
 
 
+def _export(request, export):
+    """Answer a small export at once; a large one is written by the worker, whose page offers the file."""
+    from . import exports
+
+    if not export.allowed():
+        raise PermissionDenied("您的账号无权导出这些资金扶持数据。")
+    if not export.is_small():
+        job = exports.submit(export, back_url=request.get_full_path())
+        return redirect("core:job", job=job.pk)
+    return exports.response(export)
+
+
 @require_GET
 def money_export(request):
-    from urllib.parse import quote
-
-    from django.http import HttpResponse
-
-    from cso.core import csvfiles
-
-    from . import money
+    """The money view as CSV (by kind, total, shares, the divisions one level down)."""
+    from . import exports
 
     require(request.user, "funding.money")
     division, year = _money_division(request), _money_year(request)
     if division is not None:
         require(request.user, "funding.money", division)
-    data = money.summary(request.user, division, year)
-    rows = [[r["label"], r["budget"], r["committed"], r["paid"], r["remaining"], r["n"]] for r in data["rows"]]
-    rows.append(["合计", data["budget"], data["committed"], data["paid"], data["remaining"], data["n"]])
-    header = ["资金类型", "预算（元）", "已立项（元）", "已拨付（元）", "结余（元）", "立项数"]
-    body = "".join(csvfiles.lines(header, rows))
-    response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
-    name = f"资金情况-{division.code if division else '全部'}-{year}.csv"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return _export(request, exports.Export.from_params(
+        request.user, "money", {"division": division.code if division else "", "year": year}))
+
+
+@require_GET
+def awards_export(request):
+    """Every award of the account's subtree in a year, one row each (filters: kind, division)."""
+    from . import exports
+
+    require(request.user, "funding.money")
+    division, year = _money_division(request), _money_year(request)
+    if division is not None:
+        require(request.user, "funding.money", division)
+    return _export(request, exports.Export.from_params(request.user, "awards", {
+        "division": division.code if division else "", "year": year, "kind": request.GET.get("kind", "")}))
+
+
+@require_GET
+def applications_export(request, programme):
+    """The applications of a programme in ranking order."""
+    from . import exports
+
+    programme = _programme(request, programme)
+    return _export(request, exports.Export.from_params(request.user, "applications", {"programme": programme.pk}))
