@@ -71,11 +71,12 @@ class Export:
         if self.what == "applications":
             programme = self.programme()
             return programme is not None and can(self.user, "funding.view", programme)
-        if not can(self.user, "funding.money"):
+        action = "funding.awards" if self.what == "awards" else "funding.money"
+        if not can(self.user, action):
             return False
         if self.params.get("division"):
             division = self.division()
-            return division is not None and can(self.user, "funding.money", division)
+            return division is not None and can(self.user, action, division)
         return True
 
     # --- what -------------------------------------------------------------------------------------

@@ -556,10 +556,10 @@ def awards_export(request):
     """Every award of the account's subtree in a year, one row each (filters: kind, division)."""
     from . import exports
 
-    require(request.user, "funding.money")
+    require(request.user, "funding.awards")
     division, year = _money_division(request), _money_year(request)
     if division is not None:
-        require(request.user, "funding.money", division)
+        require(request.user, "funding.awards", division)
     return _export(request, exports.Export.from_params(request.user, "awards", {
         "division": division.code if division else "", "year": year, "kind": request.GET.get("kind", "")}))
 
