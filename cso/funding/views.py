@@ -97,6 +97,7 @@ def call_detail(request, programme):
     return render(request, "funding/call_detail.html", {
         "programme": programme, "orgs": orgs, "categories": programme.categories.all(),
         "grade": programme.min_grade or rules.rules_for(programme.division_id)["priority_grade"],
+        "bonus": rules.priority_bonus(programme),
         "breadcrumbs": _crumbs(("资金扶持项目征集", reverse("funding:calls")))})
 
 

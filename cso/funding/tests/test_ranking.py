@@ -56,6 +56,8 @@ def test_the_priority_bonus_is_added_to_the_ranking_score(cast, client):
     assert page.index("三A协会") < page.index("未评估协会") < page.index("未评分协会")
     assert "+5" in page and "85.5" in page and "84.5" in page and "本平台建议" in page
     assert "评估等级3A及以上" in page
+    call = client.get(reverse("funding:call", args=[prog.pk])).content.decode()
+    assert "评审排序加5分" in call
     detail = client.get(reverse("funding:application", args=[graded.pk])).content.decode()
     assert "优先加分 +5" in detail and "排序得分 85.5" in detail
 
