@@ -65,3 +65,12 @@ def test_another_countys_account_reads_none_of_it(cast, client):
     assert client.get("/api/funding/programmes/").status_code == 403
     client.logout()
     assert client.get("/api/funding/awards/").status_code in (401, 403)
+
+
+def test_the_openapi_schema_documents_the_funding_endpoints():
+    from cso.api import api
+
+    paths = api.get_openapi_schema(path_prefix="/api/")["paths"]
+    assert {"/api/funding/programmes/", "/api/funding/programmes/{programme}", "/api/funding/awards/",
+            "/api/funding/awards/{award}"} <= set(paths)
+    assert set(paths["/api/funding/awards/"]) == {"get"}  # read-only
