@@ -15,3 +15,4 @@ api = NinjaAPI(
 api.add_router("/divisions/", "cso.regions.api.router")
 api.add_router("/orgs/", "cso.orgs.api.router")
 api.add_router("/stats/", "cso.stats.api.router")
+api.add_router("/funding/", "cso.funding.api.router")

@@ -765,6 +765,7 @@ FUNDING_ACTIONS: list[Action] = [
     Action("funding.review", "评审人员为申报评分或申报回避", "funding.Application"),
     Action("funding.decide", "立项（或不予立项）、签订协议、拨款、评估和归档", "funding.Application"),
     Action("funding.money", "查看本辖区资金扶持的资金情况（已立项、已拨付、结余）"),
+    Action("funding.awards", "查看本辖区的立项清单（接口、立项明细导出）", "funding.Award"),
     Action("funding.qualifications", "记录组织的免税资格、公益事业捐赠票据、公益性捐赠税前扣除资格",
            "orgs.Organization"),
 ]
@@ -791,6 +792,11 @@ FUNDING_DUTIES: list[Duty] = [
       for d in _rows("funding.money", role, ABOVE_STREET, SUBTREE,
                      note="种子文件001、004（向农村社区社会组织倾斜）；本平台建议：按区划、年度汇总资金情况")],
     *_rows("funding.money", Role.STREET, (S,), SUBTREE, note="本平台建议：街道查看本辖区的资金情况"),
+    *[d for role in (Role.ADMIN, Role.CIVIL_AFFAIRS)
+      for d in _rows("funding.awards", role, ABOVE_STREET, SUBTREE,
+                     note=f"{_FUND}；每笔立项均在公示栏公开；{PROPOSAL}：立项清单接口和立项明细导出按资助方所在区划限定")],
+    *_rows("funding.awards", Role.STREET, (S,), SUBTREE,
+           note=f"{PROPOSAL}：街道（乡镇）查看资助方在本辖区的立项（接口、导出）"),
     *_rows("funding.qualifications", Role.CIVIL_AFFAIRS, ABOVE_STREET, SUBTREE,
            note="种子文件002（民政局配合财税部门做好免税资格认定、公益事业捐赠票据申领和公益性捐赠税前扣除资格认定）"),
 ]

@@ -20,23 +20,35 @@ from cso.orgs.choices import LIVE_STATUSES, Track
 from cso.orgs.models import Organization
 from cso.regions.authorities import civil_affairs_body
 from cso.regions.models import Division
+from cso.support import services as support_services
+from cso.support.choices import PlaceKind
+from cso.support.models import Place
 
 COUNTY, STREET = "450102000000", "450102001000"
 TITLE = "兴宁区2026年度社区公益创投"
 
 
 def _centre(admin) -> Organization:
+    """民生街道社会组织服务中心: a registered organization that operates the street's service centre (a support place
+    of kind "centre", recorded by the support demo or here), so it may hold a filed group's money (seed 002)."""
     existing = Organization.objects.filter(name="民生街道社会组织服务中心").first()
-    if existing:
-        return existing
-    partial = "52450102MJDEM0001"
-    community = Division.objects.filter(code__startswith=STREET[:9], level=5).order_by("code").first()
-    return org_services.create_organization({
-        "name": "民生街道社会组织服务中心", "track": "registered", "org_type": "social_service",
-        "credit_code": partial + uscc.calc_check_digit(partial), "division": community.code,
-        "registration_authority": civil_affairs_body(Division.objects.get(code=COUNTY)),
-        "registered_on": timezone.localdate() - timedelta(days=900), "registered_capital": Decimal("30000"),
-        "tags": ["社会组织服务中心"]}, admin)
+    if existing is None:
+        partial = "52450102MJDEM0001"
+        community = Division.objects.filter(code__startswith=STREET[:9], level=5).order_by("code").first()
+        existing = org_services.create_organization({
+            "name": "民生街道社会组织服务中心", "track": "registered", "org_type": "social_service",
+            "credit_code": partial + uscc.calc_check_digit(partial), "division": community.code,
+            "registration_authority": civil_affairs_body(Division.objects.get(code=COUNTY)),
+            "registered_on": timezone.localdate() - timedelta(days=900), "registered_capital": Decimal("30000"),
+            "tags": ["社会组织服务中心"]}, admin)
+    place = Place.objects.filter(kind=PlaceKind.CENTRE, division_id=STREET).order_by("pk").first()
+    if place is None:
+        place = Place(kind=PlaceKind.CENTRE, name="民生街道社会组织服务中心", division_id=STREET,
+                      address="民生街道办事处一楼", offers=",custody,capacity,party,legal,")
+    if place.operator_id is None:
+        place.operator = existing
+        support_services.save_place(admin, place, is_new=place.pk is None)
+    return place.operator
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from cso.accounts.forms import BootstrapMixin
-from cso.orgs.models import Category
+from cso.orgs.models import Category, Organization
 
 from .choices import Stage
 from .models import GuidanceList, Programme, Qualification
@@ -87,8 +87,17 @@ class ContractForm(BootstrapMixin, forms.Form):
     number = forms.CharField(label="协议编号", max_length=60)
     signed_on = forms.DateField(label="签订日期", widget=DATE)
     instalments = forms.IntegerField(label="拨款期数", min_value=1, max_value=12, initial=2)
-    custodian = forms.CharField(label="财务代管单位（统一社会信用代码或组织标识）", max_length=18, required=False,
-                                help_text="备案的组织须由所在街道的社会组织服务中心财务代管（种子文件002）。")
+    custodian = forms.ModelChoiceField(
+        Organization.objects.none(), label="财务代管单位", required=False, empty_label="（请选择）",
+        help_text="备案的组织须由所在街道（乡镇）的社会组织服务中心财务代管（种子文件002）：可选的是该街道已录入为"
+                  "培育载体的社会组织服务中心的运营方。")
+
+    def __init__(self, *args, custodians=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if custodians is None:
+            del self.fields["custodian"]
+        else:
+            self.fields["custodian"].queryset = custodians
 
 
 class DisburseForm(BootstrapMixin, forms.Form):

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from cso.core.attachments import PrivateFile
 from cso.core.scoping import VIEW, Scope, ScopedManager, ScopedModel, ScopedQuerySet
 from cso.orgs.models import linked_q
 
@@ -171,23 +172,20 @@ class BudgetLine(models.Model):
         return f"{self.item} {self.amount}"
 
 
-class Attachment(models.Model):
-    """A file of an application, stored outside the web root (cso.core.privatefiles, area "funding")."""
+class Attachment(PrivateFile):
+    """A file of an application (计划书、预算表、证明材料), stored outside the web root (``cso.core.attachments``,
+    area "funding"); served only by the application's download view to those who may see the application."""
+
+    AREA = "funding"
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
-    name = models.CharField("文件名", max_length=200)
-    stored_name = models.CharField(max_length=80, editable=False)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = "附件"
         ordering = ["pk"]
 
-    def __str__(self):
-        return self.name
+    def responsibility_facts(self):
+        return self.application.responsibility_facts()
 
 
 class Conflict(models.Model):

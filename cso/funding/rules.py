@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 
@@ -96,6 +97,21 @@ def check(p: ProgrammeFacts, o: OrgFacts, on: date) -> list[Reason]:
             else:
                 reasons.append(Reason("no_priority", f"{have}，未达到{p.grade}，不享受优先。", False))
     return reasons
+
+
+def priority_bonus(programme) -> Decimal:
+    """The points a priority applicant (grade reached) adds to its average score for ranking (本平台建议; the
+    province's setting ``priority_bonus``). Only programmes whose grade rule is "priority" give it."""
+    if programme.grade_rule != GradeRule.PRIORITY:
+        return Decimal(0)
+    return Decimal(str(rules_for(programme.division_id)["priority_bonus"]))
+
+
+def ranking_score(average: Decimal | None, priority: bool, bonus: Decimal) -> Decimal | None:
+    """The score applications are ranked by: the reviewers' average plus the bonus for priority; None unscored."""
+    if average is None:
+        return None
+    return average + (bonus if priority else Decimal(0))
 
 
 def is_eligible(reasons: list[Reason]) -> bool:

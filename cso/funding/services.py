@@ -14,8 +14,11 @@ from django.db.models import Sum
 from django.dispatch import Signal
 from django.utils import timezone
 
-from cso.core import filetypes, privatefiles
+from cso.core import attachments, privatefiles
 from cso.orgs.choices import LIVE_STATUSES, Track
+from cso.orgs.models import Organization
+from cso.support.choices import PlaceKind
+from cso.support.models import Place
 
 from . import rules
 from .choices import ApplicationState, AwardState, Kind, ProgrammeState, Stage
@@ -33,7 +36,6 @@ from .models import (
     Score,
 )
 
-AREA = "funding"
 ATTACHMENT_TYPES = ("pdf", "jpeg", "png", "docx", "xlsx")
 
 # Sent after commit: notices (above this app) listen; this app imports nothing of it.
@@ -86,19 +88,32 @@ def apply(programme: Programme, org, user, *, title: str, plan: str, requested: 
         raise Ineligible(reasons)
     if lines and sum(a for _, a in lines) != requested:
         raise ValidationError("预算明细合计应等于申请金额。")
-    checked = [filetypes.check_file(f.name, f.read(), allowed=ATTACHMENT_TYPES, what="附件") for f in files]
     application = Application.objects.create(
         programme=programme, organization=org, title=title, plan=plan, requested=requested,
         eligibility=[{"code": r.code, "text": r.text, "blocking": r.blocking} for r in reasons],
         priority=any(r.code == "priority" for r in reasons), grade=facts.grade, submitted_by=user)
     BudgetLine.objects.bulk_create([BudgetLine(application=application, item=i, amount=a) for i, a in lines])
-    for c in checked:
-        stored = privatefiles.write(AREA, c.extension, c.data)
-        Attachment.objects.create(application=application, name=c.name, stored_name=stored,
-                                  content_type=c.content_type, size=len(c.data), uploaded_by=user)
+    _attach(application, files, user)
     _decide(application, "submitted", user, "资格审查通过：" + ("；".join(r.text for r in reasons) or "符合全部条件"))
     transaction.on_commit(lambda: application_submitted.send(Application, application=application))
     return application
+
+
+def _attach(application: Application, files, user) -> None:
+    """Store the application's files (``cso.core.attachments``: size, type by content). A refused file refuses the
+    whole application (the caller's transaction rolls back) and the files already written are removed again."""
+    stored: list[Attachment] = []
+    try:
+        for f in files:
+            stored.append(attachments.store(
+                Attachment, f, what=f"附件“{f.name}”", allowed=ATTACHMENT_TYPES, user=user,
+                create=lambda **fields: Attachment.objects.create(application=application, **fields)))
+    except BaseException as exc:
+        for row in stored:
+            privatefiles.delete(Attachment.AREA, row.stored_name)
+        if isinstance(exc, ValidationError):
+            raise ValidationError({"files": exc.messages}) from exc
+        raise
 
 
 # --- review ----------------------------------------------------------------------------------------
@@ -131,6 +146,21 @@ def score(application: Application, reviewer, points: Decimal, comment: str = ""
                                           defaults={"points": points, "comment": comment})
     _decide(application, "scored", reviewer, comment or f"评分{points}")
     return s
+
+
+def ranking(programme: Programme, applications) -> list[Application]:
+    """The applications in ranking order: average score plus the priority bonus (RULES.md: 3A and above have
+    priority for purchased services; the points are 本平台建议, a province setting), unscored ones last. Each gets
+    ``bonus`` (0 without priority), ``ranking_score`` and ``rank`` (1, 2, …; None unscored)."""
+    bonus = rules.priority_bonus(programme)
+    rows = list(applications)
+    for app in rows:
+        app.bonus = bonus if app.priority else Decimal(0)
+        app.ranking_score = rules.ranking_score(app.average_score, app.priority, bonus)
+    rows.sort(key=lambda a: (a.ranking_score is None, -(a.ranking_score or 0), a.pk))
+    for n, app in enumerate(rows, 1):
+        app.rank = n if app.ranking_score is not None else None
+    return rows
 
 
 # --- decisions -------------------------------------------------------------------------------------
@@ -184,27 +214,56 @@ def reject(application: Application, user, reason: str) -> None:
 
 
 # --- contract, instalments, evaluation, archive ---------------------------------------------------
+NO_CENTRE = ("该组织所在的街道（乡镇）尚未录入社会组织服务中心，无法财务代管。请先在“培育扶持 → 培育载体”中录入该街道的"
+             "社会组织服务中心（类型选“社会组织服务中心”），并填写其运营方（依法登记的组织），再记录协议。")
+
+
+def street_of(division_code: str | None) -> str:
+    """The 街道（乡镇） a division lies in: the first 9 digits of its code."""
+    return (division_code or "")[:9]
+
+
+def eligible_custodians(org):
+    """The organizations that may hold a filed group's money (财务代管, seed 002): the operators of the
+    social-organization service centres (``support.Place`` of kind ``centre``) of the group's street, registered
+    and live."""
+    street = street_of(org.division_id)
+    if len(street) < 9:
+        return Organization.objects.none()
+    operators = Place.objects.filter(kind=PlaceKind.CENTRE, division__code__startswith=street,
+                                     operator__isnull=False).values("operator_id")
+    return Organization.objects.filter(pk__in=operators, track=Track.REGISTERED,
+                                       status__in=LIVE_STATUSES).order_by("name", "pk")
+
+
 def custodian_problems(org, custodian) -> list[str]:
-    """A filed group cannot sign: the contract names a custodian — a registered, live organization of the same
-    street acting as its social-organization service centre (seed 002: 财务代管)."""
+    """A filed group cannot sign: the contract names a custodian — the operator of a social-organization service
+    centre recorded as a support place in the group's street, registered and live (seed 002: 财务代管)."""
     problems = []
     if org.track == Track.REGISTERED:
         if custodian is not None:
             problems.append("依法登记的组织自行签约，不需要财务代管单位。")
         return problems
+    eligible = eligible_custodians(org)
     if custodian is None:
-        return ["备案的组织不能签约，须由街道社会组织服务中心财务代管（种子文件002），请选择代管单位。"]
+        if not eligible.exists():
+            return [NO_CENTRE]
+        return ["备案的组织不能签约，须由所在街道（乡镇）的社会组织服务中心财务代管（种子文件002），"
+                "请选择财务代管单位。"]
     if custodian.track != Track.REGISTERED or custodian.status not in LIVE_STATUSES:
         problems.append("财务代管单位须为存续的依法登记的组织。")
-    if (custodian.division_id or "")[:9] != (org.division_id or "")[:9]:
-        problems.append("财务代管单位须在该组织所在的街道（乡镇）。")
-    if not is_service_centre(custodian):
-        problems.append("财务代管单位须为街道（乡镇）社会组织服务中心（名称含“社会组织服务中心”或标签为“社会组织服务中心”）。")
+    if not eligible.filter(pk=custodian.pk).exists():
+        if is_service_centre_anywhere(custodian):
+            problems.append("财务代管单位须为该组织所在的街道（乡镇）的社会组织服务中心的运营方。")
+        else:
+            problems.append("财务代管单位须为该组织所在的街道（乡镇）的社会组织服务中心（已录入为培育载体）的运营方。"
+                            + ("" if eligible.exists() else NO_CENTRE))
     return problems
 
 
-def is_service_centre(org) -> bool:
-    return "社会组织服务中心" in (org.name or "") or "社会组织服务中心" in (org.tags or [])
+def is_service_centre_anywhere(org) -> bool:
+    """Whether the organization operates a social-organization service centre recorded as a support place."""
+    return Place.objects.filter(kind=PlaceKind.CENTRE, operator=org).exists()
 
 
 @transaction.atomic

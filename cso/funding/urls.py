@@ -28,7 +28,7 @@ urlpatterns = [
     path("applications/<int:application>/conflict/", views.application_conflict, name="conflict"),
     path("applications/<int:application>/award/", views.application_decide, {"decision": "award"}, name="award_it"),
     path("applications/<int:application>/reject/", views.application_decide, {"decision": "reject"}, name="reject"),
-    path("attachments/<int:attachment>/", views.attachment, name="attachment"),
+    path("applications/<int:application>/attachments/<int:attachment>/", views.attachment, name="attachment"),
     path("awards/<int:award>/", views.award_detail, name="award"),
     path("awards/<int:award>/contract/", views.award_move, {"move": "contract"}, name="contract"),
     path("awards/<int:award>/disburse/", views.award_move, {"move": "disburse"}, name="disburse"),
@@ -36,6 +36,8 @@ urlpatterns = [
     path("awards/<int:award>/archive/", views.award_move, {"move": "archive"}, name="archive"),
     path("money/", views.money_view, name="money"),
     path("money/export/", views.money_export, name="money_export"),
+    path("awards/export/", views.awards_export, name="awards_export"),
+    path("programmes/<int:programme>/export/", views.applications_export, name="applications_export"),
     path("orgs/<uid:uid>/qualifications/", views.qualification_add, name="qualification_add"),
     path("qualifications/<int:qualification>/delete/", views.qualification_delete, name="qualification_delete"),
 ]

@@ -13,14 +13,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cso.accounts.responsibilities import Facts, Prospect, can, require
-from cso.core import privatefiles
+from cso.core import attachments
+from cso.orgs.choices import Track
 from cso.orgs.forms import apply_errors
 from cso.orgs.models import Organization, linked_q
 
@@ -40,7 +41,7 @@ from .forms import (
     ReviewerForm,
     ScoreForm,
 )
-from .models import Application, Attachment, Award, GuidanceItem, GuidanceList, Programme, Qualification
+from .models import Application, Award, GuidanceItem, GuidanceList, Programme, Qualification
 
 
 def _crumbs(*tail) -> list[dict]:
@@ -96,6 +97,7 @@ def call_detail(request, programme):
     return render(request, "funding/call_detail.html", {
         "programme": programme, "orgs": orgs, "categories": programme.categories.all(),
         "grade": programme.min_grade or rules.rules_for(programme.division_id)["priority_grade"],
+        "bonus": rules.priority_bonus(programme),
         "breadcrumbs": _crumbs(("资金扶持项目征集", reverse("funding:calls")))})
 
 
@@ -130,7 +132,8 @@ def guidance_public(request):
 def programmes(request):
     require(request.user, "funding.view")
     qs = (Programme.objects.visible_to(request.user).select_related("division")
-          .annotate(n_apps=Count("applications", distinct=True), committed=Sum("awards__amount")))
+          .annotate(n_apps=Count("applications", distinct=True), committed=Sum("awards__amount"))
+          .order_by("-year", "-opens_on", "-pk"))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "funding/programmes.html", {
         "page_obj": page, "may_create": can(request.user, "funding.manage", _here(request.user)),
@@ -174,12 +177,14 @@ def programme_edit(request, programme):
 @require_GET
 def programme_detail(request, programme):
     programme = _programme(request, programme)
-    apps = (programme.applications.select_related("organization", "award")
-            .prefetch_related("scores").order_by("-priority", "pk"))
+    apps = services.ranking(programme, programme.applications.select_related("organization", "award")
+                            .prefetch_related("scores").order_by("pk"))
     committed = services.committed(programme)
     return render(request, "funding/programme_detail.html", {
         "programme": programme, "applications": apps, "committed": committed,
         "remaining": programme.budget - committed, "reviewers": programme.reviewers.all(),
+        "bonus": rules.priority_bonus(programme),
+        "priority_grade": programme.min_grade or rules.rules_for(programme.division_id)["priority_grade"],
         "may_manage": can(request.user, "funding.manage", programme),
         "reviewer_form": ReviewerForm(),
         "breadcrumbs": _crumbs(("资金扶持项目", reverse("funding:programmes")), (programme.title, ""))})
@@ -240,10 +245,6 @@ def apply(request, programme):
             refused = exc.reasons
         except ValidationError as exc:
             apply_errors(form, exc)
-        except Exception as exc:  # an attachment refused by its content (cso.core.filetypes.UploadRefused)
-            if type(exc).__name__ != "UploadRefused":
-                raise
-            form.add_error("files", str(exc))
         else:
             messages.success(request, "已提交申报，资格审查通过。")
             return redirect("funding:application", application=application.pk)
@@ -294,7 +295,9 @@ def application_detail(request, application):
     own_score = app.scores.filter(reviewer=user).first()
     award = getattr(app, "award", None)
     committed = services.committed(app.programme)
+    bonus = rules.priority_bonus(app.programme) if app.priority else 0
     return render(request, "funding/application.html", {
+        "bonus": bonus, "ranking_score": rules.ranking_score(app.average_score, app.priority, bonus or 0),
         "app": app, "award": award, "scores": app.scores.select_related("reviewer"),
         "conflicts": app.conflicts.select_related("reviewer"), "decisions": app.decisions.select_related("by"),
         "lines": app.budget_lines.all(), "attachments": app.attachments.all(),
@@ -311,16 +314,15 @@ def application_detail(request, application):
 
 
 @require_GET
-def attachment(request, attachment):
-    att = get_object_or_404(Attachment.objects.select_related("application"), pk=attachment)
-    app = _application_or_review(request, att.application_id)
+def attachment(request, application, attachment):
+    """A file of the application: the application is found among those the account sees (or reviews), the file
+    among the application's own."""
+    app = _application_or_review(request, application)
     if not (can(request.user, "funding.view", app.programme) or can(request.user, "funding.apply", app.organization)
             or can(request.user, "funding.review", app)):
         raise PermissionDenied
-    response = FileResponse(privatefiles.open_file(services.AREA, att.stored_name), as_attachment=True,
-                            filename=att.name, content_type=att.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    att = get_object_or_404(app.attachments.all(), pk=attachment)
+    return attachments.response(att, "找不到该附件。")
 
 
 @require_POST
@@ -380,26 +382,25 @@ def application_decide(request, application, decision):
 def award_detail(request, award):
     award = _award(request, award)
     contract = getattr(award, "contract", None)
+    custodians = _custodians(award)
     return render(request, "funding/award.html", {
         "award": award, "contract": contract, "disbursements": award.disbursements.all(),
         "evaluations": award.evaluations.all(), "decisions": award.application.decisions.select_related("by"),
-        "contract_form": ContractForm(initial={"signed_on": timezone.localdate()}),
+        "contract_form": ContractForm(initial={"signed_on": timezone.localdate()}, custodians=custodians),
+        "no_centre": services.NO_CENTRE if custodians is not None and not custodians.exists() else "",
         "disburse_form": DisburseForm(initial={"paid_on": timezone.localdate()}),
         "evaluation_form": EvaluationForm(initial={"evaluated_on": timezone.localdate()}),
-        "needs_custodian": award.organization.track != "registered",
+        "needs_custodian": custodians is not None,
         "breadcrumbs": _crumbs(("资金扶持项目", reverse("funding:programmes")),
                           (award.programme.title, reverse("funding:programme", args=[award.programme_id])),
                           (award.organization.name, ""))})
 
 
-def _custodian(value: str):
-    value = (value or "").strip()
-    if not value:
+def _custodians(award):
+    """The eligible custodians of a filed group's street, or None when the organization signs itself."""
+    if award.organization.track == Track.REGISTERED:
         return None
-    org = Organization.objects.filter(Q(credit_code=value) | Q(uid=value)).first()
-    if org is None:
-        raise ValidationError("找不到该财务代管单位（请填写统一社会信用代码或组织标识）。")
-    return org
+    return services.eligible_custodians(award.organization)
 
 
 @require_POST
@@ -410,14 +411,15 @@ def award_move(request, award, move):
         if move == "archive":
             services.archive(award, request.user, request.POST.get("reason", ""))
         elif move in forms_by_move:
-            form = forms_by_move[move](request.POST)
+            extra = {"custodians": _custodians(award)} if move == "contract" else {}
+            form = forms_by_move[move](request.POST, **extra)
             if not form.is_valid():
                 raise ValidationError([f"{form.fields[n].label if n in form.fields else ''}：{e}"
                                        for n, errs in form.errors.items() for e in errs])
             data = form.cleaned_data
             if move == "contract":
                 services.sign(award, request.user, number=data["number"], signed_on=data["signed_on"],
-                              instalments=data["instalments"], custodian=_custodian(data["custodian"]))
+                              instalments=data["instalments"], custodian=data.get("custodian"))
             elif move == "disburse":
                 services.disburse(award, request.user, amount=data["amount"], paid_on=data["paid_on"],
                                   note=data["note"])
@@ -525,26 +527,48 @@ def money_view(request):
                                                   "breadcrumbs": _crumbs(("资金情况", ""))})
 
 
+def _export(request, export):
+    """Answer a small export at once; a large one is written by the worker, whose page offers the file."""
+    from . import exports
+
+    if not export.allowed():
+        raise PermissionDenied("您的账号无权导出这些资金扶持数据。")
+    if not export.is_small():
+        job = exports.submit(export, back_url=request.get_full_path())
+        return redirect("core:job", job=job.pk)
+    return exports.response(export)
+
+
 @require_GET
 def money_export(request):
-    from urllib.parse import quote
-
-    from django.http import HttpResponse
-
-    from cso.core import csvfiles
-
-    from . import money
+    """The money view as CSV (by kind, total, shares, the divisions one level down)."""
+    from . import exports
 
     require(request.user, "funding.money")
     division, year = _money_division(request), _money_year(request)
     if division is not None:
         require(request.user, "funding.money", division)
-    data = money.summary(request.user, division, year)
-    rows = [[r["label"], r["budget"], r["committed"], r["paid"], r["remaining"], r["n"]] for r in data["rows"]]
-    rows.append(["合计", data["budget"], data["committed"], data["paid"], data["remaining"], data["n"]])
-    header = ["资金类型", "预算（元）", "已立项（元）", "已拨付（元）", "结余（元）", "立项数"]
-    body = "".join(csvfiles.lines(header, rows))
-    response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
-    name = f"资金情况-{division.code if division else '全部'}-{year}.csv"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return _export(request, exports.Export.from_params(
+        request.user, "money", {"division": division.code if division else "", "year": year}))
+
+
+@require_GET
+def awards_export(request):
+    """Every award of the account's subtree in a year, one row each (filters: kind, division)."""
+    from . import exports
+
+    require(request.user, "funding.awards")
+    division, year = _money_division(request), _money_year(request)
+    if division is not None:
+        require(request.user, "funding.awards", division)
+    return _export(request, exports.Export.from_params(request.user, "awards", {
+        "division": division.code if division else "", "year": year, "kind": request.GET.get("kind", "")}))
+
+
+@require_GET
+def applications_export(request, programme):
+    """The applications of a programme in ranking order."""
+    from . import exports
+
+    programme = _programme(request, programme)
+    return _export(request, exports.Export.from_params(request.user, "applications", {"programme": programme.pk}))

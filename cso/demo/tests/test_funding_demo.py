@@ -27,5 +27,9 @@ def test_the_demo_funds_a_call_with_applications_in_several_states(cast):
     assert Programme.objects.count() == 2
     assert set(Application.objects.values_list("state", flat=True)) == {"awarded", "rejected", "submitted"}
     assert Award.objects.count() == 2 and Award.objects.filter(paid__gt=0).count() == 1
-    assert Contract.objects.get(custodian__isnull=False).custodian.name == "民生街道社会组织服务中心"
+    custodian = Contract.objects.get(custodian__isnull=False).custodian
+    assert custodian.name == "民生街道社会组织服务中心"
+    from cso.support.models import Place
+
+    assert Place.objects.get(kind="centre", division_id="450102001000").operator == custodian
     assert GuidanceList.objects.filter(published_on__isnull=False).count() == 2

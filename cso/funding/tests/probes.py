@@ -118,6 +118,26 @@ def _money(client, _):
 register(Probe("funding.money", (None,), lambda world, subject, account: None, _money))
 
 
+# --- the awards list (API and export): an award of a programme placed on and beside the account's line ----------
+def _awarded(world, subject, account):
+    from cso.funding.models import Award
+
+    app = _application(world, _programme(world, PLACES[subject]))
+    org = app.organization
+    return Award.objects.create(application=app, programme=app.programme, organization=org,
+                                division_id=app.programme.division_id, org_division_id=org.division_id,
+                                kind="venture", year=app.programme.year, amount=Decimal("1000"),
+                                awarded_on=timezone.localdate(), reason="探针立项")
+
+
+def _read_award(client, award):
+    response = client.get(f"/api/funding/awards/{award.pk}")
+    return answered(response, response.status_code == 200 and response.json()["id"] == award.pk)
+
+
+register(Probe("funding.awards", tuple(PLACES), _awarded, _read_award))
+
+
 def _qualify(client, org):
     response = client.post(reverse("funding:qualification_add", args=[org.uid]),
                            {"kind": "tax_exempt", "granted_on": "2025-01-01", "basis": "探针依据"})

@@ -43,7 +43,8 @@ def test_the_money_view_sums_by_kind_and_shows_the_shares(cast, client):
     assert data["shares"]["charity"]["amount"] == 10000
     assert data["shares"]["gov"]["amount"] == 20000
     assert [c["code"] for c in data["children"]] == ["450102000000"]
-    csv = client.get(reverse("funding:money_export"), {"year": venture.year}).content.decode("utf-8-sig")
+    export = client.get(reverse("funding:money_export"), {"year": venture.year})
+    csv = b"".join(export.streaming_content).decode("utf-8-sig")
     assert "公益创投" in csv and "40000" in csv
     # the sibling county sees none of it
     client.force_login(cast["outsider_county"])

@@ -1,7 +1,7 @@
 """The whole programme path over HTTP: call → application (eligibility with reasons) → review with conflicts →
 award within the budget → contract (custody for a filed group) → instalments → evaluations → archive; public pages."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cso.funding import services
 from cso.funding.models import Application, Award, Decision, Programme
-from cso.orgs.tests.factories import county_authority, credit_code, make_registered
+from cso.orgs.tests.factories import county_authority, credit_code, make_filed, make_registered
 
 from .helpers import linked_org, programme, submitted
 
@@ -46,8 +46,50 @@ def test_an_organization_applies_with_a_budget_and_an_attachment(cast, client):
     assert response.status_code == 302, response.content.decode()[:3000]
     app = Application.objects.get(organization=org)
     assert [(line.item, line.amount) for line in app.budget_lines.all()] == [("活动物料", 3000), ("交通", 2000)]
-    assert app.attachments.get().name == "计划书.pdf"
-    assert client.get(reverse("funding:attachment", args=[app.attachments.get().pk])).status_code == 200
+    att = app.attachments.get()
+    assert att.original_name == "计划书.pdf" and len(att.sha256) == 64
+    download = client.get(reverse("funding:attachment", args=[app.pk, att.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert download["X-Content-Type-Options"] == "nosniff" and "attachment" in download["Content-Disposition"]
+
+
+def test_an_attachment_is_checked_by_its_content_and_refuses_the_whole_application(cast, client, settings,
+                                                                                    tmp_path):
+    settings.CSO_PRIVATE_MEDIA_ROOT = str(tmp_path)
+    prog = programme(cast["county"])
+    org = linked_org(cast["organization"], cast["registrar"])
+    client.force_login(cast["organization"])
+    url = reverse("funding:apply", args=[prog.pk]) + f"?org={org.uid}"
+    response = client.post(url, {"org": org.uid, "title": "邻里守望", "plan": "每周探访", "requested": "5000",
+                                 "files": [SimpleUploadedFile("计划书.pdf", PDF, "application/pdf"),
+                                           SimpleUploadedFile("预算.pdf", b"MZ\x90\x00not a pdf", "application/pdf")]})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "预算.pdf" in body and not Application.objects.filter(organization=org).exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]  # the first file was removed again
+
+
+def test_a_file_is_served_only_within_its_own_application(cast, client, settings, tmp_path):
+    from cso.core import attachments
+    from cso.funding.models import Attachment
+
+    settings.CSO_PRIVATE_MEDIA_ROOT = str(tmp_path)
+    prog = programme(cast["county"])
+    mine = linked_org(cast["organization"], cast["registrar"])
+    other = make_registered(cast["registrar"])
+    app = services.apply(prog, mine, cast["organization"], title="甲", plan="甲", requested=Decimal("100"), lines=[],
+                         files=[SimpleUploadedFile("甲.pdf", PDF, "application/pdf")])
+    theirs = services.apply(prog, other, cast["registrar"], title="乙", plan="乙", requested=Decimal("100"),
+                            lines=[], files=[SimpleUploadedFile("乙.pdf", PDF, "application/pdf")])
+    their_file = theirs.attachments.get()
+    client.force_login(cast["organization"])
+    assert client.get(reverse("funding:attachment", args=[app.pk, their_file.pk])).status_code == 404
+    assert client.get(reverse("funding:attachment", args=[theirs.pk, their_file.pk])).status_code == 404
+    assert client.get(reverse("funding:attachment", args=[app.pk, app.attachments.get().pk])).status_code == 200
+    assert Attachment in attachments.file_models()
+    Attachment.objects.filter(pk=their_file.pk).delete()  # a row gone: the sweep removes its file
+    assert attachments.sweep_orphans(older_than=timedelta(0)) == 1
+    assert app.attachments.get().open().read() == PDF
 
 
 def test_an_ineligible_applicant_is_refused_with_each_reason(cast, client):
@@ -145,25 +187,96 @@ def test_a_failed_mid_term_evaluation_stops_later_instalments(cast):
         services.disburse(award, cast["county"], amount=Decimal("1000"), paid_on=date(2026, 6, 2))
 
 
-def test_a_filed_group_is_paid_through_the_street_service_centre(cast):
+def _filed_award(cast):
     prog = programme(cast["county"])
     prog.reviewers.add(cast["county"])
     group = linked_org(cast["organization"], cast["street"], filed=True)
     app = submitted(prog, group, cast["organization"], "8000")
     services.score(app, cast["county"], Decimal("80"))
-    award = services.award(app, Decimal("8000"), cast["county"], "社区需要")
-    with pytest.raises(Exception, match="财务代管"):
-        services.sign(award, cast["county"], number="2", signed_on=date(2026, 3, 1), instalments=1)
-    elsewhere = make_registered(cast["registrar"], name="朝阳街道社会组织服务中心", division="450102002001")
-    with pytest.raises(Exception, match="所在的街道"):
-        services.sign(award, cast["county"], number="2", signed_on=date(2026, 3, 1), instalments=1, custodian=elsewhere)
-    plain = make_registered(cast["registrar"], name="民生街道书画协会")
-    with pytest.raises(Exception, match="社会组织服务中心"):
-        services.sign(award, cast["county"], number="2", signed_on=date(2026, 3, 1), instalments=1, custodian=plain)
+    return services.award(app, Decimal("8000"), cast["county"], "社区需要")
+
+
+def _centre(operator, division="450102001000", kind="centre"):
+    from cso.support.models import Place
+
+    return Place.objects.create(kind=kind, name=f"{operator.name}（载体）", division_id=division, operator=operator)
+
+
+def _sign(cast, award, custodian=None):
+    return services.sign(award, cast["county"], number="2", signed_on=date(2026, 3, 1), instalments=1,
+                         custodian=custodian)
+
+
+def test_a_filed_group_is_paid_through_the_operator_of_its_streets_service_centre(cast):
+    award = _filed_award(cast)
     centre = make_registered(cast["registrar"], name="民生街道社会组织服务中心")
-    contract = services.sign(award, cast["county"], number="2", signed_on=date(2026, 3, 1), instalments=1,
-                             custodian=centre)
+    _centre(centre)
+    with pytest.raises(Exception, match="财务代管"):
+        _sign(cast, award)
+    assert list(services.eligible_custodians(award.organization)) == [centre]
+    contract = _sign(cast, award, centre)
     assert contract.custodian == centre
+    assert award.application.decisions.get(action="contracted").reason.endswith("由民生街道社会组织服务中心财务代管")
+
+
+def test_an_organization_named_like_a_service_centre_is_not_a_custodian(cast):
+    award = _filed_award(cast)
+    named = make_registered(cast["registrar"], name="民生街道社会组织服务中心", tags=["社会组织服务中心"])
+    with pytest.raises(Exception, match="培育载体") as refused:
+        _sign(cast, award, named)
+    assert services.NO_CENTRE in str(refused.value)
+    other_kind = make_registered(cast["registrar"], name="民生街道书画协会")
+    _centre(other_kind, kind="hub")  # operating a hub's premises is not a service centre
+    with pytest.raises(Exception, match="社会组织服务中心"):
+        _sign(cast, award, other_kind)
+    filed_operator = make_filed(cast["street"], name="民生街道服务队")
+    _centre(filed_operator)
+    with pytest.raises(Exception, match="存续的依法登记的组织"):
+        _sign(cast, award, filed_operator)
+    assert not hasattr(Award.objects.get(pk=award.pk), "contract")
+
+
+def test_the_service_centre_of_another_street_is_not_a_custodian(cast):
+    award = _filed_award(cast)
+    elsewhere = make_registered(cast["registrar"], name="朝阳街道社会组织服务中心", division="450102002001")
+    _centre(elsewhere, division="450102002000")
+    with pytest.raises(Exception, match="所在的街道（乡镇）的社会组织服务中心的运营方"):
+        _sign(cast, award, elsewhere)
+    # an operator living in this street but running the centre of another street is refused too
+    here = make_registered(cast["registrar"], name="兴宁社区服务社")
+    _centre(here, division="450102002000")
+    with pytest.raises(Exception, match="运营方"):
+        _sign(cast, award, here)
+
+
+def test_without_a_service_centre_the_contract_form_tells_the_clerk_to_record_one(cast, client):
+    award = _filed_award(cast)
+    client.force_login(cast["county"])
+    page = client.get(reverse("funding:award", args=[award.pk])).content.decode()
+    assert "培育扶持 → 培育载体" in page and 'data-testid="no-centre"' in page
+    response = client.post(reverse("funding:contract", args=[award.pk]),
+                           {"number": "2", "signed_on": "2026-03-01", "instalments": "1"}, follow=True)
+    assert "尚未录入社会组织服务中心" in response.content.decode()
+    assert not hasattr(Award.objects.get(pk=award.pk), "contract")
+
+
+def test_the_contract_form_offers_the_streets_custodians(cast, client):
+    award = _filed_award(cast)
+    centre = make_registered(cast["registrar"], name="民生街道社会组织服务中心")
+    _centre(centre)
+    elsewhere = make_registered(cast["registrar"], name="朝阳街道社会组织服务中心", division="450102002001")
+    _centre(elsewhere, division="450102002000")
+    client.force_login(cast["county"])
+    page = client.get(reverse("funding:award", args=[award.pk])).content.decode()
+    assert f'value="{centre.pk}"' in page and "朝阳街道社会组织服务中心" not in page
+    assert 'data-testid="no-centre"' not in page
+    refused = client.post(reverse("funding:contract", args=[award.pk]), {
+        "number": "2", "signed_on": "2026-03-01", "instalments": "1", "custodian": str(elsewhere.pk)}, follow=True)
+    assert "财务代管单位" in refused.content.decode()
+    assert not hasattr(Award.objects.get(pk=award.pk), "contract")
+    client.post(reverse("funding:contract", args=[award.pk]), {
+        "number": "2", "signed_on": "2026-03-01", "instalments": "1", "custodian": str(centre.pk)})
+    assert Award.objects.get(pk=award.pk).contract.custodian == centre
 
 
 def test_every_award_is_public_and_on_the_organization_page(cast, client):

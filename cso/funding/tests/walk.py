@@ -14,8 +14,9 @@ def foreign_funding(organization, cast) -> dict:
                                          opens_on=date(2026, 1, 1), closes_on=date(2026, 12, 31), state="draft")
     application = Application.objects.create(programme=programme, organization=organization, title="新竹街道组织",
                                              plan="新竹街道组织", requested=Decimal("100"))
-    attachment = Attachment.objects.create(application=application, name="新竹街道组织.pdf",
-                                           stored_name="0" * 32 + ".pdf", content_type="application/pdf", size=1)
+    attachment = Attachment.objects.create(application=application, original_name="新竹街道组织.pdf",
+                                           stored_name="1" * 32 + ".pdf", content_type="application/pdf", size=1,
+                                           sha256="0" * 64)
     award = Award.objects.create(application=application, programme=programme, organization=organization,
                                  division_id="450103000000", org_division_id=organization.division_id, kind="venture",
                                  year=2026, amount=Decimal("100"), awarded_on=date(2026, 2, 1), reason="新竹街道组织")
