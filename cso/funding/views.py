@@ -24,6 +24,7 @@ from cso.core import attachments
 from cso.orgs.choices import Track
 from cso.orgs.forms import apply_errors
 from cso.orgs.models import Organization, linked_q
+from cso.supervision.inspections import published_results
 
 from . import rules, services
 from .choices import ApplicationState, GuidanceKind, Kind, ProgrammeState
@@ -309,6 +310,9 @@ def application_detail(request, application):
         "conflict_form": ConflictForm(auto_id="conflict_%s"),
         "award_form": AwardForm(initial={"amount": app.requested}, auto_id="award_%s"),
         "reject_form": RejectForm(auto_id="reject_%s"),
+        # reviewers and the deciding body weigh the applicant's published inspection results (issue 11)
+        "inspection_results": list(published_results(app.organization)[:10])
+        if allowed & {"funding.review", "funding.decide"} else None,
         "breadcrumbs": _crumbs(("资金扶持项目", reverse("funding:programmes") if "funding.view" in allowed
                            else reverse("funding:mine")), (app.title, ""))})
 

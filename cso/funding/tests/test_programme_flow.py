@@ -342,3 +342,24 @@ def test_the_applicant_hears_of_the_eligibility_check_and_the_award(cast, django
         services.award(app, Decimal("20000"), cast["county"], "评审通过")
     titles = set(Notification.objects.filter(recipient=cast["organization"]).values_list("title", flat=True))
     assert titles == {"资金扶持申报已提交，资格审查通过", "资金扶持申报已立项"}
+
+
+def test_reviewers_see_the_applicants_published_inspection_results(cast, client):
+    from django.utils import timezone
+
+    from cso.supervision.models import InspectionPlan, InspectionResult, InspectionTarget
+
+    prog = programme(cast["county"])
+    org = linked_org(cast["organization"], cast["registrar"])
+    app = submitted(prog, org, cast["organization"])
+    plan = InspectionPlan.objects.create(division_id="450102000000", year=2026, title="2026年度双随机抽查", rate=3)
+    target = InspectionTarget.objects.create(plan=plan, organization=org, org_uid=org.uid, rank=1, score="0",
+                                             method="site")
+    InspectionResult.objects.create(target=target, method="site", inspected_on=date(2026, 5, 12), findings="账目不清",
+                                    conclusion="fix", fix_by=date(2026, 6, 30), published_at=timezone.now())
+    client.force_login(cast["county"])
+    page = client.get(reverse("funding:application", args=[app.pk])).content.decode()
+    assert 'data-testid="application-inspections"' in page and "2026年度双随机抽查" in page
+    client.force_login(cast["organization"])  # the applicant's own page carries no reviewer block
+    page = client.get(reverse("funding:application", args=[app.pk])).content.decode()
+    assert 'data-testid="application-inspections"' not in page
