@@ -8,13 +8,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cso.accounts.responsibilities import can, permitted, require
-from cso.core import csvfiles
+from cso.core import attachments, csvfiles
 from cso.core.scoping import CHANGE
 from cso.orgs.choices import BaseLevel
 from cso.regions import codes
@@ -170,16 +170,7 @@ def photo_remove(request, place_id, photo):
 def photo(request, place_id, photo):
     place = _place(request, place_id)
     require(request.user, "support.place_view", place)
-    item = get_object_or_404(PlacePhoto, pk=photo, place=place)
-    try:
-        handle = services.open_photo(item)
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type=item.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachments.response(get_object_or_404(PlacePhoto, pk=photo, place=place), "找不到该照片。")
 
 
 @require_POST
@@ -241,6 +232,10 @@ def intake_apply(request):
 @require_http_methods(["GET", "POST"])
 def intake_place(request):
     require(request.user, "support.incubate")
+    require(request.user, "support.place_into")
+    posted = request.POST.get("base", "")
+    if posted.isdigit() and not Place.placeable_by(request.user).filter(pk=int(posted)).exists():
+        raise Http404("没有该孵化基地。")  # a base outside what the account may place into is not named
     form = IntakePlaceForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {**form.cleaned_data, "account": form.cleaned_data.get("account_username")}
@@ -264,10 +259,12 @@ def intake_detail(request, intake_id):
     intake = _intake(request, intake_id)
     require(request.user, "support.intake_view", intake)
     may = permitted(request.user, ("support.incubate", "support.graduate"), intake)
-    bases = Place.objects.visible_to(request.user).filter(kind=PlaceKind.BASE).order_by("name")
+    bases = Place.placeable_by(request.user).order_by("level", "name")
+    base_visible = intake.base_id is not None and intake.base.is_visible_to(request.user)
     return render(request, "support/intake_detail.html", {
         "intake": intake, "milestones": intake.milestones.all(), "services": intake.services.all(),
-        "may": may, "bases": bases, "milestone_form": MilestoneForm(), "service_form": ServiceForm(),
+        "may": may, "bases": bases, "base_visible": base_visible, "milestone_form": MilestoneForm(),
+        "service_form": ServiceForm(),
         "history": intake.history.select_related("history_user").order_by("-history_date")[:20],
     })
 
@@ -291,7 +288,7 @@ def _decide(request, intake):
     require(request.user, "support.incubate", intake)
     base = None
     if request.POST.get("base", "").isdigit():
-        base = Place.objects.visible_to(request.user).filter(pk=int(request.POST["base"]), kind=PlaceKind.BASE).first()
+        base = Place.placeable_by(request.user).filter(pk=int(request.POST["base"])).first()
     accept = request.POST.get("decision") == "accept"
     services.decide_intake(intake, request.user, accept, base, request.POST.get("reason", ""))
     messages.success(request, "已安排入驻。" if accept else "已记录不安排入驻的理由。")
