@@ -7,20 +7,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cso.accounts.responsibilities import can, permitted, require
-from cso.core import attachments, csvfiles
+from cso.core import attachments
 from cso.core.scoping import CHANGE
 from cso.orgs.choices import BaseLevel
-from cso.regions import codes
 from cso.regions.models import Division
 
-from . import services
+from . import exports, services
 from .choices import OFFERS, BookingState, IntakeState, PlaceKind
 from .forms import (
     BookingForm,
@@ -35,8 +33,6 @@ from .forms import (
 from .models import Booking, Intake, Milestone, Place, PlacePhoto, Room
 
 PAGE_SIZE = 30
-EXPORT_HEADERS = ["名称", "类型", "基地层级", "设施类别", "所在区划", "区划代码", "地址", "面积（㎡）", "开放时间",
-                  "提供服务", "可容纳", "无偿提供", "运营方"]
 
 
 def _errors(request, exc: ValidationError, form=None) -> None:
@@ -49,41 +45,16 @@ def _errors(request, exc: ValidationError, form=None) -> None:
 
 
 # --- places ---------------------------------------------------------------------------------------------
-def _filtered_places(request):
-    qs = Place.objects.visible_to(request.user).select_related("division", "operator")
-    get = request.GET
-    if get.get("kind") in PlaceKind.values:
-        qs = qs.filter(kind=get["kind"])
-    if get.get("level", "").isdigit():
-        qs = qs.filter(level=int(get["level"]))
-    code = get.get("division", "").strip()
-    if code.isdigit() and len(code) == 12:
-        qs = qs.within(code[: codes.PREFIX_LENGTH[codes.level_of(code)]])
-    if get.get("offer") in dict(OFFERS):
-        qs = qs.filter(offers__contains=f",{get['offer']},")
-    q = get.get("q", "").strip()[:100]
-    if q:
-        qs = qs.filter(Q(name__contains=q) | Q(address__contains=q))
-    return qs.order_by("division_id", "kind", "name", "pk")
-
-
-def _export_rows(qs):
-    for p in qs.iterator(chunk_size=1000):
-        yield [p.name, p.get_kind_display(), p.get_level_display() if p.level else "", p.get_facility_type_display(),
-               p.division.name, p.division_id, p.address, p.area, p.opening_hours, "、".join(p.offer_labels),
-               p.capacity, "是" if p.free_of_charge else "", p.operator.name if p.operator_id else ""]
-
-
 @require_GET
 def place_list(request):
     require(request.user, "support.place_view")
-    qs = _filtered_places(request)
-    if request.GET.get("format") == "csv":
+    qs = exports.places(request.user, request.GET)
+    fmt = request.GET.get("format", "")
+    if fmt in exports.FORMATS:
         require(request.user, "support.place_export")
-        response = StreamingHttpResponse(csvfiles.lines(EXPORT_HEADERS, _export_rows(qs)),
-                                         content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f"attachment; filename=support-places-{timezone.localdate():%Y%m%d}.csv"
-        return response
+        if not exports.is_small(qs):  # a large list is written by the worker; its page offers the file
+            return redirect("core:job", job=exports.submit(request.user, request.GET, fmt, request.path).pk)
+        return exports.response(qs, fmt)
     division = request.user.division
     children = Division.objects.visible_to(request.user).filter(parent=division).order_by("code") if division else []
     return render(request, "support/place_list.html", {
