@@ -36,9 +36,13 @@ PAGE_SIZE = 30
 
 
 def _errors(request, exc: ValidationError, form=None) -> None:
+    """A refusal shown where it belongs: beside the field it names, at the top of the form, or as a message."""
     if form is not None and hasattr(exc, "error_dict"):
         for field, errs in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errs)
+        return
+    if form is not None:
+        form.add_error(None, exc.messages)
         return
     for msg in exc.messages:
         messages.error(request, msg)
