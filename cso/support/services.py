@@ -210,6 +210,7 @@ def place_intake(user, data: dict) -> Intake:
     if org is not None and not Organization.objects.visible_to(user).filter(pk=org.pk).exists():
         raise ValidationError({"organization": "只能安排本辖区的组织入驻。"})
     intake._change_reason = f"{IntakeSource.PLACED.label}：{user}安排入驻{intake.base}"
+    intake._history_user = user  # who placed it, also outside a request (the demo, the shell)
     intake.save()
     return intake
 
