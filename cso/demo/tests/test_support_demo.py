@@ -1,6 +1,7 @@
-"""The demo's support side: bases at three levels, a service centre, idle premises, a facility with rooms, photos of the county base; intakes
-applied, incubating (one placed by the street into the county's base), declined and graduated through an approved 备案 (the registry records the base); bookings
-booked, cancelled and used (activity evidence); once."""
+"""The demo's support side: bases at three levels, a service centre, idle premises, a facility with rooms, photos of
+the county base; intakes applied, incubating (one placed by the street into the county's base), declined and
+graduated through an approved 备案 (the registry records the base); bookings booked, cancelled and used (activity
+evidence); once."""
 
 import io
 
