@@ -102,9 +102,8 @@ FROM orgs_organization o, (VALUES (%(year)s), (%(year)s - 1)) AS ys(y)
 WHERE o.track = 'registered' AND o.registered_on < make_date(y, 1, 1)
   AND (o.id / 5) %% 20 < CASE WHEN y = %(year)s THEN 14 ELSE 15 END"""),
     ("activity records", """
-INSERT INTO supervision_activityrecord (organization_id, date, what, place, photo_name, photo_stored, photo_type,
-    recorded_at)
-SELECT o.id, CURRENT_DATE - ((o.id * 31 + k * 173) %% 730)::int, '社区活动', '', '', '', '', now()
+INSERT INTO supervision_activityrecord (organization_id, date, what, place, recorded_at)
+SELECT o.id, CURRENT_DATE - ((o.id * 31 + k * 173) %% 730)::int, '社区活动', '', now()
 FROM orgs_organization o, generate_series(0, 1) k
 WHERE (o.id * 11) %% 100 < 55 AND (k = 0 OR o.id %% 2 = 0)"""),
     ("credit events", """

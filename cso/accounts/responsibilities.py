@@ -33,6 +33,7 @@ OWN_DIVISION = "own_division"  # the object belongs to the account's own divisio
 CHILDREN = "children"  # the object belongs to a direct child of the account's division
 REGISTERED_HERE = "registered_here"  # the body that registered / files the object sits in the account's division
 LINKED = "linked"  # the account is linked to the object (an organization's or a base's own account)
+SERVES = "serves"  # the object serves an area the account's division lies in (a county's incubation base)
 
 REACHES = {
     SUBTREE: "本辖区内（含下级）",
@@ -40,6 +41,7 @@ REACHES = {
     CHILDREN: "直接下级",
     REGISTERED_HERE: "本机关登记（备案）的",
     LINKED: "本账号关联的",
+    SERVES: "服务本辖区的（如所在县（区）的孵化基地）",
 }
 
 
@@ -63,6 +65,7 @@ class Facts:
     authority_division: str | None = None  # where the body that registered / files it sits
     track: str | None = None
     linked: Callable[[object], bool] | None = field(default=None, compare=False)  # user -> linked?
+    serves: str | None = None  # the 12-digit code of the area the object serves (its subtree), if any
 
 
 @dataclass(frozen=True)
@@ -475,6 +478,8 @@ def reaches(user, reach: str, facts: Facts) -> bool:
         return bool(facts.linked and facts.linked(user))
     if reach == REGISTERED_HERE:
         return facts.authority_division == own
+    if reach == SERVES:
+        return bool(facts.serves) and own.startswith(_prefix(facts.serves))
     if facts.division is None:
         return False
     if reach == SUBTREE:
@@ -707,6 +712,7 @@ SUPPORT_ACTIONS: list[Action] = [
     Action("support.intake_view", "查看入驻孵化记录（计划、服务、出壳）", "support.Intake"),
     Action("support.intake_apply", "申请入驻孵化基地（团队账号）"),
     Action("support.incubate", "安排入驻、制定孵化计划、记录服务、结束孵化", "support.Intake"),
+    Action("support.place_into", "安排团队（组织）入驻该孵化基地", "support.Place"),
     Action("support.graduate", "办理出壳（以本团队账号提交备案或成立登记申请）", "support.Intake"),
     Action("support.book", "预约活动室", "support.Booking"),
     Action("support.booking_cancel", "取消场地预约", "support.Booking"),
@@ -739,6 +745,13 @@ SUPPORT_DUTIES: list[Duty] = [
                                                      note=f"{_INCUBATE}：街道安排入驻、记录孵化")],
     *_rows("support.incubate", Role.OPERATOR, LINKED_LEVELS, LINKED,
            note=f"{_INCUBATE}；{PROPOSAL}：运营方接收入驻、制定计划、记录本基地提供的服务"),
+    *[d for role, levels in _MANAGERS for d in _rows("support.place_into", role, levels, SUBTREE,
+                                                     note=f"{_INCUBATE}：安排本辖区的团队入驻本辖区的孵化基地")],
+    *_rows("support.place_into", Role.STREET, (S,), SERVES,
+           note=f"{_INCUBATE}：入驻由团队申请或街道安排；街道可安排本街道的团队入驻服务本街道的上级孵化基地"
+                "（所在县（区）级基地）"),
+    *_rows("support.place_into", Role.OPERATOR, LINKED_LEVELS, LINKED,
+           note=f"{PROPOSAL}：运营方接收团队入驻本基地"),
     *_rows("support.graduate", Role.ORGANIZATION, LINKED_LEVELS, LINKED,
            note=f"{_INCUBATE}；{RULES_FILE}：出壳即以团队账号向登记（备案）机关提交申请，机关批准后名录记载孵化基地"),
     *_rows("support.book", Role.ORGANIZATION, LINKED_LEVELS, SUBTREE, note=f"{_ROOMS}：组织账号预约本辖区的活动室"),

@@ -86,6 +86,12 @@ def load(stdout) -> None:
                             description="志愿者管理培训", hours=3)
     services.record_service(incubating, operator, kind="space", date=today - timedelta(days=20),
                             description="提供基地办公工位一个")
+    # the street places a group of its own street into the county's base (seed 003: application or placement)
+    placed = services.place_intake(street, {**common, "base": county_base, "group_name": "兴宁社区书法兴趣队",
+                                            "activity": "书法练习、春节义写春联"})
+    services.record_service(placed, operator, kind="mentoring", date=today - timedelta(days=1),
+                            description="导师指导制定团队章程", hours=2)
+    _photos(county_base, bureau)
     declined = services.apply_for_intake(group, {**common, "base": None, "group_name": "兴宁社区广场舞队",
                                                  "activity": "广场舞"})
     services.decide_intake(declined, street, accept=False, reason="已是成熟团队，建议直接备案")
@@ -102,6 +108,43 @@ def load(stdout) -> None:
         services.mark_used(past, community, attendance=35)
     stdout.write(f"演示培育扶持：载体 {Place.objects.within('450102').count()} 处（新纳入名录 {adopted} 处），"
                  f"入驻孵化 {Intake.objects.within('450102').count()} 条，场地预约 {Booking.objects.count()} 条。")
+
+
+def _picture(wall, roof, width=480, height=300) -> bytes:
+    """A drawn picture of a building as a PNG (the demo has no real photographs)."""
+    import struct
+    import zlib
+
+    def colour(x, y):
+        if y > height * 0.82:
+            return (120, 170, 110)  # lawn
+        if width * 0.2 <= x <= width * 0.8 and height * 0.38 <= y <= height * 0.82:
+            door = width * 0.46 <= x <= width * 0.54 and y >= height * 0.64
+            window = any(wx <= x <= wx + width * 0.08 for wx in (width * 0.26, width * 0.36, width * 0.58,
+                                                                  width * 0.68)) and height * 0.46 <= y <= height * 0.58
+            return (120, 80, 50) if door else (150, 190, 230) if window else wall
+        roof_top = height * 0.15 + abs(x - width / 2) * 0.8
+        if width * 0.15 <= x <= width * 0.85 and roof_top <= y < height * 0.38:
+            return roof
+        return (200, 225, 245)  # sky
+
+    raw = b"".join(b"\x00" + bytes(c for x in range(width) for c in colour(x, y)) for y in range(height))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+
+
+def _photos(place, user) -> None:
+    """Two pictures of the base, stored as any uploaded photo is (checked by content, kept privately)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    for caption, wall, roof in (("基地外景", (222, 226, 230), (176, 58, 46)),
+                                ("共享办公区", (240, 236, 224), (52, 101, 164))):
+        services.add_photo(place, user, SimpleUploadedFile(f"{caption}.png", _picture(wall, roof),
+                                                           content_type="image/png"), caption)
 
 
 def _graduate(stdout, operator, street, group, base, common) -> None:

@@ -2,8 +2,8 @@
 
 Recorded by the organization's own account or by the street / community (the responsibilities table,
 ``supervision.activity_record``); the zombie scan reads the latest date (no record for N months is a signal).
-The photo is checked by content (``cso.core.filetypes``: JPEG / PNG / HEIC, metadata stripped) and stored outside
-the web root (``cso.core.privatefiles``); only the photo view, after checking who asks, streams it.
+The photo (``ActivityPhoto``) is checked by content (JPEG / PNG / HEIC, metadata stripped) and stored outside the web
+root through ``cso.core.attachments``; only the photo view, after checking who asks, streams it.
 """
 
 from __future__ import annotations
@@ -14,23 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cso.accounts.responsibilities import require
-from cso.core import filetypes, privatefiles
+from cso.core import attachments
 
-from .models.zombie import ActivityRecord
+from .models.zombie import ActivityPhoto, ActivityRecord
 
 PHOTO_TYPES = ("jpeg", "png", "heic")
-
-
-def _photo(uploaded_file) -> filetypes.Checked:
-    limit = filetypes.max_bytes()
-    if getattr(uploaded_file, "size", 0) > limit:
-        raise ValidationError({"photo": f"照片过大，不能超过 {limit // (1024 * 1024)} MB。"})
-    uploaded_file.seek(0)
-    try:
-        return filetypes.check_file(uploaded_file.name, uploaded_file.read(limit + 1), allowed=PHOTO_TYPES,
-                                    what="照片")
-    except filetypes.UploadRefused as exc:
-        raise ValidationError({"photo": exc.message}) from exc
 
 
 def add(organization, user, *, on: date, what: str, place: str = "", participants: int | None = None,
@@ -43,20 +31,19 @@ def add(organization, user, *, on: date, what: str, place: str = "", participant
         raise ValidationError({"what": "请填写活动名称。"})
     if today is not None and on > today:
         raise ValidationError({"date": "活动日期不能晚于今天。"})
-    checked = _photo(photo) if photo else None
-    stored = privatefiles.write(ActivityRecord.AREA, checked.extension, checked.data) if checked else ""
-    try:
+
+    def create(**file_fields) -> ActivityRecord:
+        record = ActivityRecord.objects.create(
+            organization=organization, date=on, what=what[:300], place=(place or "").strip()[:200],
+            participants=participants, recorded_by=user)
+        if file_fields:
+            ActivityPhoto.objects.create(record=record, **file_fields)
+        return record
+
+    if not photo:
         with transaction.atomic():
-            return ActivityRecord.objects.create(
-                organization=organization, date=on, what=what[:300], place=(place or "").strip()[:200],
-                participants=participants, recorded_by=user,
-                photo_name=checked.name[:255] if checked else "", photo_stored=stored,
-                photo_type=checked.content_type if checked else "")
-    except BaseException:
-        if stored:
-            privatefiles.delete(ActivityRecord.AREA, stored)
-        raise
-
-
-def open_photo(record: ActivityRecord):
-    return privatefiles.open_file(ActivityRecord.AREA, record.photo_stored)
+            return create()
+    try:
+        return attachments.store(ActivityPhoto, photo, what="照片", allowed=PHOTO_TYPES, create=create, user=user)
+    except ValidationError as exc:
+        raise ValidationError({"photo": exc.messages}) from exc

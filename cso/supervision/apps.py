@@ -7,4 +7,5 @@ class SupervisionConfig(AppConfig):
     verbose_name = "监督管理"
 
     def ready(self):
-        from . import annual_exports  # noqa: F401  (the worker knows the annual-report export runner)
+        # the worker knows the export runners of the annual-report lists and the evaluation list
+        from . import annual_exports, evaluation_exports  # noqa: F401

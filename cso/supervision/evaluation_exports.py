@@ -1,6 +1,8 @@
 """The bureau's list of grade evaluations (filters: state, year, grade, division; search by name or credit code)
 and its export: CSV through ``cso.core.csvfiles`` (UTF-8 with BOM, no cell runs as a formula) or .xlsx with every
-text written as a string. Every row starts from ``Evaluation.objects.visible_to`` (the account's subtree)."""
+text written as a neutralised string. Above ``CSO_EXPORT_SYNC_ROWS`` rows the export is a background job
+(``cso.core.jobs``, kind ``supervision.evaluation_export``) whose page offers the file when done. Every row starts
+from ``Evaluation.objects.visible_to`` (the account's subtree)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ from django.db.models import Q
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
-from cso.core import csvfiles
+from cso.accounts.responsibilities import can
+from cso.core import csvfiles, jobs
 from cso.core.hierarchy import PREFIX_LENGTH
 from cso.core.scoping import subtree_q
 
@@ -93,9 +96,37 @@ class Listing:
             yield self.row(ev)
 
 
+KIND = "supervision.evaluation_export"
+
+
 def is_small(listing: Listing) -> bool:
+    """At most ``CSO_EXPORT_SYNC_ROWS`` rows: answered at once; larger lists are written by the worker."""
     limit = settings.CSO_EXPORT_SYNC_ROWS
     return listing.queryset().order_by()[: limit + 1].count() <= limit
+
+
+def submit(listing: Listing, fmt: str, back_url: str = ""):
+    return jobs.submit(listing.user, KIND, f"导出等级评估名单（.{fmt}）", {**listing.params(), "format": fmt},
+                       back_url=back_url)
+
+
+@jobs.runner(KIND)
+def run_export(job, progress: jobs.Progress) -> jobs.Output:
+    """The worker's side of a large export: the same rows, read again for the account that asked."""
+    user = job.user
+    if not user.is_active or not can(user, "supervision.evaluation_list"):
+        raise jobs.JobFailed("发起导出的账号已停用或已无权查看等级评估名单。")
+    fmt = job.params.get("format")
+    if fmt not in ("csv", "xlsx"):
+        raise jobs.JobFailed("不支持的导出格式。")
+    listing = Listing.from_params(user, {k: str(v) for k, v in job.params.items()})
+    progress(0, listing.queryset().count(), "正在导出")
+    if fmt == "csv":
+        return jobs.Output(_filename("csv"), jobs.CSV, "".join(csvfiles.lines(HEADER, listing.rows())).encode("utf-8"))
+    with tempfile.TemporaryFile() as handle:
+        write_xlsx(listing, handle)
+        handle.seek(0)
+        return jobs.Output(_filename("xlsx"), jobs.XLSX, handle.read())
 
 
 def _filename(ext: str) -> str:
@@ -120,7 +151,7 @@ def write_xlsx(listing: Listing, handle) -> None:
             elif isinstance(value, int):
                 sheet.write_number(n, col, value)
             else:
-                sheet.write_string(n, col, str(value))
+                sheet.write_string(n, col, csvfiles.neutralise(str(value)))
     sheet.freeze_panes(1, 0)
     workbook.close()
 

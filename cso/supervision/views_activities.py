@@ -8,18 +8,19 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cso.accounts.responsibilities import can, require
+from cso.core import attachments
 from cso.orgs.models import Organization
 
 from . import activities
 from .credit_forms import Styled
-from .models.zombie import ActivityRecord
+from .models.zombie import ActivityPhoto, ActivityRecord
 
 
 class ActivityForm(Styled, forms.Form):
@@ -62,7 +63,7 @@ def org_activities(request, uid):
             else:
                 messages.success(request, f"已记录活动“{record.what}”（{record.date:%Y-%m-%d}）。")
                 return redirect("supervision:org_activities", uid=org.uid)
-    records = org.activity_records.select_related("recorded_by").order_by("-date", "-id")
+    records = org.activity_records.select_related("recorded_by", "photo").order_by("-date", "-id")
     return render(request, "supervision/activities/org.html", {
         "org": org, "form": form if may_record else None, "page_obj": Paginator(records, 30).get_page(
             request.GET.get("page")),
@@ -76,14 +77,7 @@ def activity_photo(request, activity):
     record = get_object_or_404(ActivityRecord.objects.visible_to(request.user).select_related("organization"),
                                pk=activity)
     require(request.user, "supervision.activity_view", record.organization)
-    if not record.photo_stored:
+    photo = ActivityPhoto.objects.filter(record=record).first()
+    if photo is None:
         raise Http404("该活动记录没有照片。")
-    try:
-        handle = activities.open_photo(record)
-    except FileNotFoundError as exc:
-        raise Http404("找不到该照片。") from exc
-    response = FileResponse(handle, filename=record.photo_name, content_type=record.photo_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachments.response(photo, "找不到该照片。")

@@ -271,8 +271,9 @@ def listing(request):
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx"):
         if not evaluation_exports.is_small(lst):
-            messages.error(request, "名单过长，请先按年度、状态或区划缩小范围再导出。")
-            return redirect(f"{request.path}?{lst.query()}")
+            # a large list is written by the worker; its page shows the progress and offers the file
+            job = evaluation_exports.submit(lst, fmt, back_url=f"{request.path}?{lst.query()}")
+            return redirect("core:job", job=job.pk)
         return evaluation_exports.response(lst, fmt)
     page = Paginator(lst.queryset(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "supervision/evaluation/list.html", {

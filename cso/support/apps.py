@@ -9,6 +9,7 @@ class SupportConfig(AppConfig):
     def ready(self):
         from cso.applications.signals import application_moved
 
+        from . import exports  # noqa: F401  (the worker knows the place-list export runner)
         from .receivers import graduation_decided
 
         application_moved.connect(graduation_decided, dispatch_uid="support.graduation")

@@ -110,8 +110,11 @@ class IntakePlaceForm(_IntakeFields):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup(user)
+        self.fields["base"].queryset = Place.placeable_by(user).select_related("division").order_by("level", "name")
+        self.fields["base"].label_from_instance = lambda p: f"{p.name}（{p.get_level_display()}，{p.division.name}）"
         self.fields["base"].required = True
         self.fields["base"].empty_label = None
+        self.fields["base"].help_text = "可选择本街道的基地，也可选择服务本街道的县（区）级基地。"
         self.fields["organization"] = forms.ModelChoiceField(
             label="已成立的组织", queryset=Organization.objects.visible_to(user).live(), required=False,
             widget=SearchSelect("support.organizations", user=user, placeholder="已成立的组织（可不填）"))

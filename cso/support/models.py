@@ -15,8 +15,10 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from cso.core.scoping import CHANGE, VIEW, ScopedModel
+from cso.core.attachments import PrivateFile
+from cso.core.scoping import CHANGE, VIEW, ScopedModel, subtree_q
 from cso.orgs.choices import BaseLevel
+from cso.regions import codes
 
 from .choices import (
     OFFER_LABELS,
@@ -113,29 +115,47 @@ class Place(ScopedModel):
             return Q()
         return None
 
+    @property
+    def serves(self) -> str | None:
+        """The code of the area an incubation base serves: the division at the base's level that contains it
+        (a county-level base serves its whole county, wherever in the county it stands)."""
+        if self.kind != PlaceKind.BASE or not self.level or not self.division_id:
+            return None
+        level = min(self.level, codes.level_of(self.division_id))
+        return codes.pad_code(codes.prefix_of(self.division_id, level))
+
+    @classmethod
+    def placeable_by(cls, user):
+        """The incubation bases the account may place a group into: those of its scope, and for a street the
+        bases serving it from above (its county's county-level bases; seed 003: intake by application of the
+        group or placement by the street)."""
+        bases = cls.objects.filter(kind=PlaceKind.BASE)
+        visible = bases.visible_to(user)
+        division = getattr(user, "division", None)
+        if user.is_superuser or _role(user) != "street" or division is None:
+            return visible
+        serving = Q(pk__in=visible.values("pk"))
+        for level in (codes.PROVINCE, codes.CITY, codes.COUNTY):
+            if level < division.level:
+                serving |= Q(level=level) & subtree_q("division", codes.prefix_of(division.code, level))
+        return bases.filter(serving)
+
     def responsibility_facts(self):
         from cso.accounts.responsibilities import Facts
 
         base_id = self.base_id
-        return Facts(division=self.division_id, linked=lambda user: bool(base_id) and user.links.filter(
-            base_id=base_id).exists())
+        return Facts(division=self.division_id, serves=self.serves,
+                     linked=lambda user: bool(base_id) and user.links.filter(base_id=base_id).exists())
 
 
-class PlacePhoto(models.Model):
-    """A photo of a place, checked by its content and stored outside the web root (``cso.core.privatefiles``)."""
+class PlacePhoto(PrivateFile):
+    """A photo of a place: checked by its content, stored outside the web root and served by the place's photo view
+    only (``cso.core.attachments``)."""
 
     AREA = "placephotos"
 
     place = models.ForeignKey(Place, verbose_name="载体", on_delete=models.CASCADE, related_name="photos")
     caption = models.CharField("说明", max_length=100, blank=True)
-    original_name = models.CharField("原文件名", max_length=255)
-    stored_name = models.CharField("存储文件名", max_length=64, unique=True, editable=False)
-    content_type = models.CharField("文件类型", max_length=100)
-    size = models.PositiveBigIntegerField("大小（字节）")
-    sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "载体照片"
@@ -144,6 +164,9 @@ class PlacePhoto(models.Model):
 
     def __str__(self):
         return self.caption or self.original_name
+
+    def responsibility_facts(self):
+        return self.place.responsibility_facts()
 
 
 class Room(models.Model):

@@ -3,7 +3,6 @@ kept by simple-history (who, when) with a reason where one is asked for."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, timedelta
 from statistics import median
 
@@ -14,7 +13,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from cso.accounts.responsibilities import Facts, Prospect, can, require
-from cso.core import filetypes, privatefiles
+from cso.core import attachments
 from cso.orgs.choices import LIVE_STATUSES
 from cso.orgs.models import IncubationBase, Organization, Venue
 from cso.regions import codes
@@ -100,41 +99,22 @@ def adopt_registry() -> int:
 
 
 def add_photo(place: Place, user, uploaded_file, caption: str = "") -> PlacePhoto:
+    """Check, store and record a photo of the place (``cso.core.attachments.store``): at most ``MAX_PHOTOS``."""
     require(user, "support.place_edit", place)
-    if uploaded_file is None:
-        raise ValidationError("照片：请选择要上传的文件。")
-    limit = filetypes.max_bytes()
-    uploaded_file.seek(0)
-    data = uploaded_file.read(limit + 1)
-    try:
-        checked = filetypes.check_file(uploaded_file.name, data, allowed=PHOTO_TYPES, what="照片")
-    except filetypes.UploadRefused as exc:
-        raise ValidationError(exc.message) from exc
-    stored = privatefiles.write(PlacePhoto.AREA, checked.extension, checked.data)
-    try:
-        with transaction.atomic():
-            locked = Place.objects.select_for_update().get(pk=place.pk)
-            if locked.photos.count() >= MAX_PHOTOS:
-                raise ValidationError(f"照片：每个载体最多 {MAX_PHOTOS} 张（本平台建议），请先删除不需要的照片。")
-            return PlacePhoto.objects.create(
-                place=locked, caption=caption[:100], original_name=checked.name[:255], stored_name=stored,
-                content_type=checked.content_type, size=len(checked.data),
-                sha256=hashlib.sha256(checked.data).hexdigest(), uploaded_by=user)
-    except BaseException:
-        privatefiles.delete(PlacePhoto.AREA, stored)
-        raise
+
+    def create(**fields) -> PlacePhoto:
+        locked = Place.objects.select_for_update().get(pk=place.pk)
+        if locked.photos.count() >= MAX_PHOTOS:
+            raise ValidationError(f"照片：每个载体最多 {MAX_PHOTOS} 张（本平台建议），请先删除不需要的照片。")
+        return PlacePhoto.objects.create(place=locked, caption=caption[:100], **fields)
+
+    return attachments.store(PlacePhoto, uploaded_file, what="照片", allowed=PHOTO_TYPES, create=create, user=user)
 
 
 @transaction.atomic
 def remove_photo(photo: PlacePhoto, user) -> None:
     require(user, "support.place_edit", photo.place)
-    stored = photo.stored_name
-    photo.delete()
-    transaction.on_commit(lambda: privatefiles.delete(PlacePhoto.AREA, stored))
-
-
-def open_photo(photo: PlacePhoto):
-    return privatefiles.open_file(PlacePhoto.AREA, photo.stored_name)
+    attachments.discard(photo)
 
 
 def add_room(place: Place, user, **fields) -> Room:
@@ -225,10 +205,22 @@ def place_intake(user, data: dict) -> Intake:
         source=IntakeSource.PLACED, state=IntakeState.INCUBATING, applied_on=timezone.localdate(),
         started_on=timezone.localdate(), created_by=user)
     require(user, "support.incubate", intake)
-    if not Place.objects.visible_to(user).filter(pk=intake.base_id, kind=PlaceKind.BASE).exists():
-        raise ValidationError({"base": "请选择本辖区的孵化基地。"})
+    _check_placement(user, intake.base)
+    org = intake.organization
+    if org is not None and not Organization.objects.visible_to(user).filter(pk=org.pk).exists():
+        raise ValidationError({"organization": "只能安排本辖区的组织入驻。"})
+    intake._change_reason = f"{IntakeSource.PLACED.label}：{user}安排入驻{intake.base}"
+    intake._history_user = user  # who placed it, also outside a request (the demo, the shell)
     intake.save()
     return intake
+
+
+def _check_placement(user, base: Place | None) -> None:
+    """The base must be one the account may place into: of its scope, or serving it (a street: its county's
+    county-level bases) — ``Place.placeable_by`` and the table's ``support.place_into``."""
+    if base is None or not Place.placeable_by(user).filter(pk=base.pk).exists():
+        raise ValidationError({"base": "请选择本辖区或服务本街道的孵化基地。"})
+    require(user, "support.place_into", base)
 
 
 @transaction.atomic
@@ -240,8 +232,9 @@ def decide_intake(intake: Intake, user, accept: bool, base: Place | None = None,
         raise ValidationError("该申请已处理。")
     if accept:
         base = base or intake.base
-        if base is None or not Place.objects.visible_to(user).filter(pk=base.pk, kind=PlaceKind.BASE).exists():
+        if base is None:
             raise ValidationError({"base": "请选择入驻的孵化基地。"})
+        _check_placement(user, base)
         intake.base, intake.state, intake.started_on = base, IntakeState.INCUBATING, timezone.localdate()
     else:
         if not reason.strip():

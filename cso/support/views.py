@@ -7,20 +7,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cso.accounts.responsibilities import can, permitted, require
-from cso.core import csvfiles
+from cso.core import attachments
 from cso.core.scoping import CHANGE
 from cso.orgs.choices import BaseLevel
-from cso.regions import codes
 from cso.regions.models import Division
 
-from . import services
+from . import exports, services
 from .choices import OFFERS, BookingState, IntakeState, PlaceKind
 from .forms import (
     BookingForm,
@@ -35,55 +33,32 @@ from .forms import (
 from .models import Booking, Intake, Milestone, Place, PlacePhoto, Room
 
 PAGE_SIZE = 30
-EXPORT_HEADERS = ["名称", "类型", "基地层级", "设施类别", "所在区划", "区划代码", "地址", "面积（㎡）", "开放时间",
-                  "提供服务", "可容纳", "无偿提供", "运营方"]
 
 
 def _errors(request, exc: ValidationError, form=None) -> None:
+    """A refusal shown where it belongs: beside the field it names, at the top of the form, or as a message."""
     if form is not None and hasattr(exc, "error_dict"):
         for field, errs in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errs)
+        return
+    if form is not None:
+        form.add_error(None, exc.messages)
         return
     for msg in exc.messages:
         messages.error(request, msg)
 
 
 # --- places ---------------------------------------------------------------------------------------------
-def _filtered_places(request):
-    qs = Place.objects.visible_to(request.user).select_related("division", "operator")
-    get = request.GET
-    if get.get("kind") in PlaceKind.values:
-        qs = qs.filter(kind=get["kind"])
-    if get.get("level", "").isdigit():
-        qs = qs.filter(level=int(get["level"]))
-    code = get.get("division", "").strip()
-    if code.isdigit() and len(code) == 12:
-        qs = qs.within(code[: codes.PREFIX_LENGTH[codes.level_of(code)]])
-    if get.get("offer") in dict(OFFERS):
-        qs = qs.filter(offers__contains=f",{get['offer']},")
-    q = get.get("q", "").strip()[:100]
-    if q:
-        qs = qs.filter(Q(name__contains=q) | Q(address__contains=q))
-    return qs.order_by("division_id", "kind", "name", "pk")
-
-
-def _export_rows(qs):
-    for p in qs.iterator(chunk_size=1000):
-        yield [p.name, p.get_kind_display(), p.get_level_display() if p.level else "", p.get_facility_type_display(),
-               p.division.name, p.division_id, p.address, p.area, p.opening_hours, "、".join(p.offer_labels),
-               p.capacity, "是" if p.free_of_charge else "", p.operator.name if p.operator_id else ""]
-
-
 @require_GET
 def place_list(request):
     require(request.user, "support.place_view")
-    qs = _filtered_places(request)
-    if request.GET.get("format") == "csv":
+    qs = exports.places(request.user, request.GET)
+    fmt = request.GET.get("format", "")
+    if fmt in exports.FORMATS:
         require(request.user, "support.place_export")
-        response = StreamingHttpResponse(csvfiles.lines(EXPORT_HEADERS, _export_rows(qs)),
-                                         content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f"attachment; filename=support-places-{timezone.localdate():%Y%m%d}.csv"
-        return response
+        if not exports.is_small(qs):  # a large list is written by the worker; its page offers the file
+            return redirect("core:job", job=exports.submit(request.user, request.GET, fmt, request.path).pk)
+        return exports.response(qs, fmt)
     division = request.user.division
     children = Division.objects.visible_to(request.user).filter(parent=division).order_by("code") if division else []
     return render(request, "support/place_list.html", {
@@ -170,16 +145,7 @@ def photo_remove(request, place_id, photo):
 def photo(request, place_id, photo):
     place = _place(request, place_id)
     require(request.user, "support.place_view", place)
-    item = get_object_or_404(PlacePhoto, pk=photo, place=place)
-    try:
-        handle = services.open_photo(item)
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type=item.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachments.response(get_object_or_404(PlacePhoto, pk=photo, place=place), "找不到该照片。")
 
 
 @require_POST
@@ -241,6 +207,10 @@ def intake_apply(request):
 @require_http_methods(["GET", "POST"])
 def intake_place(request):
     require(request.user, "support.incubate")
+    require(request.user, "support.place_into")
+    posted = request.POST.get("base", "")
+    if posted.isdigit() and not Place.placeable_by(request.user).filter(pk=int(posted)).exists():
+        raise Http404("没有该孵化基地。")  # a base outside what the account may place into is not named
     form = IntakePlaceForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {**form.cleaned_data, "account": form.cleaned_data.get("account_username")}
@@ -264,10 +234,12 @@ def intake_detail(request, intake_id):
     intake = _intake(request, intake_id)
     require(request.user, "support.intake_view", intake)
     may = permitted(request.user, ("support.incubate", "support.graduate"), intake)
-    bases = Place.objects.visible_to(request.user).filter(kind=PlaceKind.BASE).order_by("name")
+    bases = Place.placeable_by(request.user).order_by("level", "name")
+    base_visible = intake.base_id is not None and intake.base.is_visible_to(request.user)
     return render(request, "support/intake_detail.html", {
         "intake": intake, "milestones": intake.milestones.all(), "services": intake.services.all(),
-        "may": may, "bases": bases, "milestone_form": MilestoneForm(), "service_form": ServiceForm(),
+        "may": may, "bases": bases, "base_visible": base_visible, "milestone_form": MilestoneForm(),
+        "service_form": ServiceForm(),
         "history": intake.history.select_related("history_user").order_by("-history_date")[:20],
     })
 
@@ -291,7 +263,7 @@ def _decide(request, intake):
     require(request.user, "support.incubate", intake)
     base = None
     if request.POST.get("base", "").isdigit():
-        base = Place.objects.visible_to(request.user).filter(pk=int(request.POST["base"]), kind=PlaceKind.BASE).first()
+        base = Place.placeable_by(request.user).filter(pk=int(request.POST["base"])).first()
     accept = request.POST.get("decision") == "accept"
     services.decide_intake(intake, request.user, accept, base, request.POST.get("reason", ""))
     messages.success(request, "已安排入驻。" if accept else "已记录不安排入驻的理由。")

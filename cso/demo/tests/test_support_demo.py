@@ -1,6 +1,7 @@
-"""The demo's support side: bases at three levels, a service centre, idle premises, a facility with rooms; intakes
-applied, incubating, declined and graduated through an approved 备案 (the registry records the base); bookings
-booked, cancelled and used (activity evidence); once."""
+"""The demo's support side: bases at three levels, a service centre, idle premises, a facility with rooms, photos of
+the county base; intakes applied, incubating (one placed by the street into the county's base), declined and
+graduated through an approved 备案 (the registry records the base); bookings booked, cancelled and used (activity
+evidence); once."""
 
 import io
 
@@ -39,7 +40,10 @@ def test_the_demo_shows_places_incubation_and_bookings(cast):
     facility = Place.objects.get(kind="facility", facility_type="party")
     assert facility.rooms.count() == 2
     states = sorted(Intake.objects.values_list("state", flat=True))
-    assert states == ["applied", "declined", "graduated", "incubating"]
+    assert states == ["applied", "declined", "graduated", "incubating", "incubating"]
+    placed = Intake.objects.get(group_name="兴宁社区书法兴趣队")  # the street placed it into the county's base
+    assert (placed.source, placed.base.base_id, placed.created_by.username) == ("placed", base.pk, "minsheng_jd")
+    assert Place.objects.get(base=base).photos.count() == 2
     hatched = Organization.objects.get(name="兴宁社区邻里守望队")
     assert hatched.incubated_by_id == base.pk
     assert sorted(Booking.objects.values_list("state", flat=True)) == ["booked", "cancelled", "used"]

@@ -21,4 +21,4 @@ from .inspections import (  # noqa: F401  (random inspections)
     InspectorConflict,
     TargetInspector,
 )
-from .zombie import ActivityRecord, Campaign, CampaignCase, ZombieScan, ZombieScore  # noqa: F401  (清理整治)
+from .zombie import ActivityPhoto, ActivityRecord, Campaign, CampaignCase, ZombieScan, ZombieScore  # noqa: F401  (清理整治)

@@ -12,21 +12,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from cso.core.attachments import PrivateFile
+
 from .credit import _OrgScoped
 
 
 class ActivityRecord(_OrgScoped):
     organization = models.ForeignKey("orgs.Organization", verbose_name="组织", on_delete=models.CASCADE,
                                      related_name="activity_records", db_index=False)
-    AREA = "activities"
-
     date = models.DateField("活动日期")
     what = models.CharField("活动名称", max_length=300)
     place = models.CharField("活动地点", max_length=200, blank=True)
     participants = models.PositiveIntegerField("参加人数", null=True, blank=True)
-    photo_name = models.CharField("照片原文件名", max_length=255, blank=True)
-    photo_stored = models.CharField("照片存储文件名", max_length=64, blank=True, editable=False)
-    photo_type = models.CharField("照片文件类型", max_length=100, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
@@ -39,6 +36,23 @@ class ActivityRecord(_OrgScoped):
 
     def __str__(self):
         return f"{self.organization}：{self.what}（{self.date}）"
+
+
+class ActivityPhoto(PrivateFile):
+    """The photo of an activity record: checked by its content, stored outside the web root and served by the
+    record's photo view only (``cso.core.attachments``)."""
+
+    AREA = "activities"
+
+    record = models.OneToOneField(ActivityRecord, verbose_name="活动记录", on_delete=models.CASCADE,
+                                  related_name="photo")
+
+    class Meta:
+        verbose_name = "活动记录照片"
+        verbose_name_plural = "活动记录照片"
+
+    def responsibility_facts(self):
+        return self.record.organization.responsibility_facts()
 
 
 class ZombieScan(models.Model):

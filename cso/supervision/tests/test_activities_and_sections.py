@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cso.orgs.models import AccountLink, Organization
 from cso.orgs.tests.factories import make_filed, make_registered
-from cso.supervision import zombie
+from cso.supervision import activities, zombie
 from cso.supervision.models import (
     ActivityRecord,
     InspectionPlan,
@@ -59,7 +59,8 @@ def test_the_organization_and_the_street_record_activities_which_feed_the_zombie
     record = ActivityRecord.objects.get()
     assert (record.what, record.place, record.participants, record.recorded_by) == (
         "邻里节", "社区广场", 40, cast["organization"])
-    assert record.photo_type == "image/png" and record.photo_name == "合影.png"
+    assert record.photo.content_type == "image/png" and record.photo.original_name == "合影.png"
+    assert record.photo.size == len(record.photo.open().read()) and record.photo.uploaded_by == cast["organization"]
     # a future date is refused
     client.post(page, {"date": date(2099, 1, 1).isoformat(), "what": "未来活动"})
     assert ActivityRecord.objects.count() == 1
@@ -135,3 +136,20 @@ def test_a_filed_group_has_no_credit_block_and_a_clear_organization_says_so(cast
     assert 'data-testid="section-credit"' not in client.get(reverse("orgs:detail", args=[team.uid])).content.decode()
     body = client.get(reverse("orgs:detail", args=[org.uid])).content.decode()
     assert 'data-testid="section-credit-clear"' in body
+
+
+def test_the_photo_of_another_districts_activity_record_is_404(cast, client, org):
+    foreign = make_filed(cast["superuser"], name="新竹社区太极拳队", division="450103001005")
+    record = activities.add(foreign, cast["superuser"], on=timezone.localdate(), what="新竹社区展演",
+                            photo=SimpleUploadedFile("展演.png", PNG, content_type="image/png"))
+    assert record.photo.stored_name and record.photo.size > 0
+    url = reverse("supervision:activity_photo", args=[record.pk])
+    for name in ("county", "street", "community", "organization"):
+        client.force_login(cast[name])
+        assert client.get(url).status_code == 404, name
+    client.force_login(cast["outsider_county"])
+    assert client.get(url).status_code == 200
+    # a record without a photo answers 404 too
+    plain = activities.add(org, cast["superuser"], on=timezone.localdate(), what="没有照片")
+    client.force_login(cast["county"])
+    assert client.get(reverse("supervision:activity_photo", args=[plain.pk])).status_code == 404

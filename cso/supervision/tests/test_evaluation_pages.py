@@ -206,3 +206,33 @@ def test_the_bureau_weighs_the_published_inspection_results(cast, client, org, t
     client.force_login(cast["organization"])  # the applicant's own view carries no bureau block
     page = client.get(reverse("supervision:evaluation_detail", args=[ev.pk])).content.decode()
     assert 'data-testid="evaluation-inspections"' not in page
+
+
+def test_a_large_evaluation_export_goes_to_the_worker_with_formulas_neutralised(cast, client, today, settings):
+    import io
+
+    import openpyxl
+
+    from cso.core.models import Job, JobStatus
+
+    for name in ("=HYPERLINK(1)协会", "民生街道评估协会"):
+        org = make_registered(cast["superuser"], registered_on=date(2024, 6, 1), name=name)
+        _report(org, 2025)
+        svc.apply(org, load_default_trees()[0], TODAY)
+    settings.CSO_EXPORT_SYNC_ROWS = 1
+    client.force_login(cast["county"])
+    for fmt in ("csv", "xlsx"):
+        response = client.get(reverse("supervision:evaluation_list"), {"format": fmt})
+        assert response.status_code == 302
+        job = Job.objects.filter(kind="supervision.evaluation_export").latest("pk")
+        assert response["Location"] == reverse("core:job", args=[job.pk])
+        assert job.status == JobStatus.DONE and job.user == cast["county"] and job.result_name.endswith(fmt)
+        if fmt == "csv":
+            text = bytes(job.result).decode("utf-8-sig")
+        else:
+            sheet = openpyxl.load_workbook(io.BytesIO(bytes(job.result))).active
+            text = "\n".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None)
+        assert "'=HYPERLINK(1)协会" in text and "民生街道评估协会" in text
+    # the job's file is offered to the account that asked only
+    client.force_login(cast["outsider_county"])
+    assert client.get(reverse("core:job", args=[job.pk])).status_code == 404

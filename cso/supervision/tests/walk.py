@@ -19,7 +19,7 @@ def foreign_credit(organization, cast) -> dict:
 
 def foreign_zombie(organization, cast) -> dict:
     """A clean-up campaign of the sibling county with a case of its organization (清理整治)."""
-    from cso.supervision.models import ActivityRecord, Campaign, CampaignCase, ZombieScan, ZombieScore
+    from cso.supervision.models import ActivityPhoto, ActivityRecord, Campaign, CampaignCase, ZombieScan, ZombieScore
 
     campaign = Campaign.objects.create(division_id="450103000000", title="新竹街道组织清理整治",
                                        started_on=date(2026, 1, 5))
@@ -30,6 +30,7 @@ def foreign_zombie(organization, cast) -> dict:
     ZombieScore.objects.create(organization=organization, scan=run, score=99, scanned_on=date(2026, 1, 5),
                                reasons=case.reasons)
     activity = ActivityRecord.objects.create(organization=organization, date=date(2026, 1, 5), what="新竹街道组织",
-                                             place="新竹社区居委会", photo_name="新竹街道组织.png",
-                                             photo_stored="0" * 32 + ".png", photo_type="image/png")
+                                             place="新竹社区居委会")
+    ActivityPhoto.objects.create(record=activity, original_name="新竹街道组织.png", stored_name="2" * 32 + ".png",
+                                 content_type="image/png", size=1, sha256="0" * 64)
     return {"campaign": campaign.pk, "campaign_case": case.pk, "activity": activity.pk}

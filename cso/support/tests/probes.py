@@ -110,6 +110,31 @@ def _incubate(client, intake):
 register(Probe("support.incubate", SUBJECTS, _intake, _incubate))
 
 
+PLACE_INTO_WHERE = {**WHERE, "county_base": "450102000000", "sibling_county_base": "450103000000"}
+
+
+def _base_to_place_into(world, subject, account) -> Place:
+    """A base at the subject's division: a community-level one in the line's places, a county-level one at the
+    account's own county and at the sibling county (a street may place into the county base serving it)."""
+    if subject not in ("county_base", "sibling_county_base"):
+        return _place(world, subject, account)
+    return services.save_place(world.superuser, Place(
+        kind="base", level=3, name=f"探针县级基地{world.serial()}", division_id=PLACE_INTO_WHERE[subject],
+        offers=",incubation,"), is_new=True)
+
+
+def _place_into(client, place):
+    user = client.get(reverse("core:home")).wsgi_request.user
+    name = f"探针安排队{place.pk}"
+    response = client.post(reverse("support:intake_place"), {
+        "base": place.pk, "division": user.division_id, "group_name": name, "contact_name": "探针",
+        "contact_phone": "13800000000", "planned_track": "filed"})
+    return answered(response, Intake.objects.filter(group_name=name, base=place, source="placed").exists())
+
+
+register(Probe("support.place_into", tuple(PLACE_INTO_WHERE), _base_to_place_into, _place_into))
+
+
 def _graduate(client, intake):
     response = client.post(reverse("support:intake_graduate", args=[intake.pk]))
     return answered(response, Intake.objects.get(pk=intake.pk).application_id is not None)
