@@ -42,8 +42,9 @@ status=0
 
 run_pytest() {
   local label=$1; shift
-  echo "==> pytest（${label}）"
-  .venv/bin/python -m pytest "$@"
+  echo "==> pytest（${label}，${CSO_TEST_WORKERS:-2} 个进程）"
+  # pytest-xdist: one process per core (CSO_TEST_WORKERS, default 2); each has its own test database
+  .venv/bin/python -m pytest -n "${CSO_TEST_WORKERS:-2}" "$@"
   local rc=$?
   if [ $rc -eq 5 ]; then
     echo "!! pytest（${label}）没有收集到任何测试：视为失败"
