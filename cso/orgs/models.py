@@ -389,7 +389,10 @@ class Organization(ScopedModel):
             models.Index(fields=["division", "status"], name="org_division_status"),
             models.Index(fields=["name"], name="org_name"),
             models.Index(fields=["registration_authority_division"], name="org_authority_division"),
-            models.Index(fields=["credit_code"], name="org_credit_code"),
+            # Equality and prefix (LIKE 'x%') lookups of the code; on PostgreSQL one pattern-ops B-tree
+            # serves both (migration 0017: the plain twin it had was written by every insert and read by
+            # nothing), elsewhere the opclass is ignored and the index is a plain one.
+            models.Index(fields=["credit_code"], name="org_credit_code", opclasses=["varchar_pattern_ops"]),
             # The list's default order inside a division subtree (keyset and OFFSET pages); on
             # PostgreSQL the common list filters ride along, so that filtered deep pages stay
             # index-only scans.
@@ -795,7 +798,9 @@ class Leader(ScopedModel):
         verbose_name = "负责人"
         verbose_name_plural = "负责人"
         ordering = ["organization_id", "order", "id"]
-        indexes = [models.Index(fields=["name"], name="orgs_leader_name")]
+        # prefix search on leaders' names (LIKE 'x%'; nothing sorts or matches the whole table by it):
+        # one pattern-ops B-tree on PostgreSQL (migration 0017), a plain index elsewhere
+        indexes = [models.Index(fields=["name"], name="orgs_leader_name", opclasses=["varchar_pattern_ops"])]
 
     def __str__(self):
         return f"{self.name}（{self.get_role_display()}）"

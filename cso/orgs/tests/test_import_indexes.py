@@ -33,13 +33,43 @@ def test_organizations_keep_the_indexes_of_their_queries_and_lose_the_redundant_
     assert "orgs_live_name_per_authority_unique" in indexes
     # division_id alone is served by the composite indexes that lead with it
     assert ["division_id"] not in indexes.values()
+    assert ["credit_code"] not in [c for n, c in indexes.items() if n not in ("org_credit_code",
+                                                                         "orgs_live_credit_code_unique")]
     if connection.vendor == "postgresql":
-        assert {"orgs_org_name_trgm", "orgs_org_pinyin_trgm", "orgs_org_initials_trgm",
-                "orgs_org_credit_code_like"} <= set(indexes)
-        # prefix searches on the credit code and the uid are the only LIKE 'x%' lookups
+        assert {"orgs_org_name_trgm", "orgs_org_pinyin_trgm", "orgs_org_initials_trgm"} <= set(indexes)
+        # prefix searches on the credit code and the uid are the only LIKE 'x%' lookups; the code's
+        # one B-tree is the pattern-ops one, which serves its equality lookups too (migration 0017)
+        assert "varchar_pattern_ops" in index_definition("org_credit_code")
         likes = sorted(n for n in indexes if n.endswith("_like"))
-        assert len(likes) == 2 and likes[0] == "orgs_org_credit_code_like"
-        assert likes[1].startswith("orgs_organization_uid_")
+        assert len(likes) == 1 and likes[0].startswith("orgs_organization_uid_")
+
+
+def index_definition(name: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
+        return cursor.fetchone()[0]
+
+
+def test_leader_names_have_one_index_for_their_prefix_search():
+    indexes = index_columns("orgs_leader")
+    assert [n for n, c in indexes.items() if c == ["name"]] == ["orgs_leader_name"]
+    if connection.vendor == "postgresql":
+        assert "varchar_pattern_ops" in index_definition("orgs_leader_name")
+
+
+def test_equality_and_prefix_lookups_of_the_code_can_use_the_one_index():
+    if connection.vendor != "postgresql":
+        pytest.skip("the pattern-ops index is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for where in ("credit_code = '51450000MJ0000001X'", "credit_code LIKE '5145%'",
+                      "credit_code = ANY(ARRAY['51450000MJ0000001X', '51450000MJ0000002X'])"):
+            cursor.execute(f"EXPLAIN SELECT id FROM orgs_organization WHERE {where}")
+            plan = "\n".join(r[0] for r in cursor.fetchall())
+            assert "org_credit_code" in plan, plan
+        cursor.execute("EXPLAIN SELECT id FROM orgs_leader WHERE name LIKE '李%'")
+        plan = "\n".join(r[0] for r in cursor.fetchall())
+        assert "orgs_leader_name" in plan, plan
 
 
 def test_history_tables_are_indexed_by_record_and_date_only():
