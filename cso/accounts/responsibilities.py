@@ -722,6 +722,8 @@ _MANAGERS = ((Role.ADMIN, ABOVE_STREET), (Role.CIVIL_AFFAIRS, ABOVE_STREET), (Ro
 SUPPORT_DUTIES: list[Duty] = [
     *[d for role in _STAFF for d in _rows("support.place_view", role, _STAFF_LEVELS[role], SUBTREE,
                                           note=f"{_PLACES}：工作人员查看本辖区的载体")],
+    *_rows("support.place_view", Role.STREET, (S,), SERVES,
+           note=f"{_INCUBATE}；{PROPOSAL}：街道查看服务本街道的上级孵化基地（只读），以便安排团队入驻"),
     *_rows("support.place_view", Role.OPERATOR, LINKED_LEVELS, LINKED, note=f"{PROPOSAL}：运营方只看本账号关联的基地"),
     *_rows("support.place_view", Role.ORGANIZATION, LINKED_LEVELS, SUBTREE,
            note=f"{_ROOMS}；{PROPOSAL}：组织账号查看本辖区的载体以预约活动室"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -71,8 +72,11 @@ def place_list(request):
 
 
 def _place(request, pk, action="view"):
-    return get_object_or_404(Place.objects.visible_to(request.user, action).select_related(
-        "division", "operator", "base", "venue"), pk=pk)
+    places = Place.objects.visible_to(request.user, action)
+    if action == "view":  # a street also reads the bases serving it from above (read-only: it places groups there)
+        places = Place.objects.filter(Q(pk__in=places.values("pk")) |
+                                      Q(pk__in=Place.placeable_by(request.user).values("pk")))
+    return get_object_or_404(places.select_related("division", "operator", "base", "venue"), pk=pk)
 
 
 @require_GET
@@ -235,7 +239,8 @@ def intake_detail(request, intake_id):
     require(request.user, "support.intake_view", intake)
     may = permitted(request.user, ("support.incubate", "support.graduate"), intake)
     bases = Place.placeable_by(request.user).order_by("level", "name")
-    base_visible = intake.base_id is not None and intake.base.is_visible_to(request.user)
+    base_visible = intake.base_id is not None and (intake.base.is_visible_to(request.user) or bases.filter(
+        pk=intake.base_id).exists())
     return render(request, "support/intake_detail.html", {
         "intake": intake, "milestones": intake.milestones.all(), "services": intake.services.all(),
         "may": may, "bases": bases, "base_visible": base_visible, "milestone_form": MilestoneForm(),

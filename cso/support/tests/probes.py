@@ -43,7 +43,6 @@ def _view(client, place):
     return answered(response, response.status_code == 200)
 
 
-register(Probe("support.place_view", SUBJECTS, _place, _view))
 
 
 def _edit(client, place):
@@ -133,6 +132,8 @@ def _place_into(client, place):
 
 
 register(Probe("support.place_into", tuple(PLACE_INTO_WHERE), _base_to_place_into, _place_into))
+# a street reads the county base serving it as well (read-only)
+register(Probe("support.place_view", tuple(PLACE_INTO_WHERE), _base_to_place_into, _view))
 
 
 def _graduate(client, intake):

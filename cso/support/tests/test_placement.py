@@ -51,9 +51,14 @@ def test_the_street_places_a_group_into_its_countys_base_seen_by_the_operator_an
     assert history.history_user == cast["street"] and "街道安排" in history.history_change_reason
     page = street.get(reverse("support:intake", args=[intake.pk])).content.decode()
     assert "街道安排" in page and 'data-testid="intake-by"' in page and cast["street"].display_name in page
-    # the street reads the county base's name but not its page (outside its subtree)
-    assert reverse("support:place", args=[county_base.pk]) not in page
-    assert street.get(reverse("support:place", args=[county_base.pk])).status_code == 404
+    # the street reads the page of the county base serving it (read-only), not another county's nor another street's
+    assert reverse("support:place", args=[county_base.pk]) in page
+    base_page = street.get(reverse("support:place", args=[county_base.pk])).content.decode()
+    edit = reverse("support:place_edit", args=[county_base.pk])
+    assert "兴宁区社会组织孵化基地" in base_page and edit not in base_page
+    assert street.get(reverse("support:place_edit", args=[county_base.pk])).status_code == 404
+    for other in Place.objects.filter(name__in=("另一街道孵化基地", "青秀区孵化基地")):
+        assert street.get(reverse("support:place", args=[other.pk])).status_code == 404
 
     # the base's operator (a county-level operator linked to the base) and the county see the intake
     operator = make_user("county_base_operator", "operator", COUNTY)
