@@ -224,13 +224,13 @@ def street_of(division_code: str | None) -> str:
 
 
 def eligible_custodians(org):
-    """The organizations that may hold a filed group's money (财务代管, seed 002): the operators of the
-    social-organization service centres (``support.Place`` of kind ``centre``) of the group's street, registered
-    and live."""
+    """The organizations that may hold a filed group's money (财务代管, seed 002): the operators of the open
+    social-organization service centres (``support.Place`` of kind ``centre``, not closed) of the group's street,
+    registered and live."""
     street = street_of(org.division_id)
     if len(street) < 9:
         return Organization.objects.none()
-    operators = Place.objects.filter(kind=PlaceKind.CENTRE, division__code__startswith=street,
+    operators = Place.objects.filter(Place.open_q(), kind=PlaceKind.CENTRE, division__code__startswith=street,
                                      operator__isnull=False).values("operator_id")
     return Organization.objects.filter(pk__in=operators, track=Track.REGISTERED,
                                        status__in=LIVE_STATUSES).order_by("name", "pk")

@@ -29,9 +29,9 @@ from .models import Place
 
 KIND = "support.place_export"
 FORMATS = ("csv", "xlsx")
-FILTERS = ("kind", "level", "division", "offer", "q")
+FILTERS = ("kind", "level", "division", "offer", "state", "q")
 HEADER = ["名称", "类型", "基地层级", "设施类别", "所在区划", "区划代码", "地址", "面积（㎡）", "开放时间", "提供服务",
-          "可容纳", "无偿提供", "运营方"]
+          "可容纳", "无偿提供", "运营方", "停用日期"]
 
 
 def places(user, params):
@@ -44,6 +44,10 @@ def places(user, params):
     code = str(params.get("division", "")).strip()
     if code.isdigit() and len(code) == 12:
         qs = qs.within(code[: codes.PREFIX_LENGTH[codes.level_of(code)]])
+    if params.get("state") == "open":
+        qs = qs.filter(Place.open_q())
+    elif params.get("state") == "closed":
+        qs = qs.exclude(Place.open_q())
     if params.get("offer") in dict(OFFERS):
         qs = qs.filter(offers__contains=f",{params['offer']},")
     q = str(params.get("q", "")).strip()[:100]
@@ -60,7 +64,8 @@ def rows(qs):
     for p in qs.iterator(chunk_size=1000):
         yield [p.name, p.get_kind_display(), p.get_level_display() if p.level else "", p.get_facility_type_display(),
                p.division.name, p.division_id, p.address, p.area, p.opening_hours, "、".join(p.offer_labels),
-               p.capacity, "是" if p.free_of_charge else "", p.operator.name if p.operator_id else ""]
+               p.capacity, "是" if p.free_of_charge else "", p.operator.name if p.operator_id else "",
+               p.closed_on.isoformat() if p.closed_on else ""]
 
 
 def is_small(qs) -> bool:

@@ -33,7 +33,7 @@ class PlaceForm(forms.ModelForm):
     class Meta:
         model = Place
         fields = ["kind", "level", "facility_type", "name", "division", "address", "area", "opening_hours", "offers",
-                  "capacity", "free_of_charge", "operator", "opened_on", "notes"]
+                  "capacity", "free_of_charge", "operator", "opened_on", "closed_on", "notes"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,12 +47,20 @@ class PlaceForm(forms.ModelForm):
         self.fields["operator"].widget = SearchSelect("support.organizations", field=self.fields["operator"], user=user,
                                                       placeholder="输入组织名称搜索（可不填）")
         self.fields["opened_on"].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        self.fields["closed_on"].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         self.fields["facility_type"].choices = [("", "（非社区设施）"), *FacilityType.choices]
         _styled(self)
 
     def clean_offers(self):
         codes = self.cleaned_data.get("offers") or []
         return f",{','.join(codes)}," if codes else ""
+
+    def clean(self):
+        data = super().clean()
+        opened, closed = data.get("opened_on"), data.get("closed_on")
+        if opened and closed and closed < opened:
+            self.add_error("closed_on", "停用日期不能早于建成（启用）日期。")
+        return data
 
 
 class PhotoForm(forms.Form):

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cso.core.attachments import PrivateFile
@@ -66,6 +67,9 @@ class Place(ScopedModel):
     free_of_charge = models.BooleanField("无偿提供", default=False,
                                          help_text="种子文件000：闲置的国有、集体用房可无偿提供给社区社会组织使用。")
     opened_on = models.DateField("建成（启用）日期", null=True, blank=True)
+    closed_on = models.DateField("停用日期", null=True, blank=True,
+                                 help_text="载体停用（关闭、收回）的日期：此后不再接受预约、入驻，也不再作为财务代管的服务中心，"
+                                           "不计入孵化基地建设目标；记录保留。")
     notes = models.CharField("备注", max_length=300, blank=True)
     base = models.OneToOneField("orgs.IncubationBase", verbose_name="孵化基地（名录）", null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="place")
@@ -91,6 +95,16 @@ class Place(ScopedModel):
 
     def __str__(self):
         return self.name
+
+    @staticmethod
+    def open_q(day=None, prefix: str = "") -> Q:
+        """The places open on ``day`` (today): never closed, or closing after it."""
+        day = day or timezone.localdate()
+        return Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": day})
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None or self.closed_on > timezone.localdate()
 
     @property
     def offer_codes(self) -> list[str]:
@@ -129,7 +143,7 @@ class Place(ScopedModel):
         """The incubation bases the account may place a group into: those of its scope, and for a street the
         bases serving it from above (its county's county-level bases; seed 003: intake by application of the
         group or placement by the street)."""
-        bases = cls.objects.filter(kind=PlaceKind.BASE)
+        bases = cls.objects.filter(cls.open_q(), kind=PlaceKind.BASE)
         visible = bases.visible_to(user)
         division = getattr(user, "division", None)
         if user.is_superuser or _role(user) != "street" or division is None:

@@ -160,7 +160,7 @@ def county_targets(user) -> list[dict]:
     counties = Division.objects.visible_to(user).filter(level=codes.COUNTY)
     if division is not None and division.level == codes.COUNTY:
         counties = counties.filter(code=division.code)
-    counts = dict(Place.objects.visible_to(user).filter(kind=PlaceKind.BASE, level=codes.COUNTY)
+    counts = dict(Place.objects.visible_to(user).filter(Place.open_q(), kind=PlaceKind.BASE, level=codes.COUNTY)
                   .values_list("division_id").annotate(n=Count("id")).values_list("division_id", "n"))
     rows = []
     for county in counties.order_by("code").only("code", "name"):
@@ -183,6 +183,8 @@ def apply_for_intake(user, data: dict) -> Intake:
     base = data.get("base")
     if base is not None and not Place.objects.visible_to(user).filter(pk=base.pk, kind=PlaceKind.BASE).exists():
         raise ValidationError({"base": "请选择本辖区的孵化基地。"})
+    if base is not None and not base.is_open:
+        raise ValidationError({"base": f"“{base.name}”已停用，请选择其他孵化基地。"})
     org = data.get("organization")
     if org is not None and not user.links.filter(organization=org).exists():
         raise ValidationError({"organization": "只能为本账号关联的组织申请。"})
@@ -393,6 +395,8 @@ def book(user, room: Room, organization: Organization, day: date, start, end, pu
         require(user, "support.book", booking)
         if not room.bookable:
             raise ValidationError("该活动室暂不接受预约。")
+        if room.place.closed_on is not None and room.place.closed_on <= day:
+            raise ValidationError(f"“{room.place.name}”已于{room.place.closed_on:%Y-%m-%d}停用，不能预约。")
         if (room.opens_at and start < room.opens_at) or (room.closes_at and end > room.closes_at):
             raise ValidationError(f"请在开放时间内预约（{room.opens_at:%H:%M}–{room.closes_at:%H:%M}）。")
         clash = _overlapping(room.pk, day, start, end).select_related("organization").first()
