@@ -16,5 +16,6 @@ def graduation_decided(sender, application, event, **kwargs):
 
     try:
         services.graduated(application, event.actor)
-    except Exception:  # the engine's move is committed; a failure here must not break it, only be seen
-        logger.exception("recording the graduation of %s failed", application)
+    except Exception:  # the engine's move is committed; a failure here must not break it: it is logged and
+        # made up by ``manage.py record_graduations`` (daily), which records every decided graduation still pending
+        logger.exception("recording the graduation of %s failed (manage.py record_graduations retries)", application)

@@ -372,6 +372,23 @@ def graduated(application, actor) -> Intake | None:
     return intake
 
 
+def record_pending_graduations() -> list[Intake]:
+    """Record the outcome of every graduation whose application was decided but whose intake still says 出壳办理中 —
+    the receiver of the engine's signal failed (it only logs, so as not to undo the engine's committed move).
+    ``graduated`` is idempotent: run it again safely (``manage.py record_graduations``, daily by cron)."""
+    from cso.applications.models import Application
+
+    pending = Intake.objects.filter(state=IntakeState.GRADUATING, application__state__in=("approved", "rejected"))
+    done = []
+    for application in Application.objects.filter(pk__in=pending.values("application_id")).order_by("pk"):
+        decision = (application.events.filter(verb__in=("approve", "reject")).select_related("actor")
+                    .order_by("-pk").first())
+        intake = graduated(application, decision.actor if decision else None)
+        if intake is not None:
+            done.append(intake)
+    return done
+
+
 # --- venue sharing ---------------------------------------------------------------------------------------------
 def _overlapping(room_id: int, day: date, start, end, exclude: int | None = None):
     qs = Booking.objects.filter(room_id=room_id, date=day, state__in=ACTIVE_BOOKING_STATES, start__lt=end,

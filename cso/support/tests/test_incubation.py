@@ -160,3 +160,29 @@ def test_operators_see_and_work_only_their_base_and_outsiders_get_404(cast, logi
                            {"title": "x", "due_on": "2027-01-01"}).status_code == 404
     # another organization's account cannot graduate the group
     assert login(cast["organization"]).post(reverse("support:intake_graduate", args=[a.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_graduation_the_receiver_missed_is_recorded_by_the_daily_command(cast, login, monkeypatch,
+                                                                          django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    base = make_base(cast["superuser"], STREET, level=4)
+    intake = services.place_intake(cast["street"], {
+        "base": base, "division": base.division.__class__.objects.get(pk=COMMUNITY),
+        "group_name": "虚拟队", "contact_name": "王", "contact_phone": "138", "planned_track": "filed",
+        "account": cast["organization"]})
+    application = services.start_graduation(intake, cast["organization"])
+    application.state, application.number = State.ACCEPTED, "SQ2026-900002"
+    application.save()
+    real = services.graduated
+    monkeypatch.setattr(services, "graduated", lambda *a, **k: 1 / 0)  # the receiver fails: only logged
+    with django_capture_on_commit_callbacks(execute=True):
+        login(cast["street"]).post(reverse("applications:reject", args=[application.number]), {"reason": "名称不规范"})
+    intake.refresh_from_db()
+    assert intake.state == "graduating"
+    monkeypatch.setattr(services, "graduated", real)
+    call_command("record_graduations")
+    intake.refresh_from_db()
+    assert intake.state == "incubating"
+    assert services.record_pending_graduations() == []  # nothing left; running again changes nothing
