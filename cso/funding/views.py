@@ -24,6 +24,7 @@ from cso.core import attachments
 from cso.orgs.choices import Track
 from cso.orgs.forms import apply_errors
 from cso.orgs.models import Organization, linked_q
+from cso.regions.models import Division
 from cso.supervision.inspections import published_results
 
 from . import rules, services
@@ -500,7 +501,6 @@ def qualification_delete(request, qualification):
 
 # --- money views -------------------------------------------------------------------------------------------
 def _money_division(request):
-    from cso.regions.models import Division
 
     code = (request.GET.get("division") or request.user.division_id or "").strip()
     if not code:
@@ -513,17 +513,21 @@ def _money_year(request) -> int:
     return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else timezone.localdate().year
 
 
+def _asked(request, action: str):
+    """The division (checked against ``action`` as well) and the year a money page or export is asked for."""
+    require(request.user, action)
+    division, year = _money_division(request), _money_year(request)
+    if division is not None:
+        require(request.user, action, division)
+    return division, year
+
+
 @require_GET
 def money_view(request):
     from . import money
 
-    require(request.user, "funding.money")
-    division, year = _money_division(request), _money_year(request)
-    if division is not None:
-        require(request.user, "funding.money", division)
+    division, year = _asked(request, "funding.money")
     data = money.summary(request.user, division, year)
-    from cso.regions.models import Division
-
     names = dict(Division.objects.filter(code__in=[c["code"] for c in data["children"]]).values_list("code", "name"))
     for child in data["children"]:
         child["name"] = names.get(child["code"], child["code"])
@@ -548,10 +552,7 @@ def money_export(request):
     """The money view as CSV (by kind, total, shares, the divisions one level down)."""
     from . import exports
 
-    require(request.user, "funding.money")
-    division, year = _money_division(request), _money_year(request)
-    if division is not None:
-        require(request.user, "funding.money", division)
+    division, year = _asked(request, "funding.money")
     return _export(request, exports.Export.from_params(
         request.user, "money", {"division": division.code if division else "", "year": year}))
 
@@ -561,10 +562,7 @@ def awards_export(request):
     """Every award of the account's subtree in a year, one row each (filters: kind, division)."""
     from . import exports
 
-    require(request.user, "funding.awards")
-    division, year = _money_division(request), _money_year(request)
-    if division is not None:
-        require(request.user, "funding.awards", division)
+    division, year = _asked(request, "funding.awards")
     return _export(request, exports.Export.from_params(request.user, "awards", {
         "division": division.code if division else "", "year": year, "kind": request.GET.get("kind", "")}))
 
