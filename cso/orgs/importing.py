@@ -52,6 +52,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import logging
 import multiprocessing
 import operator
 import os
@@ -107,6 +108,8 @@ from .models import (
 from .search import pinyin_keys
 from .services import _check_federation, _default_is_community_org, first_span
 from .validators import mask_id_number, normalize_credit_code
+
+logger = logging.getLogger(__name__)
 
 KIND = "orgs"
 CHUNK = 4000  # rows per batch of lookups (fewer round trips; a 100,000-row file reports progress 25 times)
@@ -2190,13 +2193,61 @@ def _write_copy(rows: list[dict], user, job: ImportJob) -> int:
     if skip_triggers:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL session_replication_role = replica")
+    deferred = _defer_search_entries(len(rows))
     created = _copy_rows(rows, user, job)
     # On an error the transaction is rolled back, which undoes SET LOCAL too (and a statement
     # here would only hide the error behind "current transaction is aborted").
-    if skip_triggers:
+    if skip_triggers or deferred:
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL session_replication_role = origin")
+            if skip_triggers:
+                cursor.execute("SET LOCAL session_replication_role = origin")
+            if deferred:
+                cursor.execute("RESET gin_pending_list_limit")
     return created
+
+
+# From this many new organizations the search indexes' entries wait in their pending lists.
+DEFER_SEARCH_ROWS = 5000
+
+
+def _defer_search_entries(n: int) -> bool:
+    """The three trigram indexes of the search (name, pinyin, initials; GIN) take their new entries
+    into a pending list and merge it into the index each time it outgrows
+    ``gin_pending_list_limit`` (4 MB by default): for 100,000 organizations that is many merges
+    inside the COPY, about half of its time on the server. For a large import the limit is raised
+    for this transaction only, so the entries wait in the list (searches read it as part of the
+    index: nothing is missing from any search) and are merged in one pass after the commit by the
+    background task ``cso.orgs.tasks.merge_search_entries`` (or by autovacuum, which does the same).
+    Returns whether it did so."""
+    if n < DEFER_SEARCH_ROWS:
+        return False
+    limit_kb = min(2_097_151, max(8192, 4 * n))  # ≈4 kB a row is ample; the setting allows 2 GB at most
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL gin_pending_list_limit = {int(limit_kb)}")
+    transaction.on_commit(_merge_search_entries_later)
+    return True
+
+
+def _merge_search_entries_later() -> None:
+    from . import tasks  # the task module imports this one
+
+    try:
+        tasks.merge_search_entries.enqueue()
+    except Exception:  # the import is committed; autovacuum merges the entries in any case
+        logger.exception("could not queue the merge of the search indexes' pending entries")
+
+
+def merge_search_entries() -> int:
+    """Merge the pending entries of the organizations' GIN indexes into the indexes (what
+    autovacuum does for them); returns the pages merged. PostgreSQL only; elsewhere nothing."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(sum(gin_clean_pending_list(i.indexrelid)), 0) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
+            "WHERE i.indrelid = %s::regclass AND a.amname = 'gin'", [Organization._meta.db_table])
+        return int(cursor.fetchone()[0])
 
 
 def _uids(n: int) -> list[str]:

@@ -60,3 +60,13 @@ def apply_import(job_id: int, user_id: int, exclude: list[int]) -> str:
         return "failed"
     ImportJob.objects.filter(pk=job_id, message__startswith=REFUSED).update(message="")  # an earlier refusal
     return "applied"
+
+
+@task()
+def merge_search_entries() -> str:
+    """After a large import: merge the search indexes' pending entries (``importing._defer_search_entries``)."""
+    try:
+        return f"merged {importing.merge_search_entries()} pages"
+    except Exception:  # e.g. a role that does not own the indexes: autovacuum does it instead
+        logger.exception("merging the search indexes' pending entries failed")
+        return "failed"

@@ -242,3 +242,45 @@ def test_names_for_duplicates_keep_exactly_the_letters_and_numbers():
     assert importing.normalize_name("兴宁社区（老年人）协会 No.1") == "兴宁社区老年人协会no1"
     assert importing.normalize_name("ＡＢＣ书画社") == "abc书画社"
     assert importing.normalize_name("") == importing.normalize_name(None) == ""
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path is PostgreSQL's")
+def test_a_large_apply_leaves_the_search_entries_pending_and_the_commit_queues_their_merge(
+        cast, monkeypatch, django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    from cso.orgs.queries import search_q
+
+    seen = []
+    real = importing._copy_rows
+
+    def spy(*args):
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW gin_pending_list_limit")
+            seen.append(cursor.fetchone()[0])
+        return real(*args)
+
+    monkeypatch.setattr(importing, "DEFER_SEARCH_ROWS", 2)
+    job = dry_run(cast["superuser"], [row(), row(名称="兴宁社区读书会", 管理方式="备案")])
+    with mock.patch.object(importing, "_copy_rows", spy), django_capture_on_commit_callbacks() as callbacks:
+        importing.apply_job(job, cast["superuser"])
+    assert seen == ["8MB"]  # raised for the COPY only (8 MB at least, 4 kB a row)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW gin_pending_list_limit")
+        assert cursor.fetchone()[0] == "4MB"
+    # the entries are found before the merge (the pending list is part of the index) and after it
+    found = list(Organization.objects.filter(search_q("读书会")).values_list("name", flat=True))
+    assert found == ["兴宁社区读书会"]
+    assert len(callbacks) == 1
+    with mock.patch.object(importing, "merge_search_entries", wraps=importing.merge_search_entries) as merge:
+        callbacks[0]()  # queues the task (run at once by the tests' backend)
+    assert merge.call_count == 1
+    assert importing.merge_search_entries() == 0  # nothing left pending
+    assert list(Organization.objects.filter(search_q("读书会")).values_list("name", flat=True)) == found
+
+
+def test_a_small_apply_leaves_the_search_indexes_as_they_are(cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        importing.apply_job(dry_run(cast["superuser"], [row()]), cast["superuser"])
+    assert callbacks == []  # nothing deferred, nothing queued
+    assert importing.merge_search_entries() >= 0
