@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import xlsxwriter
-from django.conf import settings
 from django.db.models import Q
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
@@ -134,12 +133,6 @@ def _filename(listing: Listing, ext: str) -> str:
 
 
 KIND = "supervision.annual_export"
-
-
-def is_small(listing: Listing) -> bool:
-    """At most ``CSO_EXPORT_SYNC_ROWS`` rows: answered at once; larger lists are written by the worker."""
-    limit = settings.CSO_EXPORT_SYNC_ROWS
-    return listing.queryset().order_by()[: limit + 1].count() <= limit
 
 
 def submit(listing: Listing, fmt: str, back_url: str = ""):

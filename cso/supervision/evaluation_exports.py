@@ -12,7 +12,6 @@ from datetime import date
 from urllib.parse import urlencode
 
 import xlsxwriter
-from django.conf import settings
 from django.db.models import Q
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
@@ -97,12 +96,6 @@ class Listing:
 
 
 KIND = "supervision.evaluation_export"
-
-
-def is_small(listing: Listing) -> bool:
-    """At most ``CSO_EXPORT_SYNC_ROWS`` rows: answered at once; larger lists are written by the worker."""
-    limit = settings.CSO_EXPORT_SYNC_ROWS
-    return listing.queryset().order_by()[: limit + 1].count() <= limit
 
 
 def submit(listing: Listing, fmt: str, back_url: str = ""):

@@ -14,7 +14,6 @@ from datetime import date
 from decimal import Decimal
 
 import xlsxwriter
-from django.conf import settings
 from django.db.models import Q
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -66,11 +65,6 @@ def rows(qs):
                p.division.name, p.division_id, p.address, p.area, p.opening_hours, "、".join(p.offer_labels),
                p.capacity, "是" if p.free_of_charge else "", p.operator.name if p.operator_id else "",
                p.closed_on.isoformat() if p.closed_on else ""]
-
-
-def is_small(qs) -> bool:
-    limit = settings.CSO_EXPORT_SYNC_ROWS
-    return qs.order_by()[: limit + 1].count() <= limit
 
 
 def _filename(fmt: str) -> str:
