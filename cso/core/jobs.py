@@ -25,11 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
-from django.http import HttpResponse
-from django.shortcuts import redirect
 from django.utils import timezone
 from django_tasks import TaskContext, task, task_backends
 from django_tasks.backends.immediate import ImmediateBackend
@@ -134,24 +130,6 @@ def submit(user, kind: str, title: str, params: dict | None = None, *, back_url:
     )
     enqueue(run_job, job.pk)
     return job
-
-
-def fits_the_request(rows) -> bool:
-    """Whether an export of ``rows`` is written in the request: at most ``settings.CSO_EXPORT_SYNC_ROWS`` rows. A
-    queryset is counted up to one more than that, no further; anything else (a list with ``len``) is measured whole."""
-    limit = settings.CSO_EXPORT_SYNC_ROWS
-    if isinstance(rows, QuerySet):
-        return rows.order_by()[: limit + 1].count() <= limit
-    return len(rows) <= limit
-
-
-def export_now_or_submit(rows, answer: Callable[[], HttpResponse], submit: Callable[[], Job]) -> HttpResponse:
-    """Answer an export of ``rows``: at once (``answer()``, the file) when they fit the request
-    (``fits_the_request``); otherwise ``submit()`` records its job, the worker writes the file, and the user is sent to
-    the job's page, which shows the progress and offers the file."""
-    if fits_the_request(rows):
-        return answer()
-    return redirect("core:job", job=submit().pk)
 
 
 @task(takes_context=True)

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cso.accounts.responsibilities import can, permitted, require
-from cso.core import jobs
+from cso.core import exporting
 from cso.core.navigation import sections_for
 from cso.core.scoping import VIEW, Scope
 from cso.regions import codes
@@ -153,7 +153,7 @@ def export(request):
     params = request.GET.copy()
     params.pop("format", None)
     write = exports.csv_response if fmt == "csv" else exports.xlsx_response
-    return jobs.export_now_or_submit(
+    return exporting.now_or_submit(
         qs, lambda: write(qs, reveal_ids, phones_of),
         lambda: exports.submit(request.user, params, fmt, back_url=f"{reverse('orgs:list')}?{params.urlencode()}"))
 

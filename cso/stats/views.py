@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from cso.core import jobs
+from cso.core import exporting
 from cso.core.scoping import Scope, subtree_q
 from cso.regions import codes
 from cso.regions.models import Division
@@ -226,7 +226,7 @@ def communities(request):
     if fmt in ("csv", "xlsx"):
         params = request.GET.copy()
         params.pop("format", None)
-        return jobs.export_now_or_submit(
+        return exporting.now_or_submit(
             rows, lambda: exports.communities_response(rows, fmt, day),
             lambda: exports.submit_communities(request.user, params, fmt,
                                                back_url=f"{reverse('stats:communities')}?{params.urlencode()}"))

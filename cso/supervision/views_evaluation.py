@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cso.accounts.responsibilities import can, require
-from cso.core import jobs
+from cso.core import exporting
 from cso.orgs.choices import Track
 from cso.orgs.models import Organization
 
@@ -271,7 +271,7 @@ def listing(request):
     lst = evaluation_exports.Listing.from_params(request.user, request.GET)
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx"):
-        return jobs.export_now_or_submit(
+        return exporting.now_or_submit(
             lst.queryset(), lambda: evaluation_exports.response(lst, fmt),
             lambda: evaluation_exports.submit(lst, fmt, back_url=f"{request.path}?{lst.query()}"))
     page = Paginator(lst.queryset(), PAGE_SIZE).get_page(request.GET.get("page"))
