@@ -11,7 +11,8 @@ The worker (``manage.py db_worker``, or ``rqworker`` with the Redis backend) run
 runner reports progress through ``progress(done, total)`` and returns the file it produced, which
 is kept in the row and offered on the job page (``/jobs/<id>/``) to the user who asked, and to
 nobody else. A runner that raises ``JobFailed`` fails the job with its (Chinese) message; any other
-exception fails it with a generic message and is logged.
+exception fails it with a generic message and is logged. An export view chooses between answering at
+once and submitting a job with ``cso.core.exporting.now_or_submit``.
 
 ``core`` knows no domain: the runners live in their apps and are imported by the apps' ``ready()``,
 so that the worker process knows them too.

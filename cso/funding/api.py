@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from cso.accounts.responsibilities import can
+from cso.core.api import MAX_LIMIT, OffsetPage, offset_page
 from cso.regions import codes
 
 from .choices import Kind, ProgrammeState
@@ -19,7 +20,6 @@ from .models import Award, Programme
 
 router = Router(tags=["资金扶持"])
 
-MAX_LIMIT = 500
 PROGRAMME_NOT_FOUND = "资金扶持项目不存在，或不在您账号所属区划的范围内。"
 AWARD_NOT_FOUND = "立项不存在，或不在您账号所属区划的范围内。"
 DIVISION_NOT_FOUND = "区划不存在，或不在您账号所属区划的范围内。"
@@ -92,10 +92,7 @@ class ProgrammeDetailOut(ProgrammeOut):
         return obj.budget - obj.committed_sum
 
 
-class ProgrammePage(Schema):
-    count: int
-    limit: int
-    offset: int
+class ProgrammePage(OffsetPage):
     items: list[ProgrammeOut]
 
 
@@ -148,16 +145,8 @@ class AwardOut(Schema):
         return obj.org_division_id
 
 
-class AwardPage(Schema):
-    count: int
-    limit: int
-    offset: int
+class AwardPage(OffsetPage):
     items: list[AwardOut]
-
-
-def _page(qs, limit: int, offset: int) -> dict:
-    limit = min(limit, MAX_LIMIT)
-    return {"count": qs.count(), "limit": limit, "offset": offset, "items": list(qs[offset:offset + limit])}
 
 
 def _within_division(request, qs, code: str | None):
@@ -169,6 +158,18 @@ def _within_division(request, qs, code: str | None):
     if division is None:
         raise HttpError(404, DIVISION_NOT_FOUND)
     return qs.within(division.code[: codes.PREFIX_LENGTH[division.level]])
+
+
+def _filtered(request, qs, division: str | None, year: int | None, kind: str | None):
+    """The filters programmes and awards share: the funder's division (404 outside the subtree), year, kind."""
+    qs = _within_division(request, qs, division)
+    if year:
+        qs = qs.filter(year=year)
+    if kind:
+        if kind not in Kind.values:
+            raise HttpError(422, "资金类型代码不正确。")
+        qs = qs.filter(kind=kind)
+    return qs
 
 
 @router.get("/programmes/", response=ProgrammePage, summary="资金扶持项目")
@@ -184,18 +185,12 @@ def list_programmes(
     if not can(request.user, "funding.view"):
         raise HttpError(403, "您的账号无权查看资金扶持项目。")
     qs = Programme.objects.visible_to(request.user).select_related("division").order_by("-year", "-opens_on", "-pk")
-    qs = _within_division(request, qs, division)
-    if year:
-        qs = qs.filter(year=year)
-    if kind:
-        if kind not in Kind.values:
-            raise HttpError(422, "资金类型代码不正确。")
-        qs = qs.filter(kind=kind)
+    qs = _filtered(request, qs, division, year, kind)
     if state:
         if state not in ProgrammeState.values:
             raise HttpError(422, "状态代码不正确。")
         qs = qs.filter(state=state)
-    return _page(qs, limit, offset)
+    return offset_page(qs, limit, offset)
 
 
 @router.get("/programmes/{programme}", response=ProgrammeDetailOut, summary="资金扶持项目详情")
@@ -225,14 +220,7 @@ def list_awards(
         raise HttpError(403, "您的账号无权查看立项清单。")
     qs = (Award.objects.visible_to(request.user).select_related("programme", "organization")
           .order_by("-awarded_on", "-pk"))
-    qs = _within_division(request, qs, division)
-    if year:
-        qs = qs.filter(year=year)
-    if kind:
-        if kind not in Kind.values:
-            raise HttpError(422, "资金类型代码不正确。")
-        qs = qs.filter(kind=kind)
-    return _page(qs, limit, offset)
+    return offset_page(_filtered(request, qs, division, year, kind), limit, offset)
 
 
 @router.get("/awards/{award}", response=AwardOut, summary="立项详情")

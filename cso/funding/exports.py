@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from django.conf import settings
 from django.http import StreamingHttpResponse
 
 from cso.accounts.responsibilities import can
@@ -114,10 +113,6 @@ class Export:
             programme = self.programme()
             return programme.applications.all() if programme else _none()
         return self.awards()
-
-    def is_small(self) -> bool:
-        limit = settings.CSO_EXPORT_SYNC_ROWS
-        return self.source().order_by()[: limit + 1].count() <= limit
 
     def header(self) -> list[str]:
         if self.what == "money":

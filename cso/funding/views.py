@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cso.accounts.responsibilities import Facts, Prospect, can, require
-from cso.core import attachments
+from cso.core import attachments, exporting
 from cso.orgs.choices import Track
 from cso.orgs.forms import apply_errors
 from cso.orgs.models import Organization, linked_q
@@ -541,10 +541,8 @@ def _export(request, export):
 
     if not export.allowed():
         raise PermissionDenied("您的账号无权导出这些资金扶持数据。")
-    if not export.is_small():
-        job = exports.submit(export, back_url=request.get_full_path())
-        return redirect("core:job", job=job.pk)
-    return exports.response(export)
+    return exporting.now_or_submit(export.source(), lambda: exports.response(export),
+                                   lambda: exports.submit(export, back_url=request.get_full_path()))
 
 
 @require_GET

@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 
 from cso.accounts.responsibilities import can
 from cso.accounts.validators import mask_mobile
+from cso.core.api import MAX_LIMIT
 from cso.core.scoping import Scope
 
 from . import privacy, queries
@@ -24,7 +25,6 @@ from .models import Organization
 router = Router(tags=["社会组织"])
 
 NOT_FOUND = "组织不存在，或不在您账号所属区划的范围内。"
-MAX_LIMIT = 500
 
 
 class Term(Schema):

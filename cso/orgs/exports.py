@@ -23,7 +23,6 @@ from datetime import datetime
 from types import SimpleNamespace
 
 import xlsxwriter
-from django.conf import settings
 from django.http import FileResponse, QueryDict, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -262,12 +261,6 @@ def reveals_ids(user, queryset) -> bool:
     from . import services
 
     return user.is_superuser or not queryset.exclude(services.decided_q(user, "orgs.change")).exists()
-
-
-def is_small(queryset) -> bool:
-    """At most ``CSO_EXPORT_SYNC_ROWS`` rows (counted up to one more than that, no further)."""
-    limit = settings.CSO_EXPORT_SYNC_ROWS
-    return queryset.order_by()[: limit + 1].count() <= limit
 
 
 def submit(user, query: QueryDict, fmt: str, back_url: str = ""):

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cso.accounts.responsibilities import can, permitted, require
+from cso.core import exporting
 from cso.core.navigation import sections_for
 from cso.core.scoping import VIEW, Scope
 from cso.regions import codes
@@ -149,15 +150,12 @@ def export(request):
     qs = queries.order(qs, filterset.sort_order)
     reveal_ids = exports.reveals_ids(request.user, qs)
     phones_of = privacy.phones_shown(request.user)
-    if not exports.is_small(qs):
-        # a large export is written by the worker; its page shows the progress and offers the file
-        params = request.GET.copy()
-        params.pop("format", None)
-        job = exports.submit(request.user, params, fmt, back_url=f"{reverse('orgs:list')}?{params.urlencode()}")
-        return redirect("core:job", job=job.pk)
-    if fmt == "csv":
-        return exports.csv_response(qs, reveal_ids, phones_of)
-    return exports.xlsx_response(qs, reveal_ids, phones_of)
+    params = request.GET.copy()
+    params.pop("format", None)
+    write = exports.csv_response if fmt == "csv" else exports.xlsx_response
+    return exporting.now_or_submit(
+        qs, lambda: write(qs, reveal_ids, phones_of),
+        lambda: exports.submit(request.user, params, fmt, back_url=f"{reverse('orgs:list')}?{params.urlencode()}"))
 
 
 @require_GET

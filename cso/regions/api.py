@@ -12,6 +12,7 @@ from decimal import Decimal
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from cso.core.api import MAX_LIMIT, OffsetPage, offset_page
 from cso.core.scoping import CHANGE, VIEW
 
 from . import services
@@ -22,7 +23,6 @@ from .models import Division
 router = Router(tags=["行政区划"])
 
 NOT_FOUND = "区划不存在，或不在您账号所属区划的范围内。"
-MAX_LIMIT = 500
 
 
 class DivisionOut(Schema):
@@ -78,10 +78,7 @@ class DivisionOut(Schema):
         return None if obj.facility_area is None else float(obj.facility_area)
 
 
-class DivisionPage(Schema):
-    count: int
-    limit: int
-    offset: int
+class DivisionPage(OffsetPage):
     items: list[DivisionOut]
 
 
@@ -130,7 +127,6 @@ def list_divisions(
     limit: int = Query(50, ge=1, description=f"每页条数，最多 {MAX_LIMIT}（更大的值按 {MAX_LIMIT} 处理）"),
     offset: int = Query(0, ge=0),
 ):
-    limit = min(limit, MAX_LIMIT)
     data = {
         "q": q or "",
         "parent": parent or "",
@@ -138,9 +134,7 @@ def list_divisions(
         "include_abolished": "true" if include_abolished else "false",
     }
     qs = DivisionFilter(data, queryset=Division.objects.visible_to(request.user)).qs
-    count = qs.count()
-    items = services.attach_paths(qs[offset : offset + limit])
-    return {"count": count, "limit": limit, "offset": offset, "items": items}
+    return offset_page(qs, limit, offset, items=services.attach_paths)
 
 
 @router.get("/{code}", response=DivisionOut, summary="区划详情")

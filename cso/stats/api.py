@@ -11,6 +11,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from cso.core.api import MAX_LIMIT, OffsetPage, offset_page
 from cso.regions import codes
 
 from .forms import clean_division_code
@@ -21,7 +22,6 @@ from .targets import effective_targets
 router = Router(tags=["统计指标"])
 
 NOT_FOUND = "区划不存在，或不在您账号所属区划的范围内。"
-MAX_LIMIT = 500
 
 
 class IndicatorOut(Schema):
@@ -79,10 +79,7 @@ class CommunityOut(Schema):
     targets_missing: list[str]
 
 
-class CommunityPage(Schema):
-    count: int
-    limit: int
-    offset: int
+class CommunityPage(OffsetPage):
     items: list[CommunityOut]
 
 
@@ -153,15 +150,13 @@ def communities(
     limit: int = Query(50, ge=1, description=f"每页条数，最多 {MAX_LIMIT}"),
     offset: int = Query(0, ge=0),
 ):
-    limit = min(limit, MAX_LIMIT)
     try:
         rows = CommunityList(_code(request, division), as_of or date.today(), user=request.user,
                              urban=urban if urban in ("urban", "rural") else None, at_target=at_target,
                              facility_ok=facility_ok, sort=sort)
     except Http404 as exc:
         raise HttpError(404, NOT_FOUND) from exc
-    return {"count": len(rows), "limit": limit, "offset": offset,
-            "items": [c.__dict__ for c in rows[offset:offset + limit]]}
+    return offset_page(rows, limit, offset, items=lambda page: [c.__dict__ for c in page])
 
 
 @router.get("/targets", response=list[TargetOut], summary="有效目标值及其来源")

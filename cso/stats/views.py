@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from cso.core import exporting
 from cso.core.scoping import Scope, subtree_q
 from cso.regions import codes
 from cso.regions.models import Division
@@ -224,13 +224,12 @@ def communities(request):
     rows = CommunityList(code, day, user=request.user, **filters)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        if len(rows) > settings.CSO_EXPORT_SYNC_ROWS:  # a large list is written by the task worker
-            params = request.GET.copy()
-            params.pop("format", None)
-            job = exports.submit_communities(request.user, params, fmt,
-                                             back_url=f"{reverse('stats:communities')}?{params.urlencode()}")
-            return redirect("core:job", job=job.pk)
-        return exports.communities_response(rows, fmt, day)
+        params = request.GET.copy()
+        params.pop("format", None)
+        return exporting.now_or_submit(
+            rows, lambda: exports.communities_response(rows, fmt, day),
+            lambda: exports.submit_communities(request.user, params, fmt,
+                                               back_url=f"{reverse('stats:communities')}?{params.urlencode()}"))
     paginator = Paginator(rows, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     parent = rows.parent

@@ -13,13 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 
 import xlsxwriter
-from django.conf import settings
 from django.db.models import Q
-from django.http import FileResponse, StreamingHttpResponse
-from django.utils.http import content_disposition_header
 
 from cso.accounts.responsibilities import can
-from cso.core import csvfiles, jobs
+from cso.core import exporting, jobs
 from cso.core.scoping import subtree_q
 from cso.orgs.choices import Track
 from cso.orgs.models import Organization
@@ -136,12 +133,6 @@ def _filename(listing: Listing, ext: str) -> str:
 KIND = "supervision.annual_export"
 
 
-def is_small(listing: Listing) -> bool:
-    """At most ``CSO_EXPORT_SYNC_ROWS`` rows: answered at once; larger lists are written by the worker."""
-    limit = settings.CSO_EXPORT_SYNC_ROWS
-    return listing.queryset().order_by()[: limit + 1].count() <= limit
-
-
 def submit(listing: Listing, fmt: str, back_url: str = ""):
     return jobs.submit(listing.user, KIND, f"导出{listing.title}（.{fmt}）", {**listing.params(), "format": fmt},
                        back_url=back_url)
@@ -157,13 +148,7 @@ def run_export(job, progress: jobs.Progress) -> jobs.Output:
         raise jobs.JobFailed("不支持的导出格式。")
     listing = Listing.from_params(user, job.params)
     progress(0, listing.queryset().count(), "正在导出")
-    if fmt == "csv":
-        data = "".join(csvfiles.lines(listing.header(), listing.rows())).encode("utf-8")
-        return jobs.Output(_filename(listing, "csv"), jobs.CSV, data)
-    with tempfile.TemporaryFile() as handle:
-        write_xlsx(listing, handle)
-        handle.seek(0)
-        return jobs.Output(_filename(listing, "xlsx"), jobs.XLSX, handle.read())
+    return _file(listing).output(fmt)
 
 
 def write_xlsx(listing: Listing, handle) -> None:
@@ -190,14 +175,10 @@ def write_xlsx(listing: Listing, handle) -> None:
     workbook.close()
 
 
+def _file(listing: Listing) -> exporting.ListFile:
+    return exporting.ListFile(lambda ext: _filename(listing, ext), listing.header(), listing.rows,
+                              lambda handle: write_xlsx(listing, handle))
+
+
 def response(listing: Listing, fmt: str):
-    if fmt == "csv":
-        out = StreamingHttpResponse(csvfiles.lines(listing.header(), listing.rows()),
-                                    content_type="text/csv; charset=utf-8")
-        out["Content-Disposition"] = content_disposition_header(True, _filename(listing, "csv"))
-        return out
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse after streaming
-    write_xlsx(listing, handle)
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=_filename(listing, "xlsx"),
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return _file(listing).response(fmt)

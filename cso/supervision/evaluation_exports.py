@@ -12,13 +12,10 @@ from datetime import date
 from urllib.parse import urlencode
 
 import xlsxwriter
-from django.conf import settings
 from django.db.models import Q
-from django.http import FileResponse, StreamingHttpResponse
-from django.utils.http import content_disposition_header
 
 from cso.accounts.responsibilities import can
-from cso.core import csvfiles, jobs
+from cso.core import csvfiles, exporting, jobs
 from cso.core.hierarchy import PREFIX_LENGTH
 from cso.core.scoping import subtree_q
 
@@ -99,12 +96,6 @@ class Listing:
 KIND = "supervision.evaluation_export"
 
 
-def is_small(listing: Listing) -> bool:
-    """At most ``CSO_EXPORT_SYNC_ROWS`` rows: answered at once; larger lists are written by the worker."""
-    limit = settings.CSO_EXPORT_SYNC_ROWS
-    return listing.queryset().order_by()[: limit + 1].count() <= limit
-
-
 def submit(listing: Listing, fmt: str, back_url: str = ""):
     return jobs.submit(listing.user, KIND, f"导出等级评估名单（.{fmt}）", {**listing.params(), "format": fmt},
                        back_url=back_url)
@@ -121,12 +112,7 @@ def run_export(job, progress: jobs.Progress) -> jobs.Output:
         raise jobs.JobFailed("不支持的导出格式。")
     listing = Listing.from_params(user, {k: str(v) for k, v in job.params.items()})
     progress(0, listing.queryset().count(), "正在导出")
-    if fmt == "csv":
-        return jobs.Output(_filename("csv"), jobs.CSV, "".join(csvfiles.lines(HEADER, listing.rows())).encode("utf-8"))
-    with tempfile.TemporaryFile() as handle:
-        write_xlsx(listing, handle)
-        handle.seek(0)
-        return jobs.Output(_filename("xlsx"), jobs.XLSX, handle.read())
+    return _file(listing).output(fmt)
 
 
 def _filename(ext: str) -> str:
@@ -156,13 +142,9 @@ def write_xlsx(listing: Listing, handle) -> None:
     workbook.close()
 
 
+def _file(listing: Listing) -> exporting.ListFile:
+    return exporting.ListFile(_filename, HEADER, listing.rows, lambda handle: write_xlsx(listing, handle))
+
+
 def response(listing: Listing, fmt: str):
-    if fmt == "csv":
-        out = StreamingHttpResponse(csvfiles.lines(HEADER, listing.rows()), content_type="text/csv; charset=utf-8")
-        out["Content-Disposition"] = content_disposition_header(True, _filename("csv"))
-        return out
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse after streaming
-    write_xlsx(listing, handle)
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=_filename("xlsx"),
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return _file(listing).response(fmt)

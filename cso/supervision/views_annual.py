@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cso.accounts.responsibilities import can, require
-from cso.core import attachments
+from cso.core import attachments, exporting
 from cso.orgs.choices import Track
 from cso.orgs.models import Organization
 
@@ -243,11 +243,8 @@ def lists(request):
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx"):
         require(request.user, "supervision.annual_export")
-        if not annual_exports.is_small(listing):
-            # a large list is written by the worker; its page shows the progress and offers the file
-            job = annual_exports.submit(listing, fmt, back_url=request.path)
-            return redirect("core:job", job=job.pk)
-        return annual_exports.response(listing, fmt)
+        return exporting.now_or_submit(listing.queryset(), lambda: annual_exports.response(listing, fmt),
+                                       lambda: annual_exports.submit(listing, fmt, back_url=request.path))
     page = Paginator(listing.queryset(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "supervision/annual/lists.html", {
         "page_obj": page, "listing": listing, "rows": [listing.row(obj) for obj in page.object_list],

@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cso.accounts.responsibilities import can, require
+from cso.core import exporting
 from cso.orgs.choices import Track
 from cso.orgs.models import Organization
 
@@ -270,11 +271,9 @@ def listing(request):
     lst = evaluation_exports.Listing.from_params(request.user, request.GET)
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx"):
-        if not evaluation_exports.is_small(lst):
-            # a large list is written by the worker; its page shows the progress and offers the file
-            job = evaluation_exports.submit(lst, fmt, back_url=f"{request.path}?{lst.query()}")
-            return redirect("core:job", job=job.pk)
-        return evaluation_exports.response(lst, fmt)
+        return exporting.now_or_submit(
+            lst.queryset(), lambda: evaluation_exports.response(lst, fmt),
+            lambda: evaluation_exports.submit(lst, fmt, back_url=f"{request.path}?{lst.query()}"))
     page = Paginator(lst.queryset(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "supervision/evaluation/list.html", {
         "page_obj": page, "listing": lst, "states": S.choices, "grades": evaluation_exports.GRADES,

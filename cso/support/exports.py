@@ -14,14 +14,11 @@ from datetime import date
 from decimal import Decimal
 
 import xlsxwriter
-from django.conf import settings
 from django.db.models import Q
-from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 
 from cso.accounts.responsibilities import can
-from cso.core import csvfiles, jobs
+from cso.core import csvfiles, exporting, jobs
 from cso.regions import codes
 
 from .choices import OFFERS, PlaceKind
@@ -68,11 +65,6 @@ def rows(qs):
                p.closed_on.isoformat() if p.closed_on else ""]
 
 
-def is_small(qs) -> bool:
-    limit = settings.CSO_EXPORT_SYNC_ROWS
-    return qs.order_by()[: limit + 1].count() <= limit
-
-
 def _filename(fmt: str) -> str:
     return f"培育扶持载体名录-{timezone.localdate():%Y%m%d}.{fmt}"
 
@@ -92,12 +84,7 @@ def run_export(job, progress: jobs.Progress) -> jobs.Output:
         raise jobs.JobFailed("不支持的导出格式。")
     qs = places(user, job.params)
     progress(0, qs.count(), "正在导出")
-    if fmt == "csv":
-        return jobs.Output(_filename("csv"), jobs.CSV, "".join(csvfiles.lines(HEADER, rows(qs))).encode("utf-8"))
-    with tempfile.TemporaryFile() as handle:
-        write_xlsx(HEADER, rows(qs), handle, "载体名录")
-        handle.seek(0)
-        return jobs.Output(_filename("xlsx"), jobs.XLSX, handle.read())
+    return _file(qs).output(fmt)
 
 
 def write_xlsx(header, lines, handle, sheet_name: str) -> None:
@@ -127,12 +114,10 @@ def write_xlsx(header, lines, handle, sheet_name: str) -> None:
     workbook.close()
 
 
+def _file(qs) -> exporting.ListFile:
+    return exporting.ListFile(_filename, HEADER, lambda: rows(qs),
+                              lambda handle: write_xlsx(HEADER, rows(qs), handle, "载体名录"))
+
+
 def response(qs, fmt: str):
-    if fmt == "csv":
-        out = StreamingHttpResponse(csvfiles.lines(HEADER, rows(qs)), content_type="text/csv; charset=utf-8")
-        out["Content-Disposition"] = content_disposition_header(True, _filename("csv"))
-        return out
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse after streaming
-    write_xlsx(HEADER, rows(qs), handle, "载体名录")
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=_filename("xlsx"), content_type=jobs.XLSX)
+    return _file(qs).response(fmt)

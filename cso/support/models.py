@@ -69,7 +69,7 @@ class Place(ScopedModel):
     opened_on = models.DateField("建成（启用）日期", null=True, blank=True)
     closed_on = models.DateField("停用日期", null=True, blank=True,
                                  help_text="载体停用（关闭、收回）的日期：此后不再接受预约、入驻，也不再作为财务代管的服务中心，"
-                                           "不计入孵化基地建设目标；记录保留。")
+                                           "不计入孵化基地建设目标（本平台建议）；记录保留。")
     notes = models.CharField("备注", max_length=300, blank=True)
     base = models.OneToOneField("orgs.IncubationBase", verbose_name="孵化基地（名录）", null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="place")

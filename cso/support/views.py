@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cso.accounts.responsibilities import can, permitted, require
-from cso.core import attachments
+from cso.core import attachments, exporting
 from cso.core.scoping import CHANGE
 from cso.orgs.choices import BaseLevel
 from cso.regions.models import Division
@@ -57,9 +57,8 @@ def place_list(request):
     fmt = request.GET.get("format", "")
     if fmt in exports.FORMATS:
         require(request.user, "support.place_export")
-        if not exports.is_small(qs):  # a large list is written by the worker; its page offers the file
-            return redirect("core:job", job=exports.submit(request.user, request.GET, fmt, request.path).pk)
-        return exports.response(qs, fmt)
+        return exporting.now_or_submit(qs, lambda: exports.response(qs, fmt),
+                                       lambda: exports.submit(request.user, request.GET, fmt, request.path))
     division = request.user.division
     children = Division.objects.visible_to(request.user).filter(parent=division).order_by("code") if division else []
     return render(request, "support/place_list.html", {
