@@ -39,7 +39,9 @@ def test_the_county_reassigns_and_the_new_street_has_it_to_do(cast, client):
     case = _case(cast)
     client.force_login(cast["county"])
     page = _page(client, case).content.decode()
-    assert "改派承办街道" in page and "朝阳街道" in page
+    assert "改派承办街道" in page and f'id="street-{case.pk}"' in page and "source=supervision.streets" in page
+    found = client.get(reverse("core:lookup"), {"source": "supervision.streets", "q": "朝阳"}).json()["results"]
+    assert [r["value"] for r in found] == [STREET_B]
 
     response = _reassign(client, case)
     body = response.content.decode()
@@ -96,6 +98,7 @@ def test_a_street_clerk_cannot_reassign(cast, client):
 def test_another_countys_account_gets_a_404(cast, client):
     case = _case(cast)
     client.force_login(cast["outsider_county"])
+    assert client.get(reverse("core:lookup"), {"source": "supervision.streets", "q": "朝阳"}).json()["results"] == []
     response = client.post(reverse("supervision:campaign_case_reassign", args=[case.pk]),
                            {"street": STREET_B, "reason": "越权改派"})
     assert response.status_code == 404
