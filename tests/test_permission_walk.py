@@ -35,8 +35,9 @@ FOREIGN_MARKERS = ["青秀区", "新竹街道", "新竹社区居委会", "思贤
 SKIP_NAMES = {"accounts:logout", "core:healthz",
               "applications:guide",  # a public 办事指南 (the kind's text, no object of any county)
               "supervision:inspection_public",  # a published inspection plan: public by law (双随机一公开)
-              # funding: open calls, every award and the published guidance lists are public (issue 12)
-              "funding:calls", "funding:call", "funding:disclosure", "funding:guidance"}
+              # funding: open calls, every award (and one published programme's awards as a file) and the published
+              # guidance lists are public (issue 12)
+              "funding:calls", "funding:call", "funding:disclosure", "funding:disclosure_download", "funding:guidance"}
 
 
 def _walk(patterns, prefix="", namespace=""):

@@ -638,6 +638,8 @@ ZOMBIE_ACTIONS: list[Action] = [
     Action("supervision.zombie_view", "查看疑似僵尸型组织名单及理由、导出、发起扫描"),
     Action("supervision.campaign_manage", "发起、结束清理整治行动，确认街道提出的处理结果", "supervision.Campaign"),
     Action("supervision.campaign_record", "记录清理整治对象的处理结果", "supervision.CampaignCase"),
+    Action("supervision.campaign_reassign", "将清理整治对象改派到本行动区域内的另一个街道（乡镇）承办",
+           "supervision.Campaign"),
 ]
 ZOMBIE_DUTIES: list[Duty] = [
     *[d for role in (Role.ADMIN, Role.CIVIL_AFFAIRS, Role.REGISTRAR)
@@ -650,6 +652,9 @@ ZOMBIE_DUTIES: list[Duty] = [
            note=f"{_CLEANUP}：街道记录本街道对象的处理结果；改变状态的结果由有权机关决定（否则提出、待机关确认）"),
     *_rows("supervision.campaign_record", Role.CIVIL_AFFAIRS, ABOVE_STREET, SUBTREE,
            note=f"{_CLEANUP}：民政部门记录本辖区对象的处理结果"),
+    *_rows("supervision.campaign_reassign", Role.CIVIL_AFFAIRS, ABOVE_STREET, OWN_DIVISION,
+           note=f"{_CLEANUP}：本级民政部门组织清理整治；{PROPOSAL}：发起行动的民政部门将分错街道、尚未办结的对象"
+                "改派到行动区域内的另一个街道（乡镇），写明理由，改派留痕"),
 ]
 ACTIONS.update({a.code: a for a in ZOMBIE_ACTIONS})
 TABLE = (*TABLE, *ZOMBIE_DUTIES)

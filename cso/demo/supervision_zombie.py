@@ -1,7 +1,8 @@
 """Demo of zombie detection and clean-up (清理整治, seed 002 第三条) in 兴宁区: a scan as of today, a campaign of the
 county bureau (xn_minzheng) over the candidates (or the oldest filed groups when the scan finds none above the
 threshold), and a few outcomes recorded by the street (minsheng_jd): 恢复活动, and 清理 of a filed group (made at once
-or proposed for the bureau to confirm, as the responsibilities table says). Before the scan, activity records: one by
+or proposed for the bureau to confirm, as the responsibilities table says); one case still open is reassigned by the
+bureau to another street of 兴宁区 (改派), with its reason. Before the scan, activity records: one by
 the organization's own account (xn_zuzhi) and one by the street, so that those two are not flagged for inactivity.
 Idempotent."""
 
@@ -58,8 +59,23 @@ def load(stdout) -> None:
                 campaigns.record_outcome(case, street, outcome, today, note)
         except (ValidationError, PermissionDenied):
             continue
+    _reassign_one(campaign, bureau)
     stdout.write(f"演示清理整治：扫描 {run.organizations} 个组织（{run.flagged} 个有信号），"
                  f"行动 {campaign.cases.count()} 个对象。")
+
+
+def _reassign_one(campaign, bureau) -> None:
+    """The bureau moves one open case of 民生街道 to another street of 兴宁区 (it was assigned to the wrong one)."""
+    case = campaign.cases.filter(street_id="450102001000", state="open").select_related("campaign").first()
+    other = campaigns.streets_for(campaign).exclude(code="450102001000").first()
+    if case is None or other is None:
+        return
+    try:
+        with transaction.atomic():
+            campaigns.reassign(case, bureau, other.code,
+                               f"经核实，该组织实际在{other.name}辖区内活动，改由{other.name}承办")
+    except (ValidationError, PermissionDenied):
+        pass
 
 
 def _activities(street, today) -> None:

@@ -7,21 +7,29 @@
 
 Small exports (at most ``CSO_EXPORT_SYNC_ROWS`` rows — for the money view: awards summed) are answered in the
 request; larger ones are written by the worker (``cso.core.jobs``), whose page offers the file to the account that
-asked. The worker checks again that the account still may export what it asked for."""
+asked. The worker checks again that the account still may export what it asked for.
+
+The public disclosure (立项公示, no login) of one programme is downloadable as .csv or .xlsx with exactly the columns of
+the disclosure page (``DISCLOSURE_HEADER``, ``disclosure_row``: no credit code, no contact, nothing the page hides).
+Anonymous visitors own no job, so it is answered in the request and capped at ``CSO_EXPORT_SYNC_ROWS`` awards per
+programme (``disclosure_cap``); a larger programme is read on the page."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from django.http import StreamingHttpResponse
+from django.conf import settings
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header
 
 from cso.accounts.responsibilities import can
 from cso.core import csvfiles, jobs
 from cso.regions import codes
 
-from .choices import Kind
+from .choices import Kind, ProgrammeState
 
 KIND = "funding.export"
 WHATS = ("money", "awards", "applications")
@@ -208,3 +216,42 @@ def run_export(job, progress: jobs.Progress) -> jobs.Output:
         raise jobs.JobFailed("发起导出的账号已停用或已无权导出这些资金扶持数据。")
     progress(0, export.source().count(), "正在导出")
     return jobs.Output(export.filename(), jobs.CSV, export.csv_bytes())
+
+
+# --- the public disclosure of one programme (立项公示下载) --------------------------------------------------------
+DISCLOSURE_HEADER = ["受资助组织", "立项金额（元）", "项目", "资金类型", "资助单位", "立项日期", "状态"]
+DISCLOSURE_FORMATS = ("xlsx", "csv")
+
+
+def public_awards():
+    """The awards the disclosure page lists: those of programmes past their draft (published), newest first."""
+    from .models import Award
+
+    return (Award.objects.exclude(programme__state=ProgrammeState.DRAFT).select_related("organization", "programme")
+            .order_by("-awarded_on", "-pk"))
+
+
+def disclosure_row(award) -> list:
+    """One award as the disclosure page shows it (same columns, same order)."""
+    return [award.organization.name, award.amount, award.programme.title, award.get_kind_display(),
+            award.programme.funder, award.awarded_on, award.get_state_display()]
+
+
+def disclosure_cap() -> int:
+    return settings.CSO_EXPORT_SYNC_ROWS
+
+
+def disclosure_response(programme, fmt: str):
+    """The programme's disclosed awards as a file, answered now (the caller checked the cap)."""
+    from cso.support.exports import write_xlsx
+
+    rows = (disclosure_row(a) for a in public_awards().filter(programme=programme).iterator(chunk_size=2000))
+    name = f"{programme.title}立项公示.{fmt}"
+    if fmt == "csv":
+        out = StreamingHttpResponse(csvfiles.lines(DISCLOSURE_HEADER, rows), content_type=jobs.CSV)
+        out["Content-Disposition"] = content_disposition_header(True, name)
+        return out
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse after streaming
+    write_xlsx(DISCLOSURE_HEADER, rows, handle, "立项公示")
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=jobs.XLSX)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("calls/", views.calls, name="calls"),
     path("calls/<int:programme>/", views.call_detail, name="call"),
     path("disclosure/", views.disclosure, name="disclosure"),
+    path("disclosure/<int:programme>/download/", views.disclosure_download, name="disclosure_download"),
     path("guidance/", views.guidance_public, name="guidance"),
     # organizations
     path("calls/<int:programme>/apply/", views.apply, name="apply"),

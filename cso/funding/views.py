@@ -27,7 +27,7 @@ from cso.orgs.models import Organization, linked_q
 from cso.regions.models import Division
 from cso.supervision.inspections import published_results
 
-from . import rules, services
+from . import exports, rules, services
 from .choices import ApplicationState, GuidanceKind, Kind, ProgrammeState
 from .forms import (
     ApplyForm,
@@ -106,16 +106,40 @@ def call_detail(request, programme):
 @login_not_required
 @require_GET
 def disclosure(request):
-    """Every award, public: organization, amount, programme, funder, dates."""
-    qs = Award.objects.select_related("organization", "programme").order_by("-awarded_on", "-pk")
+    """Every award of a published programme, public: organization, amount, programme, funder, dates. Narrowed to one
+    programme, the page offers that programme's disclosure as a file (``disclosure_download``)."""
+    qs = exports.public_awards()
     year = request.GET.get("year") or ""
     if year.isdigit():
         qs = qs.filter(year=int(year))
     q = (request.GET.get("q") or "").strip()[:100]
     if q:
         qs = qs.filter(Q(organization__name__icontains=q) | Q(programme__title__icontains=q))
+    programme = None
+    pk = request.GET.get("programme") or ""
+    if pk.isdigit():
+        programme = Programme.objects.exclude(state=ProgrammeState.DRAFT).filter(pk=int(pk)).first()
+        qs = qs.filter(programme=programme) if programme else qs.none()
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "funding/disclosure.html", {"page_obj": page, "q": q, "year": year})
+    downloadable = programme is not None and (
+        exports.public_awards().filter(programme=programme).count() <= exports.disclosure_cap())
+    return render(request, "funding/disclosure.html", {"page_obj": page, "q": q, "year": year, "programme": programme,
+                                                       "downloadable": downloadable, "cap": exports.disclosure_cap()})
+
+
+@login_not_required
+@require_GET
+def disclosure_download(request, programme):
+    """One published programme's disclosed awards as .xlsx or .csv (the page's columns), answered in the request:
+    anonymous visitors own no background job, so a programme above the cap is read on the page."""
+    programme = get_object_or_404(Programme.objects.exclude(state=ProgrammeState.DRAFT), pk=programme)
+    fmt = request.GET.get("format") or "xlsx"
+    if fmt not in exports.DISCLOSURE_FORMATS:
+        raise Http404
+    if exports.public_awards().filter(programme=programme).count() > exports.disclosure_cap():
+        messages.info(request, f"该项目立项超过 {exports.disclosure_cap()} 条，不提供下载，请在本页分页查阅。")
+        return redirect(f"{reverse('funding:disclosure')}?programme={programme.pk}")
+    return exports.disclosure_response(programme, fmt)
 
 
 @login_not_required
@@ -537,8 +561,6 @@ def money_view(request):
 
 def _export(request, export):
     """Answer a small export at once; a large one is written by the worker, whose page offers the file."""
-    from . import exports
-
     if not export.allowed():
         raise PermissionDenied("您的账号无权导出这些资金扶持数据。")
     return exporting.now_or_submit(export.source(), lambda: exports.response(export),

@@ -5,6 +5,9 @@ An outcome that changes the registry status (注销 / 撤销 / 备案注销 / �
 ``cso.orgs.services.change_status`` with the reason "清理整治 <campaign>", by whoever the responsibilities table
 entitles to that status action (``orgs.deregister`` / ``orgs.revoke`` / ``orgs.clear``). When the recording user is
 not entitled (a street for a registered organization), the outcome stays proposed until the body confirms it.
+
+A case assigned to the wrong street is moved by the body that launched the campaign (``reassign``), to another street
+inside the campaign's area, with a reason; each move is a ``CaseReassignment`` row (who, when, from, to, why).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from cso.orgs.models import Organization
 from cso.regions import codes
 
 from . import zombie
-from .models.zombie import Campaign, CampaignCase, CampaignState, CaseState, Outcome, ZombieScore
+from .models.zombie import Campaign, CampaignCase, CampaignState, CaseReassignment, CaseState, Outcome, ZombieScore
 
 STATUS_OF = {
     Outcome.DEREGISTERED: Status.DEREGISTERED,
@@ -163,6 +166,48 @@ def confirm(case: CampaignCase, user) -> CampaignCase:
         case.state, case.decided_by = CaseState.DECIDED, user
         case.save(update_fields=["state", "decided_by"])
     return case
+
+
+def streets_for(campaign: Campaign):
+    """The streets (乡级) inside the campaign's area, where a case may be reassigned."""
+    from cso.regions.models import Division
+
+    return Division.objects.filter(subtree_q("code", division_prefix(campaign.division_id)),
+                                   level=codes.STREET).order_by("code")
+
+
+def reassign(case: CampaignCase, user, street_id: str, reason: str) -> CaseReassignment:
+    """The body that launched the campaign moves a case not yet handled to another street of the campaign's area;
+    the new street has it to do, the old one no longer sees it. The move is recorded with who, when and why."""
+    from cso.regions.models import Division
+
+    require(user, "supervision.campaign_reassign", case.campaign)
+    street_id, reason = (street_id or "").strip(), (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写改派理由。"})
+    if len(reason) > 1000:
+        raise ValidationError({"reason": "改派理由不能超过1000字。"})
+    street = Division.objects.filter(pk=street_id).first() if street_id else None
+    if street is None:
+        raise ValidationError({"street": "请选择新的承办街道（乡镇）。"})
+    if street.level != codes.STREET:
+        raise ValidationError({"street": f"承办街道（乡镇）须为街道或乡镇，“{street.name}”不是。"})
+    if not street.code.startswith(division_prefix(case.campaign.division_id)):
+        raise ValidationError({"street": f"承办街道（乡镇）“{street.name}”不在本次清理整治行动的区域内。"})
+    with transaction.atomic():
+        case = CampaignCase.objects.select_for_update().select_related("campaign").get(pk=case.pk)
+        if case.campaign.state != CampaignState.OPEN:
+            raise ValidationError({"street": "该清理整治行动已结束，不能再改派承办街道（乡镇）。"})
+        if case.state != CaseState.OPEN:
+            raise ValidationError(
+                {"street": f"该组织的处理结果{case.get_state_display()}，不能再改派承办街道（乡镇）。"})
+        if case.street_id == street.pk:
+            raise ValidationError({"street": f"该组织已由“{street.name}”承办，请选择另一个承办街道（乡镇）。"})
+        move = CaseReassignment.objects.create(case=case, from_street_id=case.street_id, to_street=street,
+                                               reason=reason, by=user)
+        case.street = street
+        case.save(update_fields=["street"])
+    return move
 
 
 def summary(campaign: Campaign) -> dict:

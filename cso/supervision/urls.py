@@ -82,6 +82,7 @@ urlpatterns += [
     path("campaigns/<int:campaign>/close/", views_zombie.campaign_close, name="campaign_close"),
     path("campaigns/cases/<int:campaign_case>/record/", views_zombie.case_record, name="campaign_case_record"),
     path("campaigns/cases/<int:campaign_case>/confirm/", views_zombie.case_confirm, name="campaign_case_confirm"),
+    path("campaigns/cases/<int:campaign_case>/reassign/", views_zombie.case_reassign, name="campaign_case_reassign"),
 ]
 
 

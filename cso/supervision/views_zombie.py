@@ -20,9 +20,10 @@ from django.views.decorators.http import require_GET, require_POST
 from cso.accounts.responsibilities import can, require
 from cso.core import csvfiles
 from cso.core.scoping import Scope
+from cso.core.widgets import SearchSelect
 
 from . import campaigns, zombie
-from .models.zombie import Campaign, CampaignCase, Outcome, ZombieScan
+from .models.zombie import Campaign, CampaignCase, CampaignState, CaseReassignment, CaseState, Outcome, ZombieScan
 
 HEADERS = ["组织名称", "统一社会信用代码", "所在区划", "疑似分值", "理由", "扫描日期"]
 
@@ -172,10 +173,21 @@ def _campaign(request, pk: int) -> tuple[Campaign, object]:
 def campaign_detail(request, campaign):
     require(request.user, "supervision.zombie_view")
     campaign, cases = _campaign(request, campaign)
+    may_reassign = campaign.state == CampaignState.OPEN and can(request.user, "supervision.campaign_reassign",
+                                                                campaign)
+    rows = list(cases)
+    picker = SearchSelect("supervision.streets", user=request.user, placeholder="输入街道（乡镇）名称或代码")
+    if may_reassign:  # a search-as-you-type street for each open case (a province has thousands of streets)
+        for case in rows:
+            if case.state == CaseState.OPEN:
+                case.street_picker = picker.render("street", "", {"id": f"street-{case.pk}", "required": True})
     return render(request, "supervision/zombie/campaign.html", {
-        "campaign": campaign, "cases": cases, "summary": campaigns.summary(campaign), "outcomes": Outcome.choices,
+        "campaign": campaign, "cases": rows, "summary": campaigns.summary(campaign), "outcomes": Outcome.choices,
         "streets": campaigns.by_street(campaign, cases),
         "may_manage": can(request.user, "supervision.campaign_manage", campaign),
+        "may_reassign": may_reassign, "picker_media": picker.media if may_reassign else None,
+        "reassignments": CaseReassignment.objects.filter(case__in=cases.values("pk"))
+                         .select_related("case__organization", "from_street", "to_street", "by").order_by("-at", "-id"),
     })
 
 
@@ -214,6 +226,22 @@ def case_confirm(request, campaign_case):
         _validation(request, exc)
     else:
         messages.success(request, f"已确认“{case.organization.name}”的处理结果。")
+    return redirect("supervision:campaign", campaign=case.campaign_id)
+
+
+@require_POST
+def case_reassign(request, campaign_case):
+    """The body that launched the campaign moves a case to another street of the campaign's area, with a reason."""
+    case = _case(request, campaign_case)
+    require(request.user, "supervision.campaign_reassign", case.campaign)
+    old = case.street
+    try:
+        move = campaigns.reassign(case, request.user, request.POST.get("street", ""), request.POST.get("reason", ""))
+    except ValidationError as exc:
+        _validation(request, exc)
+    else:
+        messages.success(request,
+                         f"已将“{case.organization.name}”从“{old or '民政部门'}”改派到“{move.to_street}”承办。")
     return redirect("supervision:campaign", campaign=case.campaign_id)
 
 

@@ -21,4 +21,12 @@ from .inspections import (  # noqa: F401  (random inspections)
     InspectorConflict,
     TargetInspector,
 )
-from .zombie import ActivityPhoto, ActivityRecord, Campaign, CampaignCase, ZombieScan, ZombieScore  # noqa: F401  (清理整治)
+from .zombie import (  # noqa: F401  (清理整治)
+    ActivityPhoto,
+    ActivityRecord,
+    Campaign,
+    CampaignCase,
+    CaseReassignment,
+    ZombieScan,
+    ZombieScore,
+)

@@ -4,15 +4,22 @@
 ``ActivityRecord``: one activity of an organization, recorded by a street or the organization (the registry has no
 activity dates of its own). ``ZombieScan``: one run of the scan (``cso.supervision.zombie.scan``). ``ZombieScore``:
 the latest explainable score of one organization — the sum of the weights of the signals that fired, each reason
-kept with its facts so that the page can show why.
+kept with its facts so that the page can show why. ``Campaign`` / ``CampaignCase``: a clean-up campaign and its cases,
+each placed at the street it is assigned to (承办街道); ``CaseReassignment``: one move of a case to another street.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from cso.core.attachments import PrivateFile
+from cso.core.hierarchy import PREFIX_LENGTH
+from cso.core.scoping import VIEW, Scope, ScopedManager, ScopedQuerySet
+from cso.regions import codes
 
 from .credit import _OrgScoped
 
@@ -141,6 +148,23 @@ class Campaign(models.Model):
         return Facts(division=self.division_id)
 
 
+class CampaignCaseQuerySet(ScopedQuerySet):
+    def visible_to(self, user, action: str = VIEW):
+        """A case is placed at its 承办街道 (the organization's street, or the one it was reassigned to), a case without
+        a street at its organization: a street reads the cases assigned to it, not those moved away. Accounts below
+        the street (communities, organizations' accounts) read by the organization, as before."""
+        scope = Scope.for_user(user)
+        if scope.nothing:
+            return self.none()
+        if scope.prefix is not None and len(scope.prefix) > PREFIX_LENGTH[codes.STREET]:
+            return super().visible_to(user, action)
+        extra = self.model.scope_extra_q(user, action)
+        if extra is None:
+            return self.none()
+        placed = scope.q("street") | (Q(street__isnull=True) & scope.q("organization__division"))
+        return self.filter(placed).filter(extra)
+
+
 class CampaignCase(_OrgScoped):
     """One organization of a campaign, assigned to its street, with the outcome recorded."""
 
@@ -160,6 +184,8 @@ class CampaignCase(_OrgScoped):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="决定人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
+    objects = ScopedManager.from_queryset(CampaignCaseQuerySet)()
+
     class Meta:
         verbose_name = "清理整治对象"
         verbose_name_plural = "清理整治对象"
@@ -169,3 +195,31 @@ class CampaignCase(_OrgScoped):
 
     def __str__(self):
         return f"{self.campaign}：{self.organization}"
+
+    def responsibility_facts(self):
+        """The organization's facts, placed at the assigned street (the street that handles the case)."""
+        facts = super().responsibility_facts()
+        return dataclasses.replace(facts, division=self.street_id or facts.division)
+
+
+class CaseReassignment(models.Model):
+    """One move of a campaign case to another street (改派), by the body that launched the campaign, with why."""
+
+    case = models.ForeignKey(CampaignCase, verbose_name="清理整治对象", on_delete=models.CASCADE,
+                             related_name="reassignments")
+    from_street = models.ForeignKey("regions.Division", verbose_name="原承办街道（乡镇）", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    to_street = models.ForeignKey("regions.Division", verbose_name="新承办街道（乡镇）", on_delete=models.PROTECT,
+                                  related_name="+")
+    reason = models.TextField("改派理由", max_length=1000)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="改派人", null=True, blank=True,
+                           on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField("改派时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "清理整治对象改派记录"
+        verbose_name_plural = "清理整治对象改派记录"
+        ordering = ["case_id", "at", "id"]
+
+    def __str__(self):
+        return f"{self.case}：{self.from_street} → {self.to_street}"

@@ -290,6 +290,29 @@ def _record_case(client, case):
 register(Probe("supervision.campaign_record", ALL, _campaign_case, _record_case))
 
 
+def _campaign_with_case(world, subject, account):
+    """A campaign placed inside or outside the account's own division, with one case at the street of COMMUNITY."""
+    from cso.supervision.models import CampaignCase
+
+    campaign = _campaign_at(world, subject, account)
+    org = make_filed(world.superuser, division=COMMUNITY)
+    campaign.probe_case_pk = CampaignCase.objects.create(campaign=campaign, organization=org,
+                                                         street_id="450102001000").pk
+    return campaign
+
+
+def _reassign_case(client, campaign):
+    from cso.supervision.models import CampaignCase, CaseReassignment
+
+    response = client.post(reverse("supervision:campaign_case_reassign", args=[campaign.probe_case_pk]),
+                           {"street": "450102002000", "reason": "探针改派：分错街道"})
+    moved = CampaignCase.objects.get(pk=campaign.probe_case_pk).street_id == "450102002000"
+    return answered(response, moved and CaseReassignment.objects.filter(case_id=campaign.probe_case_pk).exists())
+
+
+register(Probe("supervision.campaign_reassign", ("own", "county", "foreign"), _campaign_with_case, _reassign_case))
+
+
 # --- activity records (活动记录) -------------------------------------------------------------------------------
 def _activities_page(client, org):
     response = client.get(reverse("supervision:org_activities", args=[org.uid]))
