@@ -781,10 +781,10 @@ class RowChecker:
                 any_[d.code] = d
         return visible, any_
 
-    def _existing(self, parsed: list[dict]) -> dict:
-        credit = sorted({p["credit_code"] for p in parsed if p.get("credit_code")})
-        communities = sorted({p["division"] for p in parsed if p.get("division")})
-        names = sorted({p["name"] for p in parsed if p.get("name")})
+    def _existing(self, findings: list[dict]) -> dict:
+        credit = sorted({f["data_code"] for f in findings if f["data_code"]})
+        communities = sorted({f["data_division"] for f in findings if f["data_division"]})
+        names = sorted({f["name"] for f in findings if f["name"]})
         live = Organization.objects.filter(status__in=LIVE_STATUSES)
         # live organizations per community: cached for the whole file, like the divisions
         out = {"credit": {}, "community": self._community, "authority_names": {}}
@@ -816,21 +816,38 @@ class RowChecker:
         return [(number, *self._parse(number, cells)) for number, cells in chunk]
 
     def check_parsed(self, parsed: list[tuple[int, dict, dict]], result: Validation) -> None:
-        """The rules, scope, lookups and duplicates of parsed rows, in order."""
+        """The rules, scope, lookups and duplicates of parsed rows, in order: each row's own rules
+        (``check_rows``), then what the rows say across the file and the registry (``conclude``)."""
+        self.conclude(self.check_rows(parsed), result)
+
+    def check_rows(self, parsed: list[tuple[int, dict, dict]]) -> list[dict]:
+        """Each row's own rules — cells, scope, the model's rules, the organization it updates —
+        as ``RowFindings``: nothing here depends on other rows of the file, so a worker process
+        with a database connection of its own may do it (``CheckedRows``)."""
         wanted = {d["division"] for _, d, _ in parsed if d.get("division")}
         visible, ancestors = self._divisions(wanted)
-        existing = self._existing([d for _, d, _ in parsed])
-        matches = self._matches([d for _, d, _ in parsed], existing)
+        matches = self._matches([d for _, d, _ in parsed])
         with org_models.remembered_rules():  # the province's capital floor etc.: one query per chunk
-            for number, data, errors in parsed:
-                self._check_row(number, data, errors, visible, ancestors, existing, matches, result)
+            return [self._check_own(number, data, errors, visible, ancestors, matches)
+                    for number, data, errors in parsed]
 
-    def _matches(self, parsed: list[dict], existing: dict) -> dict[str, dict[str, Organization]]:
+    def conclude(self, findings: list[dict], result: Validation) -> None:
+        """The checks across rows — duplicates within the file and against the registry — and the
+        rows' outcome, in row order (in this process: it remembers what earlier rows claimed)."""
+        existing = self._existing(findings)
+        for found in findings:
+            self._conclude_row(found, existing, result)
+
+    def _matches(self, parsed: list[dict]) -> dict[str, dict[str, Organization]]:
         """The organizations the rows update: by 组织标识 (any status), else by the credit code of a
         live organization — among those the user may change. Loaded with their terms and leaders."""
         uids = sorted({d["uid"] for d in parsed if d.get("uid")})
-        codes = sorted({d["credit_code"] for d in parsed if not d.get("uid") and d.get("credit_code")
-                        and existing["credit"].get(d["credit_code"], (None, None, False))[2]})
+        wanted = sorted({d["credit_code"] for d in parsed if not d.get("uid") and d.get("credit_code")})
+        codes = []  # the codes held by a live organization in the user's scope (most rows: none)
+        live = Organization.objects.filter(status__in=LIVE_STATUSES)
+        for qs in _among(live, "credit_code", wanted):
+            codes.extend(code for code, division_id in qs.values_list("credit_code", "division_id")
+                         if self.scope.contains(division_id))
         out: dict = {"uid": {}, "credit": {}, "taken": set()}
         if not uids and not codes:
             return out
@@ -871,7 +888,7 @@ class RowChecker:
             except ValueError as exc:
                 bad(key, str(exc), cells.get(key))
                 data[key] = parse("")
-        data["status_text"] = parse_text(cells.get("status"))  # checked with the row's match (_check_row)
+        data["status_text"] = parse_text(cells.get("status"))  # checked with the row's match (_check_own)
         data["uid"] = normalize_credit_code(data["uid"])  # the same folding: full width, spaces, case
         for key in ("credit_code", "leader_id_number"):
             try:
@@ -936,22 +953,28 @@ class RowChecker:
             bad("division", "“所在区划代码”不能为空。")
         return data, errors
 
-    def _check_row(self, number, data, errors, visible, ancestors, existing, matches, result) -> None:
+    def _check_own(self, number, data, errors, visible, ancestors, matches) -> dict:
+        """One row's own rules, as a dict of findings (picklable, see ``RowFindings``): the errors
+        in the order they were found — the cells' (``first`` of them), then whether the 组织标识
+        is usable (``uid_set``: one entry), then the rules'; ``late`` the differences with the
+        organization the row updates (recorded after the checks across rows, as always)."""
         def bad(column, message, value=""):
             errors.setdefault(column, (message, parse_text(value)))
 
+        first = len(errors)
         warnings: list[tuple[str, str, str]] = []
         name = data["name"]
-        norm = None
         # the organization this row updates: by 组织标识, else by the credit code of a live organization
         target = None
+        uid_set = False
         if data["uid"]:
             target = matches["uid"].get(data["uid"])
-            if data["uid"] in self.seen_uids:
-                bad("组织标识", f"重复：与第{self.seen_uids[data['uid']]}行的组织标识相同。", data["uid"])
-            elif target is None and data["uid"] in matches["taken"]:
+            # (a 组织标识 an earlier row of the file has is the checks across rows' to say: ``_conclude_row``)
+            if target is None and data["uid"] in matches["taken"]:
+                uid_set = "组织标识" not in errors
                 bad("组织标识", f"组织标识“{data['uid']}”对应的组织不在您可以修改的范围内。", data["uid"])
             elif target is None and not org_models.validators.UID_RE.match(data["uid"]):
+                uid_set = "组织标识" not in errors
                 bad("组织标识", f"组织标识“{data['uid']}”格式不正确（应为 ZZ、4位年份和10个字母数字）；"
                             "新增组织请留空此列。", data["uid"])
             # otherwise an identifier this registry does not hold (a list exported elsewhere): a new
@@ -1014,8 +1037,53 @@ class RowChecker:
             if leader.name:
                 data["leaders"].append([leader.name, leader.role, leader.id_number, leader.phone,
                                         leader.is_party_member])
+        found = {
+            "number": number, "name": name, "uid": data["uid"], "mine": mine,
+            "data_code": data["credit_code"], "data_division": data["division"],
+            "first": first, "uid_set": uid_set, "errors": list(errors.items()), "warnings": warnings,
+            "code": org.credit_code if org is not None else data["credit_code"],
+            "division": (division.code, division.name) if division is not None else None,
+            "norm": normalize_name(name) if division is not None and name else None,
+            "org": None, "row": None, "late": [], "changes": [], "target": None,
+        }
+        if org is not None:
+            by = _authority_text(org)
+            found["org"] = {"name": org.name, "track": org.track, "division": org.division_id,
+                            "authority": org.registration_authority_division_id, "credit_code": org.credit_code,
+                            "authority_text": by, "by": _by(org.track, by),
+                            "norm": found["norm"] if org.name == name and found["norm"] else normalize_name(org.name)}
+            found["row"] = self._row_json(number, org, data, False)
+        if target is not None and org is not None:
+            late: dict = {}
+            changes = self._differences(target, org, data, late)
+            # an unchanged row needs no right to change; a changed one asks the table
+            if changes and not responsibilities.can(self.user, "orgs.change", target):
+                late.setdefault("组织标识", (f"您的账号无权变更“{target.name}”的登记（备案）事项，"
+                                         "应由其登记（备案）机关办理。", target.uid))
+            found.update(late=list(late.items()), changes=changes, target=target.pk)
+        return found
+
+    def _conclude_row(self, found: dict, existing: dict, result: Validation) -> None:
+        number, name, mine, org = found["number"], found["name"], found["mine"], found["org"]
+        # the row's own errors, with the 组织标识 of an earlier row of the file checked where the row's
+        # own check of it stood (after the cells' errors, before the rules')
+        items, first = found["errors"], found["first"]
+        errors: dict[str, tuple[str, str]] = dict(items[:first])
+        if found["uid"] and found["uid"] in self.seen_uids:
+            errors.setdefault("组织标识", (f"重复：与第{self.seen_uids[found['uid']]}行的组织标识相同。",
+                                       parse_text(found["uid"])))
+            items = items[first + 1:] if found["uid_set"] else items[first:]
+        else:
+            items = items[first:]
+        for column, value in items:
+            errors.setdefault(column, value)
+
+        def bad(column, message, value=""):
+            errors.setdefault(column, (message, parse_text(value)))
+
+        warnings = list(found["warnings"])
         # uniqueness and duplicates (against live organizations and earlier rows of the file)
-        code = org.credit_code if org is not None else data["credit_code"]
+        code = found["code"]
         if code and "统一社会信用代码" not in errors:
             if code in existing["credit"] and existing["credit"][code][1] != mine:
                 other, uid, visible_to_me, where = existing["credit"][code]
@@ -1023,85 +1091,81 @@ class RowChecker:
                 bad("统一社会信用代码", f"重复：统一社会信用代码{code}已被{who}使用。", code)
             elif code in self.seen_codes:
                 bad("统一社会信用代码", f"重复：与第{self.seen_codes[code]}行的统一社会信用代码相同。", code)
-        if org is not None and org.track == Track.REGISTERED and org.registration_authority_division_id:
-            key = (org.registration_authority_division_id, org.name)
+        if org is not None and org["track"] == Track.REGISTERED and org["authority"]:
+            key = (org["authority"], org["name"])
             if key in existing["authority_names"] and existing["authority_names"][key][0] != mine:
                 uid, where = existing["authority_names"][key]
-                bad("名称", f"同一登记管理机关（{_authority_text(org)}）已登记同名的存续组织"
+                bad("名称", f"同一登记管理机关（{org['authority_text']}）已登记同名的存续组织"
                           f"（{uid}，所在区划：{where}）。", name)
             elif key in self.seen_authority_names:
-                bad("名称", f"与第{self.seen_authority_names[key]}行同名，且登记管理机关同为{_authority_text(org)}。",
+                bad("名称", f"与第{self.seen_authority_names[key]}行同名，且登记管理机关同为{org['authority_text']}。",
                     name)
-        if org is not None and org.track == Track.FILED:
-            key = (org.division_id, org.name)
-            clash = next((u for n, u, t, _ in existing["community"].get(org.division_id, []) if n == org.name
+        division = found["division"]
+        if org is not None and org["track"] == Track.FILED:
+            key = (org["division"], org["name"])
+            clash = next((u for n, u, t, _ in existing["community"].get(org["division"], []) if n == org["name"]
                           and t == Track.FILED and u != mine), None)
             if clash:
-                bad("名称", f"{division.name}已有同名的存续备案组织（{clash}）。", name)
+                bad("名称", f"{division[1]}已有同名的存续备案组织（{clash}）。", name)
             elif key in self.seen_filed_names:
-                bad("名称", f"与第{self.seen_filed_names[key]}行同名，且同在{division.name}备案。", name)
+                bad("名称", f"与第{self.seen_filed_names[key]}行同名，且同在{division[1]}备案。", name)
         if division is not None and name and "名称" not in errors:
-            norm = normalize_name(name)
-            candidates = self._community_norms.get(division.code)
+            code_, place = division
+            candidates = self._community_norms.get(code_)
             if candidates is None:
-                candidates = self._community_norms[division.code] = [
+                candidates = self._community_norms[code_] = [
                     (normalize_name(n), f"已有组织“{n}”（{u}，{_by(t, by)}）", u)
-                    for n, u, t, by in existing["community"].get(division.code, [])]
-            candidates = candidates + self.community_names.get(division.code, [])
+                    for n, u, t, by in existing["community"].get(code_, [])]
+            candidates = candidates + self.community_names.get(code_, [])
             if mine is not None:
                 candidates = [c for c in candidates if c[2] != mine]
+            norm = found["norm"]
             if norm and candidates:
                 match = process.extractOne(norm, [c[0] for c in candidates], scorer=fuzz.ratio,
                                            score_cutoff=SIMILARITY)
                 if match is not None:
                     _, score, index = match
                     same = "同名" if score >= 100 else f"名称高度相似（相似度{score:.0f}%）"
-                    own = f"本行{_by(org.track, _authority_text(org))}" if org is not None else ""
-                    warnings.append(("名称", f"疑似重复：与同在{division.name}的{candidates[index][1]}{same}"
+                    own = f"本行{org['by']}" if org is not None else ""
+                    warnings.append(("名称", f"疑似重复：与同在{place}的{candidates[index][1]}{same}"
                                              f"{'；' + own if own else ''}。", name))
-
-        changes: list[tuple[str, str, object, object, str, str]] = []
-        if target is not None and org is not None:
-            changes = self._differences(target, org, data, errors)
-            # an unchanged row needs no right to change; a changed one asks the table
-            if changes and not responsibilities.can(self.user, "orgs.change", target):
-                errors.setdefault("组织标识", (f"您的账号无权变更“{target.name}”的登记（备案）事项，"
-                                           "应由其登记（备案）机关办理。", target.uid))
+        for column, value in found["late"]:
+            errors.setdefault(column, value)
+        changes = found["changes"]
         if errors:
             result.error_rows.add(number)
             for column, (message, value) in errors.items():
                 result.issues.append(Issue(number, column, message, value, "error", name))
             return
-        if target is not None and not changes:
+        if found["target"] is not None and not changes:
             result.unchanged_rows.add(number)  # nothing to write
             return
         # remember what this good row claims
-        if data["uid"]:
-            self.seen_uids[data["uid"]] = number
-        if org.credit_code:
-            self.seen_codes[org.credit_code] = number
-        if org.track == Track.REGISTERED and org.registration_authority_division_id:
-            self.seen_authority_names[(org.registration_authority_division_id, org.name)] = number
-        if org.track == Track.FILED:
-            self.seen_filed_names[(org.division_id, org.name)] = number
-        if norm is None or org.name != name:
-            norm = normalize_name(org.name)
-        self.community_names[org.division_id].append(
-            (norm, f"第{number}行“{org.name}”（{_by(org.track, _authority_text(org))}）", mine))
-        self.pinyin.add(org.name)
+        if found["uid"]:
+            self.seen_uids[found["uid"]] = number
+        if org["credit_code"]:
+            self.seen_codes[org["credit_code"]] = number
+        if org["track"] == Track.REGISTERED and org["authority"]:
+            self.seen_authority_names[(org["authority"], org["name"])] = number
+        if org["track"] == Track.FILED:
+            self.seen_filed_names[(org["division"], org["name"])] = number
+        self.community_names[org["division"]].append(
+            (org["norm"], f"第{number}行“{org['name']}”（{org['by']}）", mine))
+        self.pinyin.add(org["name"])
         if warnings:
             result.warning_rows.add(number)
             for column, message, value in warnings:
                 result.issues.append(Issue(number, column, message, value, "warning", name))
-        row = self._row_json(number, org, data, bool(warnings))
-        if target is not None:
+        row = found["row"]
+        row["warned"] = bool(warnings)
+        if found["target"] is not None:
             result.update_rows.add(number)
-            row["update"] = target.pk
+            row["update"] = found["target"]
             row["changes"] = {key: new for key, _, _, new, _, _ in changes}
             row["before"] = {key: old for key, _, old, _, _, _ in changes}
             for _, column, _, _, old_text, new_text in changes:
                 result.issues.append(Issue(number, column, f"由“{old_text}”改为“{new_text}”", new_text, "change",
-                                           f"{name}（{target.uid}）"))
+                                           f"{name}（{mine}）"))
         result.rows.append(row)
 
     def _build(self, data: dict, division: Division | None, ancestors: dict, errors: dict) -> Organization | None:
@@ -1460,10 +1524,13 @@ def validate_rows(user, upload, progress: Callable[[int, int], None] | None = No
         result.issues.append(Issue(table.header_row, "、".join(unknown), "这些列不在导入模板中，已忽略。", level="notice"))  # noqa: E501
     parsed_rows = ParsedRows(checker, table, list(mapping.items()), parallel=parallel)
     try:
-        for parsed in parsed_rows:
-            result.total += len(parsed)
-            checker.check_parsed(parsed, result)
-            if progress and len(parsed) == CHUNK:
+        for kind, chunk in parsed_rows:
+            result.total += len(chunk)
+            if kind == "found":  # checked by a worker: the checks across rows are left
+                checker.conclude(chunk, result)
+            else:
+                checker.check_parsed(chunk, result)
+            if progress and len(chunk) == CHUNK:
                 progress(result.total, max(table.estimated_rows, result.total))
         if result.total == 0:
             raise UploadRefused("文件中只有标题行，没有要导入的组织。")
@@ -1476,91 +1543,141 @@ def validate_rows(user, upload, progress: Callable[[int, int], None] | None = No
 
 
 class ParsedRows:
-    """The rows of a table, parsed chunk by chunk (``RowChecker.parse_chunk``). For a large file
-    the reading and parsing run in a forked worker process (only with ``parallel``: in the task
-    worker, never in the web process), ahead of the checks: the dry
-    run is single-threaded Python and the parsing needs nothing but the rows and the terms, so the
-    second core does it while this process applies the rules. The worker only reads memory it was
-    forked with (the upload is held in memory by every reader) and sends back pickled chunks; it
-    never touches the database and leaves with ``os._exit``. A refused file (too many rows, a
-    broken sheet) is refused as here; small files, one-core machines and any failure of the
-    worker fall back to parsing here, from the first row the worker did not deliver."""
+    """The rows of a table chunk by chunk, as ``("rows", parsed)`` (``RowChecker.parse_chunk``: the
+    rows still to check here) or ``("found", findings)`` (``RowChecker.check_rows`` done: only the
+    checks across rows are left, ``RowChecker.conclude``).
+
+    For a large file the work runs in forked worker processes (only with ``parallel``: in the task
+    worker, never in the web process), ahead of this one: the dry run is single-threaded Python.
+    Where the workers may use the database (``_may_check_elsewhere``: outside a transaction, on a
+    database another process can open) ``WORKERS`` of them each read, parse and check every
+    ``WORKERS``-th chunk with a connection of their own, and this process only does the checks
+    across rows, in row order; otherwise one worker reads and parses and this process checks. A
+    worker reads the memory it was forked with (the upload is held in memory by every reader),
+    leaves the parent's connections alone, sends back pickled chunks and leaves with
+    ``os._exit``. A refused file (too many rows, a broken sheet) is refused as here; small files,
+    one-core machines and any failure of a worker fall back to doing the rest here, from the
+    first chunk not delivered."""
 
     MIN_ROWS = 20_000
-    WAIT = 120  # seconds without a chunk from the worker before it is given up
+    WORKERS = 2  # checking workers (each with a database connection of its own)
+    WAIT = 120  # seconds without a chunk from a worker before it is given up
 
     def __init__(self, checker: RowChecker, table, items: list[tuple[int, str]], parallel: bool = False):
         self.checker, self.table, self.items = checker, table, items
         self.delivered = 0
-        self._conn = self._process = None
+        self.checks = False  # whether the workers check the rows too
+        self._conns: list = []
+        self._processes: list = []
         if (parallel and table.estimated_rows >= self.MIN_ROWS and (os.cpu_count() or 1) >= 2
                 and "fork" in multiprocessing.get_all_start_methods()):
+            self.checks = _may_check_elsewhere()
+            count = self.WORKERS if self.checks else 1
             try:
                 ctx = multiprocessing.get_context("fork")
-                self._conn, child = ctx.Pipe(duplex=False)
-                self._process = ctx.Process(target=self._work, args=(child,), daemon=True)
-                self._process.start()
-                child.close()
-            except Exception:  # no process to be had (resources, a daemonic parent): parse here
-                if self._conn is not None:
-                    self._conn.close()
-                self._conn = self._process = None
+                for k in range(count):
+                    conn, child = ctx.Pipe(duplex=False)
+                    self._conns.append(conn)
+                    worker = ctx.Process(target=self._work, args=(child, k, count), daemon=True)
+                    worker.start()
+                    self._processes.append(worker)
+                    child.close()
+            except Exception:  # no process to be had (resources, a daemonic parent): work here
+                self.close()
+                self.checks = False
 
-    def _chunks(self, rows) -> Iterator[list[tuple[int, dict, dict]]]:
+    def _chunks(self, rows, k: int = 0, count: int = 1) -> Iterator[list[tuple[int, dict, dict]]]:
+        """The parsed chunks number k, k + count, k + 2·count, … of ``rows`` (all of them by default)."""
         items, parse = self.items, self.checker.parse_chunk
         chunk: list[tuple[int, dict]] = []
+        index = seen = 0
         for number, row in rows:
-            chunk.append((number, {key: row[i] if i < len(row) else None for i, key in items}))
-            if len(chunk) >= CHUNK:
-                yield parse(chunk)
-                chunk = []
+            if index % count == k:
+                chunk.append((number, {key: row[i] if i < len(row) else None for i, key in items}))
+            seen += 1
+            if seen == CHUNK:
+                if chunk:
+                    yield parse(chunk)
+                chunk, index, seen = [], index + 1, 0
         if chunk:
             yield parse(chunk)
 
-    def _work(self, conn) -> None:  # in the worker process
+    def _work(self, conn, k: int, count: int) -> None:  # in a worker process
         try:
-            for parsed in self._chunks(self.table.rows):
-                conn.send(("rows", parsed))
+            if self.checks:
+                _own_connections()
+            for parsed in self._chunks(self.table.rows, k, count):
+                conn.send(("found", self.checker.check_rows(parsed)) if self.checks else ("rows", parsed))
             conn.send(("end", None))
         except UploadRefused as exc:
             conn.send(("refused", exc.message))
         finally:
             conn.close()
+            if self.checks:
+                from django.db import connections
 
-    def __iter__(self) -> Iterator[list[tuple[int, dict, dict]]]:
-        if self._conn is not None:
-            while True:
-                kind, value = self._receive()
-                if kind == "failed":
-                    break  # the rest is parsed here
-                if kind == "refused":
-                    raise UploadRefused(value)
-                if kind == "end":
-                    self.close()
-                    return
-                self.delivered += len(value)
-                yield value
-            self.close()
-        yield from self._chunks(islice(self.table.rows, self.delivered, None))
+                connections.close_all()  # this process's own (the parent's were set aside)
 
-    def _receive(self) -> tuple[str, object]:
-        """The worker's next message; ("failed", None) when it is stuck or gone."""
+    def __iter__(self) -> Iterator[tuple[str, list]]:
+        index = 0
+        while self._conns:
+            kind, value = self._receive(self._conns[index % len(self._conns)])
+            if kind == "failed":
+                break  # the rest is done here
+            if kind == "refused":
+                raise UploadRefused(value)
+            if kind == "end":  # the chunks go round the workers: the one whose turn it is has none left
+                self.close()
+                return
+            self.delivered += len(value)
+            index += 1
+            yield kind, value
+        self.close()
+        for parsed in self._chunks(islice(self.table.rows, self.delivered, None)):
+            yield "rows", parsed
+
+    def _receive(self, conn) -> tuple[str, object]:
+        """A worker's next message; ("failed", None) when it is stuck or gone."""
         try:
-            if not self._conn.poll(self.WAIT):
+            if not conn.poll(self.WAIT):
                 return "failed", None
-            return self._conn.recv()
+            return conn.recv()
         except (EOFError, OSError, pickle.UnpicklingError):
             return "failed", None
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-        if self._process is not None:
-            if self._process.is_alive():
-                self._process.kill()
-            self._process.join()
-            self._process = None
+        for conn in self._conns:
+            conn.close()
+        self._conns = []
+        for worker in self._processes:
+            if worker.is_alive():
+                worker.kill()
+            worker.join()
+        self._processes = []
+
+
+_INHERITED_CONNECTIONS: list = []
+
+
+def _may_check_elsewhere() -> bool:
+    """Whether a worker process may check rows with a database connection of its own: not inside a
+    transaction (it would not see that transaction's rows), not on a database only this process
+    can open (SQLite in memory)."""
+    if connection.in_atomic_block:
+        return False
+    return not (connection.vendor == "sqlite" and connection.is_in_memory_db())
+
+
+def _own_connections() -> None:
+    """In a forked worker: the parent's database connections share the parent's sockets, so they are
+    set aside — kept referenced (closing or collecting one would end the parent's session) and never
+    used; the next query opens a connection of this process's own."""
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None:
+            _INHERITED_CONNECTIONS.append(conn.connection)
+            conn.connection = None
 
 
 # --- jobs ------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import gc
 import os
 
 import pytest
+from django.db import connection
 
 from cso.core.models import ImportStatus
 from cso.orgs import importing
@@ -58,8 +59,8 @@ def delivered(monkeypatch):
     counts = {"rows": 0}
     receive = importing.ParsedRows._receive
 
-    def counting(self):
-        kind, value = receive(self)
+    def counting(self, conn):
+        kind, value = receive(self, conn)
         counts[kind] = counts.get(kind, 0) + 1
         return kind, value
 
@@ -156,3 +157,40 @@ def test_nested_pauses_switch_the_collector_back_on_with_the_last_one():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def updating_rows(mine, foreign) -> list[list]:
+    """Rows that update organizations by 组织标识, with the 组织标识 checks: repeated in the file, malformed
+    (with and without an unreadable cell beside it), of another county's organization."""
+    return [
+        row(名称="兴宁社区书画协会", 组织标识=mine.uid, 成员数=45, 管理方式="备案"),
+        row(名称="兴宁社区书画协会", 组织标识=mine.uid, 管理方式="备案"),  # the same 组织标识 again
+        row(名称="兴宁社区象棋协会", 组织标识=foreign.uid, 管理方式="备案"),
+        row(名称="兴宁社区合唱团", 组织标识="ZZ12", 管理方式="备案"),
+        row(名称="兴宁社区合唱团", 组织标识="ZZ12", 管理方式="备案", 备案日期="不是日期"),
+        row(名称="兴宁社区舞蹈队", 管理方式="备案"),
+        row(名称="兴宁社区舞蹈队。", 管理方式="备案"),
+        row(名称="兴宁社区老年人协会"),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="the test database is in memory: no other process opens it")
+def test_checking_workers_give_the_report_and_rows_of_checking_here(cast, monkeypatch, small_chunks, delivered):
+    """Outside a transaction the workers check the rows themselves, each with a connection of its own,
+    and this process only checks across rows: the same report and rows as checking everything here."""
+    make_filed(cast["street"], name="已有的社区互助会", division_id=COMMUNITY)
+    mine = make_filed(cast["street"], name="兴宁社区书画协会", division_id=COMMUNITY)
+    foreign = make_filed(cast["superuser"], name="外县的协会", division_id=FOREIGN_COMMUNITY)
+    for rows in (mixed_rows(), updating_rows(mine, foreign)):
+        counts = dict(delivered)
+        here, worker = run_both(monkeypatch, cast["superuser"], rows)
+        assert worker == here
+        assert delivered.get("found", 0) - counts.get("found", 0) == -(-len(rows) // 3)  # every chunk
+    status, _, total, _, errors, warnings, report, _ = worker
+    assert status == ImportStatus.VALIDATED and total == 8 and errors == 3 and warnings >= 1
+    assert {r["column"] for r in report if r["row"] == 6 and r["level"] == "error"} == {"组织标识", "备案日期"}
+    assert {r["column"] for r in report if r["level"] == "change"}  # the update's differences
+    assert any("重复：与第2行的组织标识相同" in r["reason"] for r in report if r["row"] == 3)
+    # the parent's connection is still its own after the workers left
+    assert Organization.objects.filter(pk=mine.pk).exists()
