@@ -36,15 +36,19 @@ process, or the benchmark) do the dry run's helper processes start; run inline (
 task backend of the tests) everything stays in one process and gives the same result.
 
 Speed (100,000 rows; figures and the breakdown in bench/README.md): the sheet is read with
-python-calamine and, in the worker, the rows are parsed in a forked helper process (``ParsedRows``)
-while the worker checks them; ``clean_fields()`` runs only for rows the ``FieldScreen`` cannot clear
-(the model's ``clean()`` runs for every row); the pinyin search keys are computed during the dry
-run (in the worker, by another helper process) and stored with the rows; the garbage collector
-is paused during a dry run and an apply (``_gc_paused``); on PostgreSQL the apply COPYs every
+python-calamine and, in the worker, two forked helper processes (``ParsedRows``) parse and check every
+other chunk — each row's own rules with a database connection of their own (``RowChecker.check_rows``) —
+while the worker checks across rows in row order (``RowChecker.conclude``: duplicates in the file and in
+the registry; inside a transaction the helpers only parse); ``clean_fields()`` runs only for rows
+the ``FieldScreen`` cannot clear (the model's ``clean()`` runs for every row); the pinyin search keys
+are computed during the dry run (in the worker, by another helper process) and stored with the rows;
+the garbage collector is paused during a dry run and an apply (``_gc_paused``); on PostgreSQL the apply COPYs every
 table — the rows built and formatted by a thread (``CopyFeed``) while the server maintains the organizations'
 indexes —, holds the rows it refers to ``FOR KEY SHARE`` and, when the role may, sets the per-row foreign-key
-triggers aside for the COPY. Every organization created records its job (``Organization.import_job``), so
-the registry list can show exactly one import's organizations (``/orgs/?import=<job id>``).
+triggers aside for the COPY; a large apply leaves the search indexes' new entries in their pending lists,
+merged after the commit (``_defer_search_entries``). Every organization created records its job
+(``Organization.import_job``), so the registry list can show exactly one import's organizations
+(``/orgs/?import=<job id>``).
 """
 
 from __future__ import annotations
