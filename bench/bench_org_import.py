@@ -306,7 +306,7 @@ def main() -> None:
         print(f"  ratio             : {total / base:.1f}×")
         print(f"  on the reference  : ≈{r['rows'] / (total * REFERENCE_BASELINE_S / base):7,.0f} rows/s, scaled to the "
               f"machine the target was set on (its hand-written base took ≈{REFERENCE_BASELINE_S:.0f} s; an estimate)")
-        if r.get("merge_s") is not None:
+        if r.get("merge_s") is not None and r["db"] == "postgres":
             print(f"  after the commit  : {r['merge_s']:6.1f} s merging the search indexes' pending entries "
                   "(a task the commit queues; searches read them meanwhile)")
         if r["steps"]:
