@@ -16,17 +16,16 @@ programme (``disclosure_cap``); a larger programme is read on the page."""
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import FileResponse, StreamingHttpResponse
-from django.utils.http import content_disposition_header
+from django.http import StreamingHttpResponse
 
 from cso.accounts.responsibilities import can
 from cso.core import csvfiles, jobs
+from cso.core.exporting import ListFile
 from cso.regions import codes
 
 from .choices import Kind, ProgrammeState
@@ -245,13 +244,8 @@ def disclosure_response(programme, fmt: str):
     """The programme's disclosed awards as a file, answered now (the caller checked the cap)."""
     from cso.support.exports import write_xlsx
 
-    rows = (disclosure_row(a) for a in public_awards().filter(programme=programme).iterator(chunk_size=2000))
-    name = f"{programme.title}立项公示.{fmt}"
-    if fmt == "csv":
-        out = StreamingHttpResponse(csvfiles.lines(DISCLOSURE_HEADER, rows), content_type=jobs.CSV)
-        out["Content-Disposition"] = content_disposition_header(True, name)
-        return out
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse after streaming
-    write_xlsx(DISCLOSURE_HEADER, rows, handle, "立项公示")
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=jobs.XLSX)
+    def rows():
+        return (disclosure_row(a) for a in public_awards().filter(programme=programme).iterator(chunk_size=2000))
+
+    return ListFile(filename=lambda ext: f"{programme.title}立项公示.{ext}", header=DISCLOSURE_HEADER, rows=rows,
+                    write_xlsx=lambda handle: write_xlsx(DISCLOSURE_HEADER, rows(), handle, "立项公示")).response(fmt)

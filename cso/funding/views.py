@@ -121,8 +121,8 @@ def disclosure(request):
         programme = Programme.objects.exclude(state=ProgrammeState.DRAFT).filter(pk=int(pk)).first()
         qs = qs.filter(programme=programme) if programme else qs.none()
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    downloadable = programme is not None and (
-        exports.public_awards().filter(programme=programme).count() <= exports.disclosure_cap())
+    downloadable = programme is not None and exporting.fits_the_request(
+        exports.public_awards().filter(programme=programme))
     return render(request, "funding/disclosure.html", {"page_obj": page, "q": q, "year": year, "programme": programme,
                                                        "downloadable": downloadable, "cap": exports.disclosure_cap()})
 
@@ -136,7 +136,7 @@ def disclosure_download(request, programme):
     fmt = request.GET.get("format") or "xlsx"
     if fmt not in exports.DISCLOSURE_FORMATS:
         raise Http404
-    if exports.public_awards().filter(programme=programme).count() > exports.disclosure_cap():
+    if not exporting.fits_the_request(exports.public_awards().filter(programme=programme)):
         messages.info(request, f"该项目立项超过 {exports.disclosure_cap()} 条，不提供下载，请在本页分页查阅。")
         return redirect(f"{reverse('funding:disclosure')}?programme={programme.pk}")
     return exports.disclosure_response(programme, fmt)
