@@ -4,6 +4,7 @@ generated identifiers, and on PostgreSQL the COPY with foreign-key triggers set 
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from decimal import Decimal
 
@@ -177,24 +178,34 @@ def test_apply_refuses_when_a_referenced_term_is_gone_and_writes_nothing(cast):
     assert job.status == ImportStatus.VALIDATED
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path is PostgreSQL's")
-def test_the_copy_path_sets_the_triggers_aside_only_for_the_copy(cast):
+def show(setting: str) -> str:
+    """The connection's current value of a PostgreSQL setting."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SHOW {setting}")
+        return cursor.fetchone()[0]
+
+
+@contextlib.contextmanager
+def setting_during_the_copy(setting: str):
+    """The values ``setting`` had while the apply's COPYs ran (one per apply)."""
     from unittest import mock
 
-    seen = []
+    seen: list[str] = []
     real = importing._copy_rows
 
     def spy(*args):
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW session_replication_role")
-            seen.append(cursor.fetchone()[0])
+        seen.append(show(setting))
         return real(*args)
 
     with mock.patch.object(importing, "_copy_rows", spy):
+        yield seen
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path is PostgreSQL's")
+def test_the_copy_path_sets_the_triggers_aside_only_for_the_copy(cast):
+    with setting_during_the_copy("session_replication_role") as seen:
         importing.apply_job(dry_run(cast["registrar"], [row()]), cast["registrar"])
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW session_replication_role")
-        after = cursor.fetchone()[0]
+    after = show("session_replication_role")
     assert seen == (["replica"] if importing._may_skip_fk_triggers() else ["origin"])
     assert after == "origin"
     # every reference of the written rows exists
@@ -218,9 +229,7 @@ def test_a_clash_found_by_the_database_during_the_copy_refuses_the_apply_and_lea
     with mock.patch.object(importing, "_recheck"), pytest.raises(importing.ApplyRefused, match="本次未导入任何数据"):
         importing.apply_job(job, cast["superuser"])
     assert Organization.objects.count() == before == 1
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW session_replication_role")
-        assert cursor.fetchone()[0] == "origin"
+    assert show("session_replication_role") == "origin"
     job.refresh_from_db()
     assert job.status == ImportStatus.VALIDATED
 
@@ -277,23 +286,13 @@ def test_a_large_apply_leaves_the_search_entries_pending_and_the_commit_queues_t
 
     from cso.orgs.queries import search_q
 
-    seen = []
-    real = importing._copy_rows
-
-    def spy(*args):
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW gin_pending_list_limit")
-            seen.append(cursor.fetchone()[0])
-        return real(*args)
-
     monkeypatch.setattr(importing, "DEFER_SEARCH_ROWS", 2)
     job = dry_run(cast["superuser"], [row(), row(名称="兴宁社区读书会", 管理方式="备案")])
-    with mock.patch.object(importing, "_copy_rows", spy), django_capture_on_commit_callbacks() as callbacks:
+    with setting_during_the_copy("gin_pending_list_limit") as seen, \
+            django_capture_on_commit_callbacks() as callbacks:
         importing.apply_job(job, cast["superuser"])
     assert seen == ["8MB"]  # raised for the COPY only (8 MB at least, 4 kB a row)
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW gin_pending_list_limit")
-        assert cursor.fetchone()[0] == "4MB"
+    assert show("gin_pending_list_limit") == "4MB"
     # the entries are found before the merge (the pending list is part of the index) and after it
     found = list(Organization.objects.filter(search_q("读书会")).values_list("name", flat=True))
     assert found == ["兴宁社区读书会"]

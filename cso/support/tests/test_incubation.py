@@ -87,16 +87,22 @@ def test_a_group_is_incubated_and_graduates_into_the_registry_through_a_filing(
     assert 'data-testid="org-support"' in page and "已出壳" in page
 
 
-@pytest.mark.django_db
-def test_a_refused_graduation_returns_the_group_to_incubation(cast, login, django_capture_on_commit_callbacks):
+def accepted_graduation(cast, number: str):
+    """A group in a street base whose graduation application is as if submitted and accepted."""
     base = make_base(cast["superuser"], STREET, level=4)
     intake = services.place_intake(cast["street"], {
         "base": base, "division": base.division.__class__.objects.get(pk=COMMUNITY),
         "group_name": "虚拟队", "contact_name": "王", "contact_phone": "138", "planned_track": "filed",
         "account": cast["organization"]})
     application = services.start_graduation(intake, cast["organization"])
-    application.state, application.number = State.ACCEPTED, "SQ2026-900001"  # as if submitted and accepted
+    application.state, application.number = State.ACCEPTED, number
     application.save()
+    return intake, application
+
+
+@pytest.mark.django_db
+def test_a_refused_graduation_returns_the_group_to_incubation(cast, login, django_capture_on_commit_callbacks):
+    intake, application = accepted_graduation(cast, "SQ2026-900001")
     with django_capture_on_commit_callbacks(execute=True):
         response = login(cast["street"]).post(reverse("applications:reject", args=[application.number]),
                                               {"reason": "名称不规范"})
@@ -167,14 +173,7 @@ def test_a_graduation_the_receiver_missed_is_recorded_by_the_daily_command(cast,
                                                                           django_capture_on_commit_callbacks):
     from django.core.management import call_command
 
-    base = make_base(cast["superuser"], STREET, level=4)
-    intake = services.place_intake(cast["street"], {
-        "base": base, "division": base.division.__class__.objects.get(pk=COMMUNITY),
-        "group_name": "虚拟队", "contact_name": "王", "contact_phone": "138", "planned_track": "filed",
-        "account": cast["organization"]})
-    application = services.start_graduation(intake, cast["organization"])
-    application.state, application.number = State.ACCEPTED, "SQ2026-900002"
-    application.save()
+    intake, application = accepted_graduation(cast, "SQ2026-900002")
     real = services.graduated
     monkeypatch.setattr(services, "graduated", lambda *a, **k: 1 / 0)  # the receiver fails: only logged
     with django_capture_on_commit_callbacks(execute=True):
